@@ -1,0 +1,797 @@
+/**
+ * Turns raw stack config into a typed PlatformConfig: applies the environment profile, parses every
+ * key, then validates the whole configuration against AWS's hard limits and the platform's rules.
+ * Every problem is collected and one ValidationError lists them all, before any resource exists.
+ *
+ * Pure: no Pulumi runtime, no file system except through `ctx.readFile`, so tests call it directly.
+ */
+import { cidrsOverlap, parseCidr } from "../lib/cidr";
+import {
+    COMPONENT_NAMES,
+    DNS_LABEL,
+    LB_NAME_MAX,
+    isDomainName,
+    isWithinZone,
+    loadBalancerLogicalName,
+    maxLogicalNameLength,
+    targetGroupLogicalName,
+} from "../lib/naming";
+import { KEYS, KEY_NAMES, KeyName, KeySpec, fullKey } from "./keys";
+import { Problems, show } from "./problems";
+import { EntryReader, parseRaw } from "./reader";
+import {
+    CacheEngine,
+    CdnMinimumProtocol,
+    CdnPriceClass,
+    CognitoMfa,
+    DataKind,
+    DynamoGsiConfig,
+    DynamoKey,
+    DynamoTableConfig,
+    ENVIRONMENTS,
+    Environment,
+    EventSubscriptionConfig,
+    GeoRestrictionType,
+    NAT_STRATEGIES,
+    NatStrategy,
+    PlatformConfig,
+    ServiceApiConfig,
+    ServiceConfig,
+    UsagePlanConfig,
+} from "./types";
+
+/** AWS limits and allowed values the validator enforces (sources: AWS service quotas and API references). */
+export const LIMITS = {
+    /** API Gateway account-level throttle per Region, shared by every API. */
+    apiAccountRateLimit: 10_000,
+    apiAccountBurstLimit: 5_000,
+    /** ALB: rules per listener (excluding the default), condition values per rule. */
+    albMaxRules: 100,
+    albMaxConditionValues: 5,
+    albMaxPriority: 50_000,
+    /** CloudWatch Logs retention values accepted by PutRetentionPolicy. */
+    logRetentionDays: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
+    /** Fargate (Linux) task CPU units -> allowed memory (MiB). */
+    fargate: fargatePairs(),
+    /** API Gateway stage cache cluster sizes (GB). */
+    apiCacheSizes: ["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"],
+    /** Aurora Serverless v2 capacity range (ACUs). */
+    auroraMinAcu: 0,
+    auroraMaxAcu: 256,
+    /** RDS enhanced monitoring intervals. */
+    monitoringIntervals: [0, 1, 5, 10, 15, 30, 60],
+    /** ElastiCache replication group id. */
+    replicationGroupIdMax: 40,
+    /** SQS. */
+    sqsRetentionMin: 60,
+    sqsRetentionMax: 1_209_600,
+    sqsVisibilityMax: 43_200,
+    sqsMaxReceiveCountMax: 1_000,
+    /** EventBridge target retry policy. */
+    eventMaxAgeMin: 60,
+    eventMaxAgeMax: 86_400,
+    eventMaxRetryAttempts: 185,
+    /** WAFv2 rate-based rule limit per evaluation window. */
+    wafRateMin: 10,
+    wafRateMax: 2_000_000,
+} as const;
+
+function fargatePairs(): Readonly<Record<number, readonly number[]>> {
+    const range = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+    return {
+        256: [512, 1024, 2048],
+        512: range(1024, 4096, 1024),
+        1024: range(2048, 8192, 1024),
+        2048: range(4096, 16384, 1024),
+        4096: range(8192, 30720, 1024),
+        8192: range(16384, 61440, 4096),
+        16384: range(32768, 122880, 8192),
+    };
+}
+
+export interface ResolveContext {
+    /** Pulumi project name (the config namespace). */
+    readonly project: string;
+    /** `aws:region` of the stack. */
+    readonly region: string | undefined;
+    /** Reads a repository file (mTLS truststore); returns undefined when it does not exist. */
+    readonly readFile: (path: string) => string | undefined;
+}
+
+/** Raw config of the project namespace: key without namespace -> string value as Pulumi stores it. */
+export type RawConfig = Readonly<Record<string, string | undefined>>;
+
+const ENGINE_DEFAULT_VERSION: Record<CacheEngine, string> = { valkey: "8.0", redis: "7.1" };
+
+/**
+ * Resolves and validates. Throws ValidationError listing every problem; otherwise returns the
+ * typed configuration.
+ */
+export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): PlatformConfig {
+    const problems = new Problems();
+    const k = (name: string) => fullKey(ctx.project, name);
+
+    // Unknown keys are typos until proven otherwise: report them instead of ignoring them.
+    for (const name of Object.keys(raw)) {
+        if (!(KEY_NAMES as string[]).includes(name)) {
+            problems.add(k(name), raw[name], `unknown key; known keys are listed in Pulumi.yaml`, `remove ${k(name)} or correct its spelling`);
+        }
+    }
+
+    // Region.
+    const region = ctx.region;
+    problems.check(
+        region !== undefined && /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region),
+        "aws:region",
+        region,
+        "an AWS Region code such as eu-west-1 is required",
+        "set aws:region in Pulumi.<stack>.yaml",
+    );
+
+    // Environment first: it selects the profile.
+    const envRaw = raw.environment;
+    let environment: Environment = "dev";
+    let envKnown = false;
+    if (envRaw === undefined) {
+        problems.add(k("environment"), envRaw, `required; one of ${ENVIRONMENTS.join(", ")}`, `set ${k("environment")} in Pulumi.<stack>.yaml`);
+    } else if (!(ENVIRONMENTS as readonly string[]).includes(envRaw)) {
+        problems.add(k("environment"), envRaw, `must be one of ${ENVIRONMENTS.join(", ")}`, `set ${k("environment")} to dev, staging or prod`);
+    } else {
+        environment = envRaw as Environment;
+        envKnown = true;
+    }
+
+    // Parse every key: explicit > profile > default.
+    const values = new Map<KeyName, unknown>();
+    for (const name of KEY_NAMES) {
+        const spec: KeySpec = KEYS[name];
+        const text = raw[name];
+        if (text !== undefined) {
+            const parsed = parseRaw(text, spec.type);
+            if (parsed.ok) {
+                values.set(name, parsed.value);
+            } else {
+                problems.add(k(name), text, `must be ${parsed.expected}`, `correct ${k(name)} in Pulumi.<stack>.yaml`);
+            }
+        } else if (spec.profile !== undefined) {
+            values.set(name, spec.profile[environment]);
+        } else if (spec.default !== undefined) {
+            values.set(name, spec.default);
+        } else if (spec.required && name !== "environment") {
+            problems.add(k(name), undefined, `required: ${spec.description}`, `set ${k(name)} in Pulumi.<stack>.yaml`);
+        }
+    }
+    const str = (name: KeyName, fallback = ""): string => (typeof values.get(name) === "string" ? (values.get(name) as string) : fallback);
+    const optStr = (name: KeyName): string | undefined => (typeof values.get(name) === "string" ? (values.get(name) as string) : undefined);
+    const num = (name: KeyName, fallback = 0): number => (typeof values.get(name) === "number" ? (values.get(name) as number) : fallback);
+    const bool = (name: KeyName, fallback = false): boolean => (typeof values.get(name) === "boolean" ? (values.get(name) as boolean) : fallback);
+    const list = (name: KeyName): string[] => (Array.isArray(values.get(name)) ? (values.get(name) as string[]) : []);
+    const entries = (name: KeyName): Record<string, unknown>[] => (Array.isArray(values.get(name)) ? (values.get(name) as Record<string, unknown>[]) : []);
+
+    const oneOf = <T extends string>(name: KeyName, allowed: readonly T[], fallback: T): T => {
+        const value = values.get(name);
+        if (value === undefined) {
+            return fallback;
+        }
+        if (!(allowed as readonly unknown[]).includes(value)) {
+            problems.add(k(name), value, `must be one of ${allowed.join(", ")}`, `set ${k(name)} to one of ${allowed.join(", ")}`);
+            return fallback;
+        }
+        return value as T;
+    };
+    const inRange = (name: KeyName, min: number, max: number, why = ""): void => {
+        const value = values.get(name);
+        if (typeof value === "number") {
+            problems.check(value >= min && value <= max, k(name), value, `must be between ${min} and ${max}${why}`, `set ${k(name)} within ${min}-${max}`);
+        }
+    };
+    const retention = (name: KeyName): void => {
+        const value = values.get(name);
+        if (typeof value === "number") {
+            problems.check(
+                (LIMITS.logRetentionDays as readonly number[]).includes(value),
+                k(name),
+                value,
+                `must be a CloudWatch Logs retention value (${LIMITS.logRetentionDays.join(", ")})`,
+                `set ${k(name)} to the nearest allowed value`,
+            );
+        }
+    };
+
+    // --- environment and safety ---
+    retention("logRetentionDays");
+    inRange("kmsDeletionWindowDays", 7, 30, " (KMS pending-deletion window)");
+    const requireMultiAz = bool("requireMultiAz");
+
+    // --- network ---
+    const vpcCidrText = str("vpcCidr");
+    const vpcCidr = parseCidr(vpcCidrText);
+    if (!vpcCidr) {
+        problems.add(k("vpcCidr"), vpcCidrText, "must be an IPv4 network in CIDR notation with no host bits set (e.g. 10.0.0.0/16)", `correct ${k("vpcCidr")}`);
+    } else {
+        problems.check(vpcCidr.prefix >= 16 && vpcCidr.prefix <= 24, k("vpcCidr"), vpcCidrText, "prefix length must be /16 to /24 (a VPC allows /16-/28; /24 is the smallest that fits three subnet tiers)", "choose a /16 to /24 block");
+    }
+    list("reservedCidrs").forEach((text, i) => {
+        const reserved = parseCidr(text);
+        if (!reserved) {
+            problems.add(`${k("reservedCidrs")}[${i}]`, text, "must be an IPv4 network in CIDR notation", "correct the entry");
+        } else if (vpcCidr && cidrsOverlap(vpcCidr, reserved)) {
+            problems.add(k("vpcCidr"), vpcCidrText, `must not overlap reserved CIDR ${text} (${k("reservedCidrs")}[${i}])`, "pick a VPC CIDR outside every reserved range");
+        }
+    });
+    list("albIngressCidrs").forEach((text, i) => {
+        const cidr = parseCidr(text);
+        if (!cidr) {
+            problems.add(`${k("albIngressCidrs")}[${i}]`, text, "must be an IPv4 network in CIDR notation", "correct the entry");
+        } else if (cidr.prefix < 8) {
+            problems.add(`${k("albIngressCidrs")}[${i}]`, text, "must be a private range of /8 or narrower; the internal ALB never accepts the internet", "list only the private networks that need the ALB");
+        }
+    });
+    const azCount = num("availabilityZoneCount", 2);
+    problems.check(azCount >= 2 && azCount <= 6, k("availabilityZoneCount"), values.get("availabilityZoneCount"), "must be 2-6: an ALB and a DB subnet group need subnets in at least 2 Availability Zones", `set ${k("availabilityZoneCount")} to 2 or more`);
+    const natStrategy = oneOf<NatStrategy>("natStrategy", NAT_STRATEGIES, "Single");
+    const masks = (["publicSubnetMask", "privateSubnetMask", "isolatedSubnetMask"] as const).map((name) => ({ name, mask: num(name, 24) }));
+    if (vpcCidr) {
+        let needed = 0;
+        for (const { name, mask } of masks) {
+            if (!problems.check(mask > vpcCidr.prefix && mask <= 28, k(name), mask, `must be longer than the VPC prefix /${vpcCidr.prefix} and at most /28`, `choose a mask between ${vpcCidr.prefix + 1} and 28`)) {
+                needed = Number.NaN;
+            }
+            needed += azCount * 2 ** (32 - mask);
+        }
+        if (Number.isFinite(needed) && needed > 2 ** (32 - vpcCidr.prefix)) {
+            problems.add(
+                k("vpcCidr"),
+                vpcCidrText,
+                `too small: ${azCount} AZs x (public /${masks[0].mask} + private /${masks[1].mask} + isolated /${masks[2].mask}) need ${needed} addresses, the VPC has ${2 ** (32 - vpcCidr.prefix)}`,
+                "use a larger VPC CIDR or longer subnet masks",
+            );
+        }
+    }
+    retention("flowLogRetentionDays");
+
+    // --- DNS ---
+    const publicZoneName = str("publicZoneName");
+    if (values.has("publicZoneName")) {
+        problems.check(isDomainName(publicZoneName), k("publicZoneName"), publicZoneName, "must be a lowercase DNS domain such as example.com", `set ${k("publicZoneName")} to your public hosted zone's name`);
+    }
+    const privateZoneName = str("privateZoneName");
+    problems.check(isDomainName(privateZoneName), k("privateZoneName"), privateZoneName, "must be a lowercase DNS domain such as platform.internal", `correct ${k("privateZoneName")}`);
+    const albCertificateDomain = optStr("albCertificateDomain") ?? `*.internal.${publicZoneName}`;
+    if (values.has("albCertificateDomain")) {
+        problems.check(
+            isWithinZone(albCertificateDomain, publicZoneName) && isDomainName(albCertificateDomain.replace(/^\*\./, "")),
+            k("albCertificateDomain"),
+            albCertificateDomain,
+            `must be a name in the public zone ${publicZoneName} (ACM validates it there by DNS)`,
+            `use e.g. *.internal.${publicZoneName}`,
+        );
+    }
+    inRange("dbWriterDnsTtl", 1, 30, " seconds: the writer endpoint moves on failover and its own TTL is 5 s");
+    inRange("dbReaderDnsTtl", 1, 300, " seconds");
+    inRange("cachePrimaryDnsTtl", 1, 30, " seconds: the primary endpoint moves on failover");
+    inRange("cacheReaderDnsTtl", 1, 300, " seconds");
+
+    // --- services ---
+    const services = entries("services").map((entry, i) => readService(new EntryReader(entry, `${k("services")}[${i}]`, problems), problems, environment));
+    validateServices(services, problems, k("services"), requireMultiAz);
+    if (services.length > 0 && natStrategy === "None") {
+        problems.add(k("natStrategy"), natStrategy, "must be Single or OnePerAz when services are defined: Fargate tasks in private subnets pull images and ship logs through NAT", `set ${k("natStrategy")} to Single (dev) or OnePerAz`);
+    }
+    if (requireMultiAz && natStrategy !== "OnePerAz" && natStrategy !== "None") {
+        problems.add(k("natStrategy"), natStrategy, `must be OnePerAz when ${k("requireMultiAz")} is true: a single NAT gateway is a single-AZ dependency`, `set ${k("natStrategy")} to OnePerAz, or requireMultiAz to false`);
+    }
+
+    // --- data ---
+    const dataKind = oneOf<DataKind>("dataKind", ["sql", "nosql"], "sql");
+    const engineVersion = str("auroraEngineVersion");
+    problems.check(/^\d{2}(\.\d{1,2})?$/.test(engineVersion), k("auroraEngineVersion"), engineVersion, "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version", `set ${k("auroraEngineVersion")} to e.g. 16`);
+    const instanceClass = str("auroraInstanceClass");
+    problems.check(instanceClass === "db.serverless" || /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass), k("auroraInstanceClass"), instanceClass, "must be db.serverless or a DB instance class such as db.r7g.large", `correct ${k("auroraInstanceClass")}`);
+    inRange("auroraInstanceCount", 1, 16, " (Aurora allows a writer and up to 15 readers)");
+    const instanceCount = num("auroraInstanceCount", 1);
+    if (dataKind === "sql" && requireMultiAz) {
+        problems.check(instanceCount >= 2, k("auroraInstanceCount"), instanceCount, `must be >= 2 when ${k("requireMultiAz")} is true (a writer and a reader in another AZ to fail over to)`, `set ${k("auroraInstanceCount")} to 2 or 3`);
+    }
+    const minAcu = num("auroraMinCapacity", 0.5);
+    const maxAcu = num("auroraMaxCapacity", 1);
+    for (const name of ["auroraMinCapacity", "auroraMaxCapacity"] as const) {
+        const value = num(name, 1);
+        problems.check(value >= LIMITS.auroraMinAcu && value <= LIMITS.auroraMaxAcu && Number.isInteger(value * 2), k(name), values.get(name), "must be 0-256 ACUs in steps of 0.5", `set ${k(name)} to e.g. 0.5, 1, 2 ... 256`);
+    }
+    problems.check(minAcu <= maxAcu, k("auroraMinCapacity"), minAcu, `must not exceed ${k("auroraMaxCapacity")} (${maxAcu})`, "raise the maximum or lower the minimum");
+    problems.check(maxAcu >= 1, k("auroraMaxCapacity"), maxAcu, "must be at least 1 ACU", `set ${k("auroraMaxCapacity")} to 1 or more`);
+    inRange("auroraReaderMaxCount", 1, 15);
+    const readerMax = num("auroraReaderMaxCount", 1);
+    problems.check(readerMax >= instanceCount - 1, k("auroraReaderMaxCount"), readerMax, `must be at least the configured readers (${k("auroraInstanceCount")} - 1 = ${instanceCount - 1})`, "raise the reader maximum");
+    inRange("auroraBackupRetentionDays", 1, 35);
+    const piRetention = num("auroraPerformanceInsightsRetentionDays", 7);
+    problems.check(piRetention === 7 || (piRetention % 31 === 0 && piRetention >= 31 && piRetention <= 731), k("auroraPerformanceInsightsRetentionDays"), piRetention, "must be 7, or a multiple of 31 between 31 and 731", "use 7 (free tier) or e.g. 93");
+    const monitoring = num("auroraMonitoringInterval", 60);
+    problems.check((LIMITS.monitoringIntervals as readonly number[]).includes(monitoring), k("auroraMonitoringInterval"), monitoring, `must be one of ${LIMITS.monitoringIntervals.join(", ")}`, "pick an allowed interval");
+    const databaseName = str("auroraDatabaseName");
+    problems.check(/^[a-z][a-z0-9_]{0,62}$/.test(databaseName), k("auroraDatabaseName"), databaseName, "must start with a letter and contain only lowercase letters, digits and underscores (max 63)", "rename the database");
+    const tables = entries("dynamoTables").map((entry, i) => readTable(new EntryReader(entry, `${k("dynamoTables")}[${i}]`, problems), problems));
+    if (dataKind === "nosql") {
+        problems.check(tables.length > 0, k("dynamoTables"), values.get("dynamoTables"), `at least one table is required when ${k("dataKind")} is nosql`, `add an entry to ${k("dynamoTables")}`);
+    }
+    duplicates(tables.map((t) => t.name)).forEach((name) => problems.add(k("dynamoTables"), name, "table names must be unique", "rename one of the tables"));
+
+    // --- cache ---
+    const cacheEnabled = bool("cacheEnabled", true);
+    const cacheEngine = oneOf<CacheEngine>("cacheEngine", ["valkey", "redis"], "valkey");
+    const cacheEngineVersion = optStr("cacheEngineVersion") ?? ENGINE_DEFAULT_VERSION[cacheEngine];
+    problems.check(/^\d+\.\d+$/.test(cacheEngineVersion), k("cacheEngineVersion"), cacheEngineVersion, "must be major.minor such as 8.0 (valkey) or 7.1 (redis)", `correct ${k("cacheEngineVersion")}`);
+    const nodeType = str("cacheNodeType");
+    problems.check(/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType), k("cacheNodeType"), nodeType, "must be a cache node type such as cache.t4g.micro", `correct ${k("cacheNodeType")}`);
+    inRange("cacheNodeCount", 1, 6, " (1 primary and up to 5 replicas)");
+    const nodeCount = num("cacheNodeCount", 1);
+    const cacheMultiAz = bool("cacheMultiAz");
+    if (cacheEnabled && cacheMultiAz) {
+        problems.check(nodeCount >= 2, k("cacheNodeCount"), nodeCount, `must be >= 2 when ${k("cacheMultiAz")} is true: Multi-AZ needs automatic failover, which needs a primary and a replica`, `set ${k("cacheNodeCount")} to 2 or more, or cacheMultiAz to false`);
+    }
+    if (cacheEnabled && requireMultiAz) {
+        problems.check(cacheMultiAz, k("cacheMultiAz"), cacheMultiAz, `must be true when ${k("requireMultiAz")} is true`, `set ${k("cacheMultiAz")} to true`);
+    }
+    inRange("cacheSnapshotRetentionDays", 0, 35);
+    const replicationGroupId = `${ctx.project}-${environment}`;
+    problems.check(
+        replicationGroupId.length <= LIMITS.replicationGroupIdMax && /^[a-z][a-z0-9-]*$/.test(replicationGroupId) && !replicationGroupId.includes("--"),
+        "project name",
+        ctx.project,
+        `the cache replication group id "${replicationGroupId}" (<project>-<environment>) must be <= 40 lowercase letters, digits and single hyphens, starting with a letter`,
+        "rename the Pulumi project to a short lowercase name",
+    );
+
+    // --- events ---
+    const eventsEnabled = bool("eventsEnabled", true);
+    inRange("eventArchiveRetentionDays", 0, 36_500);
+    const subscriptions = entries("eventSubscriptions").map((entry, i) => readSubscription(new EntryReader(entry, `${k("eventSubscriptions")}[${i}]`, problems), problems));
+    if (!eventsEnabled && subscriptions.length > 0) {
+        problems.add(k("eventSubscriptions"), `${subscriptions.length} entries`, `require ${k("eventsEnabled")} = true`, `enable events or remove the subscriptions`);
+    }
+    duplicates(subscriptions.map((s) => s.name)).forEach((name) => problems.add(k("eventSubscriptions"), name, "subscription names must be unique", "rename one of them"));
+    subscriptions.forEach((s, i) => {
+        problems.check(
+            services.some((svc) => svc.name === s.consumer),
+            `${k("eventSubscriptions")}[${i}].consumer`,
+            s.consumer,
+            `must name a service in ${k("services")} (${services.map((svc) => svc.name).join(", ") || "none defined"})`,
+            "point consumer at the service that reads this queue",
+        );
+    });
+
+    // --- API ---
+    const stageName = str("apiStageName");
+    problems.check(/^[A-Za-z0-9_]{1,128}$/.test(stageName), k("apiStageName"), stageName, "must be 1-128 letters, digits or underscores", `correct ${k("apiStageName")}`);
+    const apiRate = num("apiRateLimit", 1);
+    const apiBurst = num("apiBurstLimit", 1);
+    problems.check(apiRate >= 1 && apiRate <= LIMITS.apiAccountRateLimit, k("apiRateLimit"), apiRate, `must be 1-${LIMITS.apiAccountRateLimit} rps: API Gateway's account limit is ${LIMITS.apiAccountRateLimit} rps per Region, shared by all APIs`, "lower the limit, or raise the account quota first and then this validator's limit");
+    problems.check(apiBurst >= 1 && apiBurst <= LIMITS.apiAccountBurstLimit, k("apiBurstLimit"), apiBurst, `must be 1-${LIMITS.apiAccountBurstLimit}: API Gateway's account burst limit is ${LIMITS.apiAccountBurstLimit} per Region`, "lower the burst limit");
+    const apiDomainName = optStr("apiDomainName");
+    if (apiDomainName !== undefined) {
+        problems.check(isDomainName(apiDomainName) && isWithinZone(apiDomainName, publicZoneName), k("apiDomainName"), apiDomainName, `must be a domain name in the public zone ${publicZoneName} (its certificate is DNS-validated there)`, `use e.g. api.${publicZoneName}`);
+    }
+    const apiBasePath = str("apiBasePath");
+    problems.check(/^[A-Za-z0-9._-]{1,64}$/.test(apiBasePath), k("apiBasePath"), apiBasePath, "must be a single path segment (letters, digits, . _ -)", `set ${k("apiBasePath")} to e.g. v1`);
+    const mtlsFile = optStr("apiMtlsTruststoreFile");
+    if (mtlsFile !== undefined) {
+        if (apiDomainName === undefined) {
+            problems.add(k("apiMtlsTruststoreFile"), mtlsFile, `mTLS requires a Regional custom domain: set ${k("apiDomainName")} too`, `set ${k("apiDomainName")} or remove ${k("apiMtlsTruststoreFile")}`);
+        }
+        const pem = ctx.readFile(mtlsFile);
+        if (pem === undefined) {
+            problems.add(k("apiMtlsTruststoreFile"), mtlsFile, "must name a PEM file in the repository (path relative to Pulumi.yaml)", "commit the truststore and correct the path");
+        } else {
+            const certs = (pem.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
+            problems.check(certs > 0 && !/PRIVATE KEY-----/.test(pem), k("apiMtlsTruststoreFile"), mtlsFile, "must contain one or more PEM certificates (-----BEGIN CERTIFICATE-----) and no private key", "export the CA certificates only, in PEM");
+        }
+    }
+    const wafRate = num("apiWafRateLimit", 100);
+    problems.check(wafRate >= LIMITS.wafRateMin && wafRate <= LIMITS.wafRateMax, k("apiWafRateLimit"), wafRate, `must be ${LIMITS.wafRateMin}-${LIMITS.wafRateMax} requests per 5 minutes (WAF rate-based rule)`, "set a limit within range");
+    const cognitoMfa = oneOf<CognitoMfa>("apiCognitoMfa", ["OFF", "OPTIONAL", "ON"], "ON");
+    list("apiCallbackUrls").forEach((url, i) => {
+        problems.check(/^https:\/\/[^\s/]+(\/\S*)?$/.test(url) || /^http:\/\/localhost(:\d+)?(\/\S*)?$/.test(url), `${k("apiCallbackUrls")}[${i}]`, url, "must be an https URL (http only for localhost)", "use https");
+    });
+    const usagePlans = entries("apiUsagePlans").map((entry, i) => readUsagePlan(new EntryReader(entry, `${k("apiUsagePlans")}[${i}]`, problems), problems, apiRate, apiBurst));
+    duplicates(usagePlans.map((u) => u.name)).forEach((name) => problems.add(k("apiUsagePlans"), name, "usage plan names must be unique", "rename one of them"));
+    const cacheSize = optStr("apiCacheSizeGb");
+    if (cacheSize !== undefined) {
+        problems.check((LIMITS.apiCacheSizes as readonly string[]).includes(cacheSize), k("apiCacheSizeGb"), cacheSize, `must be one of ${LIMITS.apiCacheSizes.join(", ")} (GB)`, "pick an allowed cache cluster size");
+    }
+    const cdnEnabled = bool("cdnEnabled");
+    const apiCdnOnly = bool("apiCdnOnly");
+    if (apiCdnOnly && !cdnEnabled) {
+        problems.add(k("apiCdnOnly"), true, `requires ${k("cdnEnabled")} = true (only the CDN can add the origin secret header)`, `enable the CDN or set ${k("apiCdnOnly")} to false`);
+    }
+    const asyncEvents = bool("apiAsyncEventsEnabled", true);
+    if (asyncEvents && !eventsEnabled) {
+        problems.add(k("apiAsyncEventsEnabled"), true, `requires ${k("eventsEnabled")} = true (the async route puts events on the bus)`, "enable events or disable the async route");
+    }
+    services.forEach((svc, i) => {
+        if (svc.api?.rateLimit !== undefined) {
+            problems.check(svc.api.rateLimit <= apiRate, `${k("services")}[${i}].api.rateLimit`, svc.api.rateLimit, `must not exceed the stage limit ${k("apiRateLimit")} (${apiRate})`, "lower the route limit");
+        }
+        if (svc.api?.burstLimit !== undefined) {
+            problems.check(svc.api.burstLimit <= apiBurst, `${k("services")}[${i}].api.burstLimit`, svc.api.burstLimit, `must not exceed the stage burst ${k("apiBurstLimit")} (${apiBurst})`, "lower the route burst");
+        }
+        if (svc.api && svc.api.cacheTtlSeconds > 0 && cacheSize === undefined) {
+            problems.add(`${k("services")}[${i}].api.cacheTtlSeconds`, svc.api.cacheTtlSeconds, `caching needs a stage cache: set ${k("apiCacheSizeGb")}`, `set ${k("apiCacheSizeGb")} or cacheTtlSeconds to 0`);
+        }
+    });
+
+    // --- CDN ---
+    const aliases = list("cdnAliases");
+    aliases.forEach((alias, i) => {
+        problems.check(isDomainName(alias) && isWithinZone(alias, publicZoneName), `${k("cdnAliases")}[${i}]`, alias, `must be a domain name in the public zone ${publicZoneName} (the us-east-1 certificate is DNS-validated there)`, `use e.g. www.${publicZoneName}`);
+    });
+    if (cdnEnabled && apiDomainName === undefined) {
+        problems.add(k("cdnEnabled"), true, `the CDN's API origin is the API's custom domain: set ${k("apiDomainName")}`, `set ${k("apiDomainName")} or disable the CDN`);
+    }
+    const priceClass = oneOf<CdnPriceClass>("cdnPriceClass", ["PriceClass_100", "PriceClass_200", "PriceClass_All"], "PriceClass_100");
+    const minTls = oneOf<CdnMinimumProtocol>("cdnMinimumProtocolVersion", ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"], "TLSv1.2_2021");
+    const geoType = oneOf<GeoRestrictionType>("cdnGeoRestrictionType", ["none", "whitelist", "blacklist"], "none");
+    const geoLocations = list("cdnGeoRestrictionLocations");
+    geoLocations.forEach((code, i) => problems.check(/^[A-Z]{2}$/.test(code), `${k("cdnGeoRestrictionLocations")}[${i}]`, code, "must be an ISO 3166-1 alpha-2 country code (two capital letters)", "use e.g. DE, US"));
+    problems.check(
+        (geoType === "none") === (geoLocations.length === 0),
+        k("cdnGeoRestrictionLocations"),
+        geoLocations,
+        geoType === "none" ? `must be empty when ${k("cdnGeoRestrictionType")} is none` : `must list at least one country for a ${geoType}`,
+        "make the restriction type and the locations agree",
+    );
+    inRange("cdnApiCacheTtlSeconds", 0, 3600);
+    const cdnWaf = num("cdnWafRateLimit", 100);
+    problems.check(cdnWaf >= LIMITS.wafRateMin && cdnWaf <= LIMITS.wafRateMax, k("cdnWafRateLimit"), cdnWaf, `must be ${LIMITS.wafRateMin}-${LIMITS.wafRateMax} requests per 5 minutes`, "set a limit within range");
+    const csp = str("cdnContentSecurityPolicy");
+    problems.check(csp.trim().length > 0 && !/[\r\n]/.test(csp), k("cdnContentSecurityPolicy"), csp, "must be a non-empty single-line header value", "write the policy on one line");
+
+    // An unknown environment makes every profile-derived value meaningless: stop here.
+    problems.throwIfAny(`Invalid configuration for stack environment ${show(envRaw)}`);
+    if (!envKnown) {
+        throw new Error("unreachable: an unknown environment is always reported");
+    }
+
+    return {
+        project: ctx.project,
+        environment,
+        region: region as string,
+        protectStatefulResources: bool("protectStatefulResources"),
+        deletionProtection: bool("deletionProtection"),
+        requireMultiAz,
+        logRetentionDays: num("logRetentionDays"),
+        kmsDeletionWindowDays: num("kmsDeletionWindowDays"),
+        network: {
+            cidrBlock: vpcCidrText,
+            availabilityZoneCount: azCount,
+            natStrategy,
+            publicSubnetMask: masks[0].mask,
+            privateSubnetMask: masks[1].mask,
+            isolatedSubnetMask: masks[2].mask,
+            flowLogRetentionDays: num("flowLogRetentionDays"),
+            reservedCidrs: list("reservedCidrs"),
+            albIngressCidrs: list("albIngressCidrs"),
+        },
+        dns: {
+            publicZoneName,
+            privateZoneName,
+            albCertificateDomain,
+            ttl: {
+                databaseWriter: num("dbWriterDnsTtl"),
+                databaseReader: num("dbReaderDnsTtl"),
+                cachePrimary: num("cachePrimaryDnsTtl"),
+                cacheReader: num("cacheReaderDnsTtl"),
+            },
+        },
+        services,
+        data: {
+            kind: dataKind,
+            sql: {
+                engineVersion,
+                instanceClass,
+                instanceCount,
+                minCapacity: minAcu,
+                maxCapacity: maxAcu,
+                readerMaxCount: readerMax,
+                backupRetentionDays: num("auroraBackupRetentionDays"),
+                performanceInsightsRetentionDays: piRetention,
+                monitoringIntervalSeconds: monitoring,
+                databaseName,
+            },
+            nosql: { tables },
+        },
+        cache: {
+            enabled: cacheEnabled,
+            engine: cacheEngine,
+            engineVersion: cacheEngineVersion,
+            nodeType,
+            nodeCount,
+            multiAz: cacheMultiAz,
+            snapshotRetentionDays: num("cacheSnapshotRetentionDays"),
+            replicationGroupId,
+        },
+        events: {
+            enabled: eventsEnabled,
+            archiveRetentionDays: num("eventArchiveRetentionDays"),
+            notificationsEnabled: bool("notificationsEnabled"),
+            subscriptions,
+        },
+        api: {
+            stageName,
+            rateLimit: apiRate,
+            burstLimit: apiBurst,
+            domainName: apiDomainName,
+            basePath: apiBasePath,
+            mtlsTruststoreFile: mtlsFile,
+            wafRateLimit: wafRate,
+            cognitoMfa,
+            callbackUrls: list("apiCallbackUrls"),
+            usagePlans,
+            cacheSizeGb: cacheSize,
+            cdnOnly: apiCdnOnly,
+            asyncEventsEnabled: asyncEvents,
+        },
+        cdn: {
+            enabled: cdnEnabled,
+            aliases,
+            priceClass,
+            minimumProtocolVersion: minTls,
+            geoRestrictionType: geoType,
+            geoRestrictionLocations: geoLocations,
+            contentSecurityPolicy: csp,
+            apiCacheTtlSeconds: num("cdnApiCacheTtlSeconds"),
+            wafRateLimit: cdnWaf,
+        },
+    };
+}
+
+function duplicates(names: readonly string[]): string[] {
+    return [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
+}
+
+/** Service defaults that depend on the environment profile (explicit entry fields win). */
+const SERVICE_MIN_COUNT: Record<Environment, number> = { dev: 1, staging: 2, prod: 2 };
+
+function readService(r: EntryReader, problems: Problems, env: Environment): ServiceConfig {
+    const name = r.string("name", "", { required: true });
+    const image = r.string("image", "", { required: true, hint: "a container image reference such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:1.4.2" });
+    const port = r.number("port", 8080);
+    const cpu = r.number("cpu", 256);
+    const memory = r.number("memory", 512);
+    const hostPatterns = r.strings("hostPatterns");
+    const pathPatterns = r.strings("pathPatterns");
+    const priority = r.number("priority", 0, { required: true });
+    const healthCheckPath = r.string("healthCheckPath", "/health");
+    const minCount = r.number("minCount", SERVICE_MIN_COUNT[env]);
+    const maxCount = r.number("maxCount", Math.max(4, minCount * 2));
+    const cpuTargetPercent = r.number("cpuTargetPercent", 60);
+    const memoryTargetPercent = r.number("memoryTargetPercent", 70);
+    const requestsPerTarget = r.number("requestsPerTarget", 1000);
+    const deregistrationDelaySeconds = r.number("deregistrationDelaySeconds", 30);
+    const readonlyRootFilesystem = r.boolean("readonlyRootFilesystem", true);
+    const environment = r.stringMap("environment");
+    const usesDatabase = r.boolean("usesDatabase", false);
+    const usesCache = r.boolean("usesCache", false);
+    const secretArns = r.strings("secretArns");
+    const apiEntry = r.object("api");
+    r.finish();
+
+    const key = (field: string) => `${r.path}.${field}`;
+    problems.check(DNS_LABEL.test(name) && name.length <= 20, key("name"), name, "must be DNS-safe: 1-20 lowercase letters, digits and hyphens, starting with a letter", "rename the service, e.g. orders-api");
+    const tgName = targetGroupLogicalName(COMPONENT_NAMES.services, name);
+    problems.check(
+        tgName.length <= maxLogicalNameLength(LB_NAME_MAX),
+        key("name"),
+        name,
+        `gives target group "${tgName}", which autonaming extends to ${tgName.length + 8} characters; target group names are limited to ${LB_NAME_MAX}`,
+        `shorten the service name to ${maxLogicalNameLength(LB_NAME_MAX) - COMPONENT_NAMES.services.length - 1} characters or fewer`,
+    );
+    problems.check(image.trim().length > 0 && !/\s/.test(image), key("image"), image, "must be a container image reference without spaces", "use registry/repository:tag or @sha256 digest");
+    problems.check(port >= 1 && port <= 65535, key("port"), port, "must be a TCP port 1-65535", "use the port the container listens on");
+    const memories = LIMITS.fargate[cpu];
+    if (memories === undefined) {
+        problems.add(key("cpu"), cpu, `must be a Fargate CPU value: ${Object.keys(LIMITS.fargate).join(", ")}`, "pick a supported CPU size");
+    } else {
+        problems.check(memories.includes(memory), key("memory"), memory, `is not a valid Fargate pair with cpu ${cpu}; allowed: ${memories[0]}-${memories[memories.length - 1]} MiB (${memories.join(", ")})`, "pick a memory size listed for this CPU");
+    }
+    problems.check(/^\/[A-Za-z0-9._~\-/]*$/.test(healthCheckPath) && healthCheckPath.length <= 1024, key("healthCheckPath"), healthCheckPath, "must be an absolute URL path starting with /", "use e.g. /health");
+    problems.check(priority >= 1 && priority <= LIMITS.albMaxPriority, key("priority"), priority, `must be 1-${LIMITS.albMaxPriority} (ALB listener rule priority)`, "give every service a distinct priority; leave gaps (10, 20, 30) for later services");
+    problems.check(minCount >= 1, key("minCount"), minCount, "must be at least 1", "raise minCount");
+    problems.check(minCount <= maxCount, key("minCount"), minCount, `must not exceed maxCount (${maxCount})`, "raise maxCount or lower minCount");
+    problems.check(cpuTargetPercent >= 10 && cpuTargetPercent <= 90, key("cpuTargetPercent"), cpuTargetPercent, "must be 10-90 (%)", "use e.g. 60");
+    problems.check(memoryTargetPercent >= 10 && memoryTargetPercent <= 90, key("memoryTargetPercent"), memoryTargetPercent, "must be 10-90 (%)", "use e.g. 70");
+    problems.check(requestsPerTarget >= 1, key("requestsPerTarget"), requestsPerTarget, "must be >= 1 request per target per minute", "use e.g. 1000");
+    problems.check(deregistrationDelaySeconds >= 0 && deregistrationDelaySeconds <= 3600, key("deregistrationDelaySeconds"), deregistrationDelaySeconds, "must be 0-3600 seconds", "use e.g. 30");
+    problems.check(hostPatterns.length + pathPatterns.length > 0, r.path, name, "needs at least one of hostPatterns or pathPatterns for its listener rule", "add hostPatterns and/or pathPatterns");
+    problems.check(
+        hostPatterns.length + pathPatterns.length <= LIMITS.albMaxConditionValues,
+        r.path,
+        { hostPatterns, pathPatterns },
+        `has ${hostPatterns.length + pathPatterns.length} host/path values; an ALB rule allows at most ${LIMITS.albMaxConditionValues} condition values in total`,
+        "use wildcards (e.g. /orders/*) to need fewer values",
+    );
+    hostPatterns.forEach((h, i) => problems.check(/^[a-z0-9*?.-]{1,128}$/.test(h), `${key("hostPatterns")}[${i}]`, h, "must be a host name pattern (lowercase letters, digits, . - * ?; max 128)", "correct the pattern"));
+    pathPatterns.forEach((pth, i) => problems.check(/^\/[A-Za-z0-9_\-.$/~"'@:+*?&]{0,127}$/.test(pth), `${key("pathPatterns")}[${i}]`, pth, "must start with / and use ALB path pattern characters (max 128)", "correct the pattern"));
+    secretArns.forEach((arn, i) => problems.check(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn), `${key("secretArns")}[${i}]`, arn, "must be a Secrets Manager secret ARN", "copy the ARN from Secrets Manager"));
+    for (const envName of Object.keys(environment)) {
+        problems.check(/^[A-Z_][A-Z0-9_]*$/.test(envName), `${key("environment")}.${envName}`, envName, "must be an environment variable name (A-Z, 0-9, _)", "rename the variable");
+        problems.check(!/(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)/.test(envName), `${key("environment")}.${envName}`, envName, "looks like a secret; secrets belong in Secrets Manager, never in config or state", "store it in Secrets Manager and list its ARN in secretArns");
+    }
+
+    let api: ServiceApiConfig | undefined;
+    if (apiEntry !== undefined) {
+        const a = new EntryReader(apiEntry, key("api"), problems);
+        const basePath = a.string("basePath", name);
+        const scopes = a.strings("scopes");
+        const publicPaths = a.strings("publicPaths");
+        const cacheTtlSeconds = a.number("cacheTtlSeconds", 0);
+        const rateLimit = a.optionalNumber("rateLimit");
+        const burstLimit = a.optionalNumber("burstLimit");
+        a.finish();
+        problems.check(/^[a-z0-9][a-z0-9-]{0,62}$/.test(basePath), `${key("api")}.basePath`, basePath, "must be one lowercase path segment", "use e.g. orders");
+        problems.check(scopes.length > 0 || publicPaths.length > 0, `${key("api")}.scopes`, scopes, "an exposed service needs OAuth scopes (or explicitly public paths)", "list the scopes a token must carry, e.g. [orders.read]");
+        scopes.forEach((s, i) => problems.check(/^[a-z][a-z0-9._-]{0,63}$/.test(s), `${key("api")}.scopes[${i}]`, s, "must be a scope name (lowercase letters, digits, . _ -)", "use e.g. orders.read"));
+        publicPaths.forEach((s, i) => problems.check(/^[a-z0-9][a-z0-9/_-]*$/.test(s), `${key("api")}.publicPaths[${i}]`, s, "must be a relative path below basePath (no leading /)", "use e.g. health"));
+        problems.check(cacheTtlSeconds >= 0 && cacheTtlSeconds <= 3600, `${key("api")}.cacheTtlSeconds`, cacheTtlSeconds, "must be 0-3600 seconds", "use 0 to disable caching");
+        api = { basePath, scopes, publicPaths, cacheTtlSeconds, rateLimit, burstLimit };
+    }
+
+    return {
+        name,
+        image,
+        port,
+        cpu,
+        memory,
+        hostPatterns,
+        pathPatterns,
+        priority,
+        healthCheckPath,
+        minCount,
+        maxCount,
+        cpuTargetPercent,
+        memoryTargetPercent,
+        requestsPerTarget,
+        deregistrationDelaySeconds,
+        readonlyRootFilesystem,
+        environment,
+        usesDatabase,
+        usesCache,
+        secretArns,
+        api,
+    };
+}
+
+function validateServices(services: readonly ServiceConfig[], problems: Problems, key: string, requireMultiAz: boolean): void {
+    duplicates(services.map((s) => s.name)).forEach((name) => problems.add(key, name, "service names must be unique", "rename one of the services"));
+    duplicates(services.map((s) => String(s.priority))).forEach((prio) => problems.add(key, Number(prio), "listener rule priorities must be unique", "give each service its own priority"));
+    duplicates(services.filter((s) => s.api).map((s) => s.api?.basePath ?? "")).forEach((bp) => problems.add(key, bp, "api.basePath must be unique across services", "give each exposed service its own base path"));
+    problems.check(services.length <= LIMITS.albMaxRules, key, `${services.length} services`, `an ALB listener allows at most ${LIMITS.albMaxRules} rules (one per service)`, "split services across several platforms");
+    if (requireMultiAz) {
+        services.forEach((s, i) => problems.check(s.minCount >= 2, `${key}[${i}].minCount`, s.minCount, "must be >= 2 when platform:requireMultiAz is true, so tasks run in two AZs", "set minCount to 2 or more"));
+    }
+    // The ALB's own logical name must also survive autonaming.
+    const albName = loadBalancerLogicalName(COMPONENT_NAMES.services);
+    problems.check(albName.length <= maxLogicalNameLength(LB_NAME_MAX), "component name", albName, `load balancer names are limited to ${LB_NAME_MAX} characters`, "shorten COMPONENT_NAMES.services");
+}
+
+function readKey(obj: Record<string, unknown> | undefined, path: string, problems: Problems, required: boolean): DynamoKey | undefined {
+    if (obj === undefined) {
+        if (required) {
+            problems.add(path, undefined, "a key { name, type } is required", "add the key attribute");
+        }
+        return undefined;
+    }
+    const r = new EntryReader(obj, path, problems);
+    const name = r.string("name", "", { required: true });
+    const type = r.string("type", "S");
+    r.finish();
+    problems.check(/^[A-Za-z0-9_.-]{1,255}$/.test(name), `${path}.name`, name, "must be an attribute name (letters, digits, _ . -)", "rename the attribute");
+    problems.check(["S", "N", "B"].includes(type), `${path}.type`, type, "must be S, N or B", "use S (string), N (number) or B (binary)");
+    return { name, type: type as DynamoKey["type"] };
+}
+
+function readTable(r: EntryReader, problems: Problems): DynamoTableConfig {
+    const name = r.string("name", "", { required: true });
+    const partitionKey = readKey(r.object("partitionKey"), `${r.path}.partitionKey`, problems, true) ?? { name: "pk", type: "S" };
+    const sortKey = readKey(r.object("sortKey"), `${r.path}.sortKey`, problems, false);
+    const gsis = r.objects("globalSecondaryIndexes").map((g, i): DynamoGsiConfig => {
+        const path = `${r.path}.globalSecondaryIndexes[${i}]`;
+        const gr = new EntryReader(g, path, problems);
+        const gsiName = gr.string("name", "", { required: true });
+        const pk = readKey(gr.object("partitionKey"), `${path}.partitionKey`, problems, true) ?? { name: "pk", type: "S" };
+        const sk = readKey(gr.object("sortKey"), `${path}.sortKey`, problems, false);
+        const projectionType = gr.string("projectionType", "ALL");
+        const nonKeyAttributes = gr.strings("nonKeyAttributes");
+        gr.finish();
+        problems.check(/^[A-Za-z0-9_.-]{3,255}$/.test(gsiName), `${path}.name`, gsiName, "must be 3-255 letters, digits, _ . -", "rename the index");
+        problems.check(["ALL", "KEYS_ONLY", "INCLUDE"].includes(projectionType), `${path}.projectionType`, projectionType, "must be ALL, KEYS_ONLY or INCLUDE", "pick a projection");
+        problems.check((projectionType === "INCLUDE") === (nonKeyAttributes.length > 0), `${path}.nonKeyAttributes`, nonKeyAttributes, "must be listed exactly when projectionType is INCLUDE", "make them agree");
+        return { name: gsiName, partitionKey: pk, sortKey: sk, projectionType: projectionType as DynamoGsiConfig["projectionType"], nonKeyAttributes };
+    });
+    const ttlAttribute = r.optionalString("ttlAttribute");
+    const billingMode = r.string("billingMode", "PAY_PER_REQUEST");
+    const readCapacity = r.optionalNumber("readCapacity");
+    const writeCapacity = r.optionalNumber("writeCapacity");
+    const streamView = r.optionalString("streamView");
+    const contributorInsights = r.boolean("contributorInsights", false);
+    r.finish();
+    problems.check(/^[A-Za-z0-9_.-]{3,255}$/.test(name), `${r.path}.name`, name, "must be 3-255 letters, digits, _ . -", "rename the table");
+    problems.check(["PAY_PER_REQUEST", "PROVISIONED"].includes(billingMode), `${r.path}.billingMode`, billingMode, "must be PAY_PER_REQUEST or PROVISIONED", "use PAY_PER_REQUEST (on-demand) unless the load is steady");
+    if (billingMode === "PROVISIONED") {
+        problems.check((readCapacity ?? 0) >= 1 && (writeCapacity ?? 0) >= 1, `${r.path}.readCapacity`, { readCapacity, writeCapacity }, "PROVISIONED tables need readCapacity and writeCapacity >= 1", "set both capacities or use PAY_PER_REQUEST");
+    } else {
+        problems.check(readCapacity === undefined && writeCapacity === undefined, `${r.path}.readCapacity`, { readCapacity, writeCapacity }, "capacities apply only to PROVISIONED tables", "remove them or set billingMode: PROVISIONED");
+    }
+    if (streamView !== undefined) {
+        problems.check(["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"].includes(streamView), `${r.path}.streamView`, streamView, "must be NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES or KEYS_ONLY", "pick a stream view");
+    }
+    problems.check(gsis.length <= 20, `${r.path}.globalSecondaryIndexes`, gsis.length, "a table allows at most 20 global secondary indexes", "remove indexes");
+    return {
+        name,
+        partitionKey,
+        sortKey,
+        globalSecondaryIndexes: gsis,
+        ttlAttribute,
+        billingMode: billingMode as DynamoTableConfig["billingMode"],
+        readCapacity,
+        writeCapacity,
+        streamView: streamView as DynamoTableConfig["streamView"],
+        contributorInsights,
+    };
+}
+
+function readSubscription(r: EntryReader, problems: Problems): EventSubscriptionConfig {
+    const s: EventSubscriptionConfig = {
+        name: r.string("name", "", { required: true }),
+        consumer: r.string("consumer", "", { required: true }),
+        sources: r.strings("sources", { required: true }),
+        detailTypes: r.strings("detailTypes", { required: true }),
+        detailFilter: r.object("detailFilter"),
+        fifo: r.boolean("fifo", false),
+        maxReceiveCount: r.number("maxReceiveCount", 5),
+        visibilityTimeoutSeconds: r.number("visibilityTimeoutSeconds", 60),
+        retentionSeconds: r.number("retentionSeconds", 345_600),
+        dlqRetentionSeconds: r.number("dlqRetentionSeconds", 1_209_600),
+        maxEventAgeSeconds: r.number("maxEventAgeSeconds", 3_600),
+        maxRetryAttempts: r.number("maxRetryAttempts", 8),
+        backlogPerTask: r.number("backlogPerTask", 100),
+    };
+    r.finish();
+    const key = (field: string) => `${r.path}.${field}`;
+    problems.check(DNS_LABEL.test(s.name) && s.name.length <= 40, key("name"), s.name, "must be 1-40 lowercase letters, digits and hyphens, starting with a letter (it names the queue and rule)", "rename the subscription");
+    problems.check(s.maxReceiveCount >= 1 && s.maxReceiveCount <= LIMITS.sqsMaxReceiveCountMax, key("maxReceiveCount"), s.maxReceiveCount, `must be 1-${LIMITS.sqsMaxReceiveCountMax} (SQS redrive policy)`, "use e.g. 5");
+    problems.check(s.visibilityTimeoutSeconds >= 0 && s.visibilityTimeoutSeconds <= LIMITS.sqsVisibilityMax, key("visibilityTimeoutSeconds"), s.visibilityTimeoutSeconds, `must be 0-${LIMITS.sqsVisibilityMax} seconds`, "use e.g. 60");
+    problems.check(s.retentionSeconds >= LIMITS.sqsRetentionMin && s.retentionSeconds <= LIMITS.sqsRetentionMax, key("retentionSeconds"), s.retentionSeconds, `must be ${LIMITS.sqsRetentionMin}-${LIMITS.sqsRetentionMax} seconds`, "use e.g. 345600 (4 days)");
+    problems.check(s.dlqRetentionSeconds >= LIMITS.sqsRetentionMin && s.dlqRetentionSeconds <= LIMITS.sqsRetentionMax, key("dlqRetentionSeconds"), s.dlqRetentionSeconds, `must be ${LIMITS.sqsRetentionMin}-${LIMITS.sqsRetentionMax} seconds`, "use 1209600 (14 days)");
+    problems.check(
+        s.dlqRetentionSeconds > s.retentionSeconds,
+        key("dlqRetentionSeconds"),
+        s.dlqRetentionSeconds,
+        `must exceed retentionSeconds (${s.retentionSeconds}): a dead-lettered message keeps its original enqueue time and would expire early`,
+        "raise dlqRetentionSeconds or lower retentionSeconds",
+    );
+    problems.check(s.maxEventAgeSeconds >= LIMITS.eventMaxAgeMin && s.maxEventAgeSeconds <= LIMITS.eventMaxAgeMax, key("maxEventAgeSeconds"), s.maxEventAgeSeconds, `must be ${LIMITS.eventMaxAgeMin}-${LIMITS.eventMaxAgeMax} seconds (EventBridge retry policy)`, "use e.g. 3600");
+    problems.check(s.maxRetryAttempts >= 0 && s.maxRetryAttempts <= LIMITS.eventMaxRetryAttempts, key("maxRetryAttempts"), s.maxRetryAttempts, `must be 0-${LIMITS.eventMaxRetryAttempts} (EventBridge retry policy)`, "use e.g. 8");
+    problems.check(s.backlogPerTask >= 1, key("backlogPerTask"), s.backlogPerTask, "must be >= 1 message per task", "use e.g. 100");
+    return s;
+}
+
+function readUsagePlan(r: EntryReader, problems: Problems, stageRate: number, stageBurst: number): UsagePlanConfig {
+    const u: UsagePlanConfig = {
+        name: r.string("name", "", { required: true }),
+        consumers: r.strings("consumers", { required: true }),
+        rateLimit: r.number("rateLimit", 0, { required: true }),
+        burstLimit: r.number("burstLimit", 0, { required: true }),
+        quotaPerDay: r.optionalNumber("quotaPerDay"),
+    };
+    r.finish();
+    const key = (field: string) => `${r.path}.${field}`;
+    problems.check(DNS_LABEL.test(u.name) && u.name.length <= 40, key("name"), u.name, "must be 1-40 lowercase letters, digits and hyphens", "rename the plan");
+    problems.check(u.rateLimit >= 1 && u.rateLimit <= stageRate, key("rateLimit"), u.rateLimit, `must be 1 to the stage limit (${stageRate})`, "lower the plan's rate limit");
+    problems.check(u.burstLimit >= 1 && u.burstLimit <= stageBurst, key("burstLimit"), u.burstLimit, `must be 1 to the stage burst (${stageBurst})`, "lower the plan's burst limit");
+    if (u.quotaPerDay !== undefined) {
+        problems.check(u.quotaPerDay >= 1, key("quotaPerDay"), u.quotaPerDay, "must be >= 1 request per day", "remove it for no quota");
+    }
+    u.consumers.forEach((c, i) => problems.check(DNS_LABEL.test(c) && c.length <= 64, `${key("consumers")}[${i}]`, c, "must be a lowercase consumer name (letters, digits, hyphens)", "rename the consumer"));
+    return u;
+}

@@ -1,0 +1,72 @@
+/**
+ * Runs Pulumi program code on the mock engine and returns everything it registered.
+ * Used by the unit tests (component by component), by the stack tests and by the offline plan.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockEngineOptions, PlatformMocks, RecordedResource, installMockEngine } from "./mocks";
+
+export interface RunOptions {
+    readonly project?: string;
+    readonly stack?: string;
+    readonly region?: string;
+    /** Full config keys (`platform:vpcCidr`) to their string values, as the engine stores them. */
+    readonly config?: Readonly<Record<string, string>>;
+    /** Full config keys whose values are secrets. */
+    readonly secretKeys?: readonly string[];
+    readonly onResource?: (resource: RecordedResource) => void;
+}
+
+export interface RunResult<T> {
+    /** What `build` returned. */
+    readonly value: T;
+    readonly resources: readonly RecordedResource[];
+    /** The stack outputs, if `build` returned an object of outputs. */
+    readonly outputs: Record<string, unknown>;
+    readonly mocks: PlatformMocks;
+}
+
+/**
+ * Installs a fresh mock engine, runs `build` inside a Pulumi stack, waits until every resource
+ * registration has completed and disconnects. Runs can follow one another in one process.
+ * Errors thrown by `build` (e.g. a config ValidationError) reject the returned promise unchanged.
+ */
+export async function runOnMocks<T>(build: () => T | Promise<T>, options: RunOptions = {}): Promise<RunResult<T>> {
+    const engineOptions: MockEngineOptions = {
+        project: options.project ?? "platform",
+        stack: options.stack ?? "test",
+        region: options.region ?? "eu-west-1",
+        onResource: options.onResource,
+    };
+    const mocks = new PlatformMocks(engineOptions);
+    await installMockEngine(mocks, engineOptions, { "aws:region": engineOptions.region, ...options.config }, [...(options.secretKeys ?? [])]);
+    let value: T | undefined;
+    let failure: unknown;
+    let outputs: Record<string, unknown> = {};
+    try {
+        const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
+            try {
+                value = await build();
+            } catch (err) {
+                failure = err;
+                return undefined;
+            }
+            return isOutputBag(value) ? value : undefined;
+        });
+        outputs = (stackOutputs as Record<string, unknown> | undefined) ?? {};
+    } finally {
+        await pulumi.runtime.disconnect();
+    }
+    if (failure !== undefined) {
+        throw failure;
+    }
+    return { value: value as T, resources: mocks.resources, outputs, mocks };
+}
+
+function isOutputBag(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !(value instanceof pulumi.Resource) && !Array.isArray(value);
+}
+
+/** Resolves any Input (Output, promise or plain value) to its value. The one helper tests use to await outputs. */
+export function resolveOutput<T>(value: pulumi.Input<T>): Promise<T> {
+    return new Promise<T>((resolve) => pulumi.output(value).apply((v) => resolve(v as T)));
+}

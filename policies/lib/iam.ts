@@ -1,0 +1,120 @@
+/*
+ * Reading IAM policy documents as resources carry them: a JSON string (what `JSON.stringify` or
+ * `aws.iam.getPolicyDocument` produce) or an object (an `aws.iam.PolicyDocument` literal), whose
+ * `Statement` is one statement or an array, whose `Action`/`NotAction` is a string or an array.
+ */
+
+/** One statement, as far as the policies need it. */
+export interface Statement {
+    readonly sid?: string;
+    readonly effect: string;
+    readonly actions: string[];
+    readonly notActions: string[];
+    readonly principal: unknown;
+    readonly condition: unknown;
+}
+
+/** A parsed document, or why it could not be read. */
+export type ParsedDocument = { readonly statements: Statement[] } | { readonly error: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function strings(value: unknown): string[] {
+    if (typeof value === "string") {
+        return [value];
+    }
+    if (Array.isArray(value)) {
+        return value.filter((v): v is string => typeof v === "string");
+    }
+    return [];
+}
+
+/** Parses a policy document given as a JSON string or an object. */
+export function parsePolicyDocument(document: unknown): ParsedDocument {
+    let doc: unknown = document;
+    if (typeof document === "string") {
+        try {
+            doc = JSON.parse(document);
+        } catch (e) {
+            return { error: `is not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+        }
+    }
+    if (!isRecord(doc)) {
+        return { error: "is not a JSON object" };
+    }
+    const raw = doc["Statement"];
+    const list: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+    const statements: Statement[] = [];
+    for (const s of list) {
+        if (!isRecord(s)) {
+            return { error: "has a Statement entry that is not an object" };
+        }
+        const sid = s["Sid"];
+        statements.push({
+            sid: typeof sid === "string" ? sid : undefined,
+            effect: typeof s["Effect"] === "string" ? s["Effect"] : "",
+            actions: strings(s["Action"]),
+            notActions: strings(s["NotAction"]),
+            principal: s["Principal"],
+            condition: s["Condition"],
+        });
+    }
+    return { statements };
+}
+
+/** True for "*" and for a whole-service wildcard such as "s3:*" (IAM action names are case-insensitive). */
+export function isWildcardAction(action: string): boolean {
+    return action === "*" || /^[a-z0-9-]+:\*$/i.test(action);
+}
+
+/**
+ * Problems of an identity policy: Allow statements with a wildcard action, and Allow statements with
+ * NotAction (which grant every action but the listed ones). Returned as message fragments.
+ */
+export function wildcardProblems(statements: readonly Statement[]): string[] {
+    const problems: string[] = [];
+    statements.forEach((s, index) => {
+        if (s.effect !== "Allow") {
+            return;
+        }
+        const label = s.sid ? `statement "${s.sid}"` : `statement ${index + 1}`;
+        const wildcards = s.actions.filter(isWildcardAction);
+        if (wildcards.length > 0) {
+            problems.push(`${label} allows ${wildcards.map(a => `"${a}"`).join(", ")}`);
+        }
+        if (s.notActions.length > 0) {
+            problems.push(`${label} uses NotAction with Allow`);
+        }
+    });
+    return problems;
+}
+
+function isEveryone(principal: unknown): boolean {
+    if (principal === "*") {
+        return true;
+    }
+    return isRecord(principal) && strings(principal["AWS"]).includes("*");
+}
+
+/**
+ * True when some statement denies every principal any request made without TLS:
+ * `{"Effect": "Deny", "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}`.
+ * Condition operator and key names are matched case-insensitively, as IAM does; `BoolIfExists` counts.
+ */
+export function deniesInsecureTransport(statements: readonly Statement[]): boolean {
+    return statements.some(s => {
+        if (s.effect !== "Deny" || !isEveryone(s.principal) || !isRecord(s.condition)) {
+            return false;
+        }
+        return Object.entries(s.condition).some(([operator, block]) => {
+            if (!/^bool(ifexists)?$/i.test(operator) || !isRecord(block)) {
+                return false;
+            }
+            return Object.entries(block).some(([key, value]) =>
+                key.toLowerCase() === "aws:securetransport" &&
+                (value === false || strings(value).some(v => v.toLowerCase() === "false")));
+        });
+    });
+}
