@@ -425,6 +425,14 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     aliases.forEach((alias, i) => {
         problems.check(isDomainName(alias) && isWithinZone(alias, publicZoneName), `${k("cdnAliases")}[${i}]`, alias, `must be a domain name in the public zone ${publicZoneName} (the us-east-1 certificate is DNS-validated there)`, `use e.g. www.${publicZoneName}`);
     });
+    if (cdnEnabled && mtlsFile !== undefined) {
+        problems.add(
+            k("apiMtlsTruststoreFile"),
+            mtlsFile,
+            `cannot be combined with ${k("cdnEnabled")} = true: an mTLS custom domain rejects CloudFront, which would need an origin client certificate (CloudFront origin mTLS) that this platform does not configure`,
+            "serve mTLS partners from a stack without the CDN, or remove the truststore",
+        );
+    }
     if (cdnEnabled && apiDomainName === undefined) {
         problems.add(k("cdnEnabled"), true, `the CDN's API origin is the API's custom domain: set ${k("apiDomainName")}`, `set ${k("apiDomainName")} or disable the CDN`);
     }

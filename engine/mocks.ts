@@ -40,6 +40,28 @@ interface PendingRegistration {
     inputs?: Record<string, unknown>;
 }
 
+/** Resolves Outputs and promises nested in transform results, as the engine's serialization would. */
+async function resolveDeep(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        const inner = await new Promise<unknown>((resolve) => value.apply((v) => resolve(v)));
+        return resolveDeep(inner);
+    }
+    if (value instanceof Promise) {
+        return resolveDeep(await value);
+    }
+    if (Array.isArray(value)) {
+        return Promise.all(value.map(resolveDeep));
+    }
+    if (value !== null && typeof value === "object" && !(value instanceof pulumi.Resource)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) {
+            out[k] = await resolveDeep(v);
+        }
+        return out;
+    }
+    return value;
+}
+
 /** Deterministic short hash, so plans are reproducible run to run. */
 export function shortHash(text: string, length = 7): string {
     return createHash("sha256").update(text).digest("hex").slice(0, length);
@@ -74,6 +96,17 @@ export function unwrapSecrets(value: unknown): { value: unknown; secret: boolean
         return { value: out, secret };
     }
     return { value, secret: false };
+}
+
+/** The physical name the mock engine autonames a resource with (logical name + "-" + 7 characters). */
+export function mockPhysicalName(type: string, name: string): string {
+    return `${name}-${shortHash(`${type}::${name}`)}`;
+}
+
+/** The ARN the mock engine gives a KMS key (tests compare references against it). */
+export function mockKeyArn(type: string, name: string, region = "eu-west-1"): string {
+    const h = (n: number) => shortHash(`${type}::${name}`, n);
+    return `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${h(8)}-${h(4)}-4${h(3)}-8${h(3)}-${h(12)}`;
 }
 
 /** The ELB log-delivery account of each Region that has one (AWS docs: "Enable access logs for your ALB"). */
@@ -137,7 +170,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
 
     /** Physical name Pulumi's autonaming would pick: logical name + "-" + 7 characters. */
     autoname(name: string, type: string): string {
-        return `${name}-${shortHash(`${type}::${name}`)}`;
+        return mockPhysicalName(type, name);
     }
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, unknown> }> {
@@ -161,7 +194,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 opts: parent ? { parent: new pulumi.DependencyResource(parent) } : {},
             });
             if (result) {
-                props = { ...result.props };
+                props = (await resolveDeep(result.props)) as Record<string, unknown>;
             }
         }
         if (args.transforms && args.transforms.length > 0) {
@@ -482,8 +515,9 @@ export async function installMockEngine(mocks: PlatformMocks, options: MockEngin
     if (!(monitor instanceof MockMonitor)) {
         throw new Error("engine/mocks: expected Pulumi's MockMonitor after setMocks");
     }
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: RegisterRequest, callback: (err: unknown, response: RegisterResponse | undefined) => void) => {
+    const mockMonitor: MockMonitor = monitor;
+    const register = mockMonitor.registerResource.bind(mockMonitor);
+    mockMonitor.registerResource = (req: RegisterRequest, callback: (err: unknown, response: RegisterResponse | undefined) => void) => {
         mocks.beforeRegister(req);
         return register(req, (err: unknown, response: RegisterResponse | undefined) => {
             if (!err && response) {

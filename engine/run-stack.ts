@@ -1,0 +1,32 @@
+/**
+ * Runs the real program (config module + program.ts, exactly what index.ts runs) for one stack on
+ * the mock engine, with that stack's real configuration.
+ */
+import * as path from "path";
+import { loadPlatformConfig } from "../config";
+import { PlatformOutputs, createPlatform } from "../program";
+import { RecordedResource } from "./mocks";
+import { RunResult, runOnMocks } from "./run";
+import { loadStackConfig } from "./stack-config";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export interface RunStackOptions {
+    readonly projectDir?: string;
+    /** Extra or replacement config (full keys), e.g. for tests of invalid configs. */
+    readonly overrides?: Readonly<Record<string, string>>;
+    readonly onResource?: (resource: RecordedResource) => void;
+}
+
+export async function runStack(stack: string, options: RunStackOptions = {}): Promise<RunResult<PlatformOutputs>> {
+    const projectDir = options.projectDir ?? PROJECT_DIR;
+    const stackConfig = loadStackConfig(projectDir, stack);
+    return runOnMocks(() => createPlatform(loadPlatformConfig(projectDir)), {
+        project: stackConfig.project,
+        stack,
+        region: stackConfig.region ?? "us-east-1",
+        config: { ...stackConfig.config, ...options.overrides },
+        secretKeys: stackConfig.secretKeys,
+        onResource: options.onResource,
+    });
+}

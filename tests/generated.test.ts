@@ -1,0 +1,68 @@
+/** Generated files stay in sync with their sources, and the tag transform's rules hold. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { KEYS, KEY_NAMES } from "../config/keys";
+import { componentOf, defaultTagsTransform, isTaggable, tagsFor } from "../lib/tags";
+import { renderConfigTable, renderPulumiYaml } from "../scripts/config-docs";
+import { renderTaggableModule, taggableAwsTypes } from "../scripts/gen-taggable";
+
+const ROOT = path.resolve(__dirname, "..");
+
+describe("generated: Pulumi.yaml and README config table", () => {
+    it("Pulumi.yaml is what `npm run config:docs` renders from config/keys.ts", () => {
+        assert.strictEqual(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"), renderPulumiYaml());
+    });
+
+    it("declares every declarable platform key with type and description; profile keys carry no default", () => {
+        const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, { type: string; description: string; default?: unknown }> };
+        assert.strictEqual(project.name, "platform");
+        const structured = KEY_NAMES.filter((k) => KEYS[k].type === "object[]");
+        assert.deepStrictEqual(structured, ["services", "dynamoTables", "eventSubscriptions", "apiUsagePlans"]);
+        assert.deepStrictEqual(Object.keys(project.config), KEY_NAMES.filter((k) => !structured.includes(k)));
+        for (const [key, decl] of Object.entries(project.config)) {
+            assert.ok(["string", "integer", "boolean", "array"].includes(decl.type), key);
+            assert.ok(decl.description.length > 10, key);
+            const spec: { profile?: unknown } = KEYS[key as keyof typeof KEYS];
+            if (spec.profile) {
+                assert.strictEqual(decl.default, undefined, `${key}: a declared default would override the environment profile`);
+            }
+        }
+    });
+
+    it("the README config table is current", () => {
+        assert.ok(fs.readFileSync(path.join(ROOT, "README.md"), "utf8").includes(renderConfigTable()), "run npm run config:docs");
+    });
+});
+
+describe("generated: taggable resource types", () => {
+    it("lib/taggable-types.ts matches the installed @pulumi/aws typings", () => {
+        assert.strictEqual(fs.readFileSync(path.join(ROOT, "lib", "taggable-types.ts"), "utf8"), renderTaggableModule(taggableAwsTypes()), "run npm run gen:taggable");
+    });
+
+    it("classifies resources by whether their Args accept tags", () => {
+        assert.deepStrictEqual(
+            ["aws:ec2/securityGroup:SecurityGroup", "aws:kms/key:Key", "awsx:ec2:Vpc", "aws:iam/rolePolicy:RolePolicy", "aws:s3/bucketPolicy:BucketPolicy", "aws:kms/alias:Alias"].map(isTaggable),
+            [true, true, true, false, false, false],
+        );
+    });
+});
+
+describe("tags: default tags transform", () => {
+    it("names the innermost platform component from the parent URN", () => {
+        assert.strictEqual(componentOf("urn:pulumi:prod::platform::pulumi:pulumi:Stack$platform:network:Network::network"), "Network");
+        assert.strictEqual(componentOf("urn:pulumi:prod::platform::platform:network:Network$awsx:ec2:Vpc::network-vpc"), "Network");
+        assert.strictEqual(componentOf("urn:pulumi:prod::platform::pulumi:pulumi:Stack::platform-prod"), undefined);
+        assert.strictEqual(componentOf(undefined), undefined);
+    });
+
+    it("adds defaults to taggable resources, keeps explicit tags, leaves others alone", async () => {
+        const transform = defaultTagsTransform({ environment: "prod", project: "platform" });
+        const untouched = await transform({ custom: true, type: "aws:iam/rolePolicy:RolePolicy", name: "p", props: { policy: "{}" }, opts: {} });
+        assert.strictEqual(untouched, undefined);
+        const result = await transform({ custom: true, type: "aws:kms/key:Key", name: "k", props: { tags: { Name: "k", environment: "override" } }, opts: {} });
+        const tags = await new Promise((resolve) => (result?.props.tags as { apply: (f: (v: unknown) => void) => void }).apply(resolve));
+        assert.deepStrictEqual(tags, { ...tagsFor({ environment: "prod", project: "platform" }, undefined), Name: "k", environment: "override" });
+    });
+});

@@ -1,0 +1,133 @@
+/**
+ * Every stack, composed from its own Pulumi.<stack>.yaml, run on the mock engine: the network and
+ * encryption baseline contract, tags on every taggable resource, protection of keys in prod.
+ */
+import * as assert from "assert";
+import { MOCK_ACCOUNT_ID, mockKeyArn, mockPhysicalName } from "../engine/mocks";
+import { runStack } from "../engine/run-stack";
+import { isTaggable } from "../lib/tags";
+import { Recorded, policyDocument } from "./support/harness";
+
+const EXPECTED = {
+    dev: { azs: 2, nat: "Single", cidr: "10.10.0.0/16", flowRetention: 14, protect: false },
+    staging: { azs: 3, nat: "OnePerAz", cidr: "10.20.0.0/16", flowRetention: 90, protect: false },
+    prod: { azs: 3, nat: "OnePerAz", cidr: "10.30.0.0/16", flowRetention: 365, protect: true },
+} as const;
+
+const runs = new Map<string, Recorded>();
+async function stack(name: keyof typeof EXPECTED): Promise<Recorded> {
+    if (!runs.has(name)) {
+        runs.set(name, new Recorded((await runStack(name)).resources));
+    }
+    return runs.get(name) as Recorded;
+}
+
+for (const name of Object.keys(EXPECTED) as (keyof typeof EXPECTED)[]) {
+    const expected = EXPECTED[name];
+    describe(`stack ${name}: network and encryption baseline`, () => {
+        it("builds the VPC with awsx from config: CIDR, AZs, NAT strategy, three subnet tiers, gateway endpoints", async () => {
+            const vpc = (await stack(name)).one("awsx:ec2:Vpc", "network-vpc");
+            assert.deepStrictEqual(
+                { ...vpc.inputs, tags: undefined },
+                {
+                    cidrBlock: expected.cidr,
+                    numberOfAvailabilityZones: expected.azs,
+                    natGateways: { strategy: expected.nat },
+                    subnetStrategy: "Auto",
+                    subnetSpecs: [
+                        { type: "Public", name: "public", cidrMask: 24 },
+                        { type: "Private", name: "private", cidrMask: 20 },
+                        { type: "Isolated", name: "isolated", cidrMask: 24 },
+                    ],
+                    enableDnsHostnames: true,
+                    enableDnsSupport: true,
+                    vpcEndpointStrategy: "Auto",
+                    vpcEndpointSpecs: [
+                        { serviceName: "com.amazonaws.eu-west-1.s3", vpcEndpointType: "Gateway" },
+                        { serviceName: "com.amazonaws.eu-west-1.dynamodb", vpcEndpointType: "Gateway" },
+                    ],
+                    tags: undefined,
+                },
+            );
+        });
+
+        it("sends all VPC flow logs to a KMS-encrypted log group with the profile's retention", async () => {
+            const r = await stack(name);
+            const logs = r.one("aws:kms/key:Key", "keys-logs");
+            const group = r.one("aws:cloudwatch/logGroup:LogGroup", "network-flow-logs");
+            assert.strictEqual(group.inputs.retentionInDays, expected.flowRetention);
+            assert.strictEqual(group.inputs.kmsKeyId, mockKeyArn(logs.type, logs.name));
+            const flow = r.one("aws:ec2/flowLog:FlowLog", "network-flow-logs");
+            assert.deepStrictEqual(
+                [flow.inputs.trafficType, flow.inputs.logDestinationType, flow.inputs.maxAggregationInterval, String(flow.inputs.vpcId).startsWith("vpc-")],
+                ["ALL", "cloud-watch-logs", 60, true],
+            );
+            const policy = policyDocument(r.one("aws:iam/rolePolicy:RolePolicy", "network-flow-logs").inputs.policy);
+            assert.deepStrictEqual(policy.Statement[0].Action, ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]);
+            const groupArn = `arn:aws:logs:eu-west-1:${MOCK_ACCOUNT_ID}:log-group:${mockPhysicalName("aws:cloudwatch/logGroup:LogGroup", "network-flow-logs")}`;
+            assert.deepStrictEqual(policy.Statement[0].Resource, [groupArn, `${groupArn}:*`]);
+        });
+
+        it("creates five customer-managed keys with rotation, aliases and per-purpose key policies", async () => {
+            const r = await stack(name);
+            const keys = r.ofType("aws:kms/key:Key");
+            assert.deepStrictEqual(keys.map((k) => k.name), ["keys-logs", "keys-data", "keys-messaging", "keys-storage", "keys-app"]);
+            for (const key of keys) {
+                assert.deepStrictEqual([key.inputs.enableKeyRotation, key.inputs.rotationPeriodInDays, key.inputs.deletionWindowInDays, key.inputs.keyUsage], [true, 365, 30, "ENCRYPT_DECRYPT"]);
+                const statements = policyDocument(key.inputs.policy).Statement;
+                assert.deepStrictEqual(statements[0], {
+                    Sid: "EnableAccountRootAdministration",
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` },
+                    Action: ["kms:*"],
+                    Resource: ["*"],
+                });
+            }
+            const principals = (keyName: string) => policyDocument(r.one("aws:kms/key:Key", keyName).inputs.policy).Statement.slice(1).map((s) => s.Principal);
+            assert.deepStrictEqual(principals("keys-logs"), [{ Service: "logs.eu-west-1.amazonaws.com" }]);
+            assert.deepStrictEqual(principals("keys-messaging"), [{ Service: ["events.amazonaws.com", "sns.amazonaws.com", "cloudwatch.amazonaws.com"] }, { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` }]);
+            assert.deepStrictEqual(principals("keys-app"), []);
+            const data = policyDocument(r.one("aws:kms/key:Key", "keys-data").inputs.policy).Statement[1];
+            assert.deepStrictEqual(data.Condition, {
+                StringEquals: {
+                    "kms:CallerAccount": MOCK_ACCOUNT_ID,
+                    "kms:ViaService": ["rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com", "elasticache.eu-west-1.amazonaws.com"],
+                },
+            });
+            assert.deepStrictEqual(
+                r.ofType("aws:kms/alias:Alias").map((a) => a.inputs.name),
+                ["logs", "data", "messaging", "storage", "app"].map((p) => `alias/platform-${name}-${p}`),
+            );
+        });
+
+        it(`keys are ${expected.protect ? "" : "not "}protected and retained on delete`, async () => {
+            for (const key of (await stack(name)).ofType("aws:kms/key:Key")) {
+                assert.deepStrictEqual([key.protect, key.retainOnDelete], [expected.protect, expected.protect], key.name);
+            }
+        });
+
+        it("tags every taggable resource with environment, project, component and managed-by", async () => {
+            const taggable = (await stack(name)).all.filter((res) => isTaggable(res.type));
+            assert.ok(taggable.length > 0);
+            for (const res of taggable) {
+                const tags = res.inputs.tags as Record<string, string> | undefined;
+                assert.ok(tags, `${res.type} ${res.name} has no tags`);
+                assert.strictEqual(tags.environment, name, res.name);
+                assert.strictEqual(tags.project, "platform", res.name);
+                assert.strictEqual(tags["managed-by"], "pulumi", res.name);
+                assert.match(tags.component, /^[A-Z][A-Za-z]+$/, `${res.name} component tag`);
+            }
+            const untaggable = (await stack(name)).all.filter((res) => res.custom && !isTaggable(res.type));
+            for (const res of untaggable) {
+                assert.strictEqual(res.inputs.tags, undefined, `${res.type} does not accept tags but got some`);
+            }
+        });
+    });
+}
+
+describe("stacks: environment differences live only in config", () => {
+    it("dev, staging and prod register the same baseline resource types", async () => {
+        const types = async (n: keyof typeof EXPECTED) => Object.keys((await stack(n)).countByType()).sort();
+        assert.deepStrictEqual(await types("dev"), await types("prod"));
+    });
+});
