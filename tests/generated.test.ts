@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { KEYS, KEY_NAMES } from "../config/keys";
+import { KEYS, KEY_NAMES, KeySpec } from "../config/keys";
 import { componentOf, defaultTagsTransform, isTaggable, tagsFor } from "../lib/tags";
 import { renderConfigTable, renderPulumiYaml } from "../scripts/config-docs";
 import { renderTaggableModule, taggableAwsTypes } from "../scripts/gen-taggable";
@@ -24,7 +24,7 @@ describe("generated: Pulumi.yaml and README config table", () => {
         for (const [key, decl] of Object.entries(project.config)) {
             assert.ok(["string", "integer", "boolean", "array"].includes(decl.type), key);
             assert.ok(decl.description.length > 10, key);
-            const spec: { profile?: unknown } = KEYS[key as keyof typeof KEYS];
+            const spec: KeySpec = KEYS[key as keyof typeof KEYS];
             if (spec.profile) {
                 assert.strictEqual(decl.default, undefined, `${key}: a declared default would override the environment profile`);
             }
