@@ -27,6 +27,10 @@ export interface RecordedResource {
     readonly inputs: Record<string, unknown>;
     /** Keys of `inputs` that were Pulumi secrets. */
     readonly secretInputs: readonly string[];
+    /** The provider id the mock assigned (custom resources). */
+    readonly id: string | undefined;
+    /** The state the mock returned: inputs plus realistic outputs (secrets unwrapped). */
+    readonly state: Record<string, unknown>;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     readonly ignoreChanges: readonly string[];
@@ -38,6 +42,8 @@ export interface RecordedResource {
 
 interface PendingRegistration {
     inputs?: Record<string, unknown>;
+    id?: string;
+    state?: Record<string, unknown>;
 }
 
 /** Resolves Outputs and promises nested in transform results, as the engine's serialization would. */
@@ -202,7 +208,8 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         }
 
         const queue = this.pending.get(key) ?? [];
-        queue.push({ inputs: props });
+        const pending: PendingRegistration = { inputs: props };
+        queue.push(pending);
         this.pending.set(key, queue);
 
         if (!args.custom && args.type !== "awsx:ec2:Vpc") {
@@ -211,7 +218,10 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         }
         const { value: plain } = unwrapSecrets(props);
         const outputs = this.outputsFor(args.type, args.name, plain as Record<string, unknown>);
-        return { id: String(outputs.id ?? `${args.name}-id`), state: { ...props, ...outputs } };
+        const id = String(outputs.id ?? `${args.name}-id`);
+        pending.id = id;
+        pending.state = { ...(plain as Record<string, unknown>), ...outputs };
+        return { id, state: { ...props, ...outputs } };
     }
 
     private readonly ownTransforms = new Map<string, pulumi.ResourceTransform[]>();
@@ -464,6 +474,8 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             parent,
             inputs,
             secretInputs,
+            id: pending.id,
+            state: pending.state ?? {},
             protect: req.getProtect() === true,
             retainOnDelete: req.getRetainondelete() === true,
             ignoreChanges: req.getIgnorechangesList(),
