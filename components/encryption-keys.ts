@@ -111,6 +111,16 @@ export function keyPolicyStatements(purpose: KeyPurpose, accountId: string, regi
                     Condition: { StringEquals: { "aws:SourceAccount": accountId } },
                 },
                 {
+                    // A CMK-encrypted event bus and its archive: EventBridge also describes the key
+                    // and re-encrypts when it archives and replays events.
+                    Sid: "AllowEventBridgeBusAndArchive",
+                    Effect: "Allow",
+                    Principal: { Service: "events.amazonaws.com" },
+                    Action: ["kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+                    Resource: ["*"],
+                    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                },
+                {
                     Sid: "AllowQueuesAndTopicsOnBehalfOfAccount",
                     Effect: "Allow",
                     Principal: { AWS: `arn:aws:iam::${accountId}:root` },

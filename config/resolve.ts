@@ -306,7 +306,13 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     problems.check(readerMax >= instanceCount - 1, k("auroraReaderMaxCount"), readerMax, `must be at least the configured readers (${k("auroraInstanceCount")} - 1 = ${instanceCount - 1})`, "raise the reader maximum");
     inRange("auroraBackupRetentionDays", 1, 35);
     const piRetention = num("auroraPerformanceInsightsRetentionDays", 7);
-    problems.check(piRetention === 7 || (piRetention % 31 === 0 && piRetention >= 31 && piRetention <= 731), k("auroraPerformanceInsightsRetentionDays"), piRetention, "must be 7, or a multiple of 31 between 31 and 731", "use 7 (free tier) or e.g. 93");
+    problems.check(
+        piRetention === 7 || piRetention === 731 || (piRetention % 31 === 0 && piRetention >= 31 && piRetention <= 713),
+        k("auroraPerformanceInsightsRetentionDays"),
+        piRetention,
+        "must be 7, a multiple of 31 from 31 to 713, or 731",
+        "use 7 (free tier) or e.g. 93",
+    );
     const monitoring = num("auroraMonitoringInterval", 60);
     problems.check((LIMITS.monitoringIntervals as readonly number[]).includes(monitoring), k("auroraMonitoringInterval"), monitoring, `must be one of ${LIMITS.monitoringIntervals.join(", ")}`, "pick an allowed interval");
     const databaseName = str("auroraDatabaseName");

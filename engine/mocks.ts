@@ -388,7 +388,8 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 return { id, arn: arn("elasticache", `replicationgroup:${id}`), primaryEndpointAddress: `master.${id}.${h(6)}.${region.replace(/-/g, "")}.cache.amazonaws.com`, readerEndpointAddress: `replica.${id}.${h(6)}.${region.replace(/-/g, "")}.cache.amazonaws.com`, port: inputs.port ?? 6379 };
             }
             case "aws:sqs/queue:Queue": {
-                const queue = physical();
+                // pulumi-aws appends .fifo to autonamed FIFO queues (pulumi-aws#1398).
+                const queue = typeof inputs.name === "string" ? inputs.name : inputs.fifoQueue === true ? `${physical()}.fifo` : physical();
                 return { id: `https://sqs.${region}.amazonaws.com/${account}/${queue}`, url: `https://sqs.${region}.amazonaws.com/${account}/${queue}`, arn: arn("sqs", queue), name: queue };
             }
             case "aws:sns/topic:Topic":
@@ -441,6 +442,13 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 const length = Number(inputs.length ?? 32);
                 const result = createHash("sha512").update(`${type}::${name}`).digest("base64").replace(/[^A-Za-z0-9]/g, "").padEnd(length, "x").slice(0, length);
                 return { id: "none", result };
+            }
+            case "aws:rds/subnetGroup:SubnetGroup":
+            case "aws:rds/clusterParameterGroup:ClusterParameterGroup":
+            case "aws:elasticache/subnetGroup:SubnetGroup": {
+                // The provider's id is the group's name.
+                const group = typeof inputs.name === "string" ? inputs.name : `${name}-${h(8)}`;
+                return { id: group, name: group, arn: arn(type.startsWith("aws:rds") ? "rds" : "elasticache", `${type.includes("subnet") ? "subgrp" : "cluster-pg"}:${group}`) };
             }
             case "aws:appautoscaling/target:Target":
                 return { id: String(inputs.resourceId ?? name), arn: arn("application-autoscaling", `scalable-target/${h(20)}`) };

@@ -85,7 +85,11 @@ for (const name of Object.keys(EXPECTED) as (keyof typeof EXPECTED)[]) {
             }
             const principals = (keyName: string) => policyDocument(r.one("aws:kms/key:Key", keyName).inputs.policy).Statement.slice(1).map((s) => s.Principal);
             assert.deepStrictEqual(principals("keys-logs"), [{ Service: "logs.eu-west-1.amazonaws.com" }]);
-            assert.deepStrictEqual(principals("keys-messaging"), [{ Service: ["events.amazonaws.com", "sns.amazonaws.com", "cloudwatch.amazonaws.com"] }, { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` }]);
+            assert.deepStrictEqual(principals("keys-messaging"), [
+                { Service: ["events.amazonaws.com", "sns.amazonaws.com", "cloudwatch.amazonaws.com"] },
+                { Service: "events.amazonaws.com" },
+                { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` },
+            ]);
             assert.deepStrictEqual(principals("keys-app"), []);
             const data = policyDocument(r.one("aws:kms/key:Key", "keys-data").inputs.policy).Statement[1];
             assert.deepStrictEqual(data.Condition, {

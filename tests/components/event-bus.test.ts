@@ -31,7 +31,9 @@ interface Run {
 
 async function run(args: EventBusArgs, name = "events"): Promise<Run> {
     const { value, resources, result } = await record(() => new EventBus(name, args), { region: REGION });
-    return { bus: value, resources, physical: (type, logical) => result.mocks.autoname(logical, type) };
+    // FIFO queues: the provider (and the mock) append ".fifo" to the autoname.
+    const fifo = (type: string, logical: string) => type === "aws:sqs/queue:Queue" && resources.one(type, logical).inputs.fifoQueue === true;
+    return { bus: value, resources, physical: (type, logical) => `${result.mocks.autoname(logical, type)}${fifo(type, logical) ? ".fifo" : ""}` };
 }
 
 const queueArn = (physical: string) => `arn:aws:sqs:${REGION}:${MOCK_ACCOUNT_ID}:${physical}`;
