@@ -1,6 +1,6 @@
 import { PolicyResource } from "@pulumi/policy";
 import { typeToken } from "./typed";
-import { UnknownTracker } from "./unknowns";
+import { isUnknownValueError } from "./unknowns";
 
 /*
  * Helpers for stack policies that relate resources to each other (a bucket and its encryption
@@ -10,8 +10,13 @@ import { UnknownTracker } from "./unknowns";
  * `clusterIdentifier`, `resourceArn`, ...) must equal one of the identifiers of the other (`id`,
  * `arn`, `bucket`, `name`, ...). Stack policies see outputs under `pulumi up`/`preview` but inputs
  * when evaluated offline, so identifiers are looked up under several keys. The engine's
- * `propertyDependencies` are used as a second signal when present, never as the only one: they are
- * empty in exports and in offline evaluation.
+ * `propertyDependencies` are used as a further signal when present, never as the only one: they
+ * are empty in `pulumi stack export` documents and in offline evaluation.
+ *
+ * Unknown values (preview): a match found on known values counts; when no known value matches and
+ * some value was unknown, the policy server's UnknownValueError is rethrown, so the caller (a
+ * `UnknownTracker.check` around the check of one resource) neither reports a false violation nor
+ * passes silently.
  */
 
 /** The resources whose type is the token of one of `resourceClasses`. */
@@ -20,42 +25,51 @@ export function ofClasses(resources: readonly PolicyResource[], ...resourceClass
     return resources.filter(r => tokens.has(r.type));
 }
 
-/** `r.props[key]`; an unknown value is recorded on `tracker` and read as `undefined`. */
-export function prop(r: PolicyResource, key: string, tracker: UnknownTracker): unknown {
-    return tracker.read(() => r.props[key]);
-}
+/** Reads values, remembering (instead of throwing) the first unknown one. */
+class KnownReader {
+    unknown: Error | undefined;
 
-/** `r.props[key]` when it is a non-empty string (see `prop`). */
-export function stringProp(r: PolicyResource, key: string, tracker: UnknownTracker): string | undefined {
-    const value = prop(r, key, tracker);
-    return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-
-/** The non-empty string values of `r.props[k]` for each key in `keys` (see `prop`). */
-export function identifiers(r: PolicyResource, keys: readonly string[], tracker: UnknownTracker): string[] {
-    const result: string[] = [];
-    for (const key of keys) {
-        const value = stringProp(r, key, tracker);
-        if (value !== undefined) {
-            result.push(value);
+    read(r: PolicyResource, key: string): unknown {
+        try {
+            return r.props[key];
+        } catch (e) {
+            if (!isUnknownValueError(e)) {
+                throw e;
+            }
+            this.unknown = this.unknown ?? e;
+            return undefined;
         }
     }
-    return result;
+
+    string(r: PolicyResource, key: string): string | undefined {
+        const value = this.read(r, key);
+        return typeof value === "string" && value.length > 0 ? value : undefined;
+    }
+
+    /** Throws the remembered unknown-value error, if any. */
+    rethrow(): void {
+        if (this.unknown) {
+            throw this.unknown;
+        }
+    }
 }
 
 /**
- * True when `from.props[propName]` is one of `to`'s identifiers (under `toKeys`), or when the engine
- * recorded that `from`'s `propName` depends on `to`.
+ * True when `from.props[propName]` equals one of `to.props[k]` for k in `toKeys`, or when the
+ * engine recorded that `from`'s `propName` depends on `to`. See the note on unknown values above.
  */
-export function references(
-    from: PolicyResource, propName: string, to: PolicyResource, toKeys: readonly string[], tracker: UnknownTracker,
-): boolean {
+export function references(from: PolicyResource, propName: string, to: PolicyResource, toKeys: readonly string[]): boolean {
     const dependencies = from.propertyDependencies?.[propName] ?? [];
     if (dependencies.some(d => d.urn === to.urn)) {
         return true;
     }
-    const value = stringProp(from, propName, tracker);
-    return value !== undefined && identifiers(to, toKeys, tracker).includes(value);
+    const reader = new KnownReader();
+    const value = reader.string(from, propName);
+    if (value !== undefined && toKeys.some(k => reader.string(to, k) === value)) {
+        return true;
+    }
+    reader.rethrow();
+    return false;
 }
 
 /** Formats a list for messages: `a, b and c`. */

@@ -69,23 +69,33 @@ export function isWildcardAction(action: string): boolean {
     return action === "*" || /^[a-z0-9-]+:\*$/i.test(action);
 }
 
+/** A problem of one statement of an identity policy. */
+export interface StatementProblem {
+    /** `statement "Sid"` or `statement 2` (1-based). */
+    readonly statement: string;
+    /** Wildcard actions allowed by the statement (empty for a NotAction problem). */
+    readonly wildcards: string[];
+    /** True when the statement combines Allow with NotAction. */
+    readonly notAction: boolean;
+}
+
 /**
- * Problems of an identity policy: Allow statements with a wildcard action, and Allow statements with
- * NotAction (which grant every action but the listed ones). Returned as message fragments.
+ * Problems of an identity policy: Allow statements with a wildcard action ("*" or "service:*"), and
+ * Allow statements with NotAction (which grant every action except the listed ones).
  */
-export function wildcardProblems(statements: readonly Statement[]): string[] {
-    const problems: string[] = [];
+export function wildcardProblems(statements: readonly Statement[]): StatementProblem[] {
+    const problems: StatementProblem[] = [];
     statements.forEach((s, index) => {
         if (s.effect !== "Allow") {
             return;
         }
-        const label = s.sid ? `statement "${s.sid}"` : `statement ${index + 1}`;
+        const statement = s.sid ? `statement "${s.sid}"` : `statement ${index + 1}`;
         const wildcards = s.actions.filter(isWildcardAction);
         if (wildcards.length > 0) {
-            problems.push(`${label} allows ${wildcards.map(a => `"${a}"`).join(", ")}`);
+            problems.push({ statement, wildcards, notAction: false });
         }
         if (s.notActions.length > 0) {
-            problems.push(`${label} uses NotAction with Allow`);
+            problems.push({ statement, wildcards: [], notAction: true });
         }
     });
     return problems;

@@ -1,0 +1,240 @@
+import * as aws from "@pulumi/aws";
+import { ReportViolation, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { listing, ofClasses, references } from "../lib/correlate";
+import { parsePolicyDocument, wildcardProblems } from "../lib/iam";
+import { validateByType, validateResourceOfTypes } from "../lib/typed";
+import { UnknownTracker } from "../lib/unknowns";
+
+/*
+ * Baseline access controls: nothing public by accident, least-privilege IAM, strict HTTP parsing.
+ */
+
+// ------------------------------------------------------------------------------------------------
+// S3 public access
+// ------------------------------------------------------------------------------------------------
+
+const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+
+export const s3BucketPublicAccessBlock: StackValidationPolicy = {
+    name: "s3-bucket-public-access-block",
+    description: "Every S3 bucket has a BucketPublicAccessBlock with all four flags true (Checkov CKV2_AWS_6, CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56; cdk-nag AwsSolutions-S2).",
+    validateStack: (args, reportViolation) => {
+        const tracker = new UnknownTracker();
+        const blocks = ofClasses(args.resources, aws.s3.BucketPublicAccessBlock);
+        const buckets = ofClasses(args.resources, aws.s3.Bucket, aws.s3.BucketV2);
+        if (buckets.length === 0) {
+            return args.notApplicable("The stack has no S3 buckets");
+        }
+        for (const bucket of buckets) {
+            tracker.check(() => {
+                const mine = blocks.filter(b => references(b, "bucket", bucket, ["id", "bucket"]));
+                if (mine.length === 0) {
+                    reportViolation("bucket has no public access block: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.", bucket.urn);
+                }
+                for (const block of mine) {
+                    const off = PUBLIC_ACCESS_FLAGS.filter(flag => block.props[flag] !== true);
+                    if (off.length > 0) {
+                        reportViolation(`the public access block leaves ${listing(off)} not true: set all four of blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.`, block.urn);
+                    }
+                }
+            });
+        }
+        tracker.finish();
+    },
+};
+
+const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-read"];
+const PUBLIC_GRANTEE_URIS = [
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+];
+
+function cannedAclProblem(acl: string | undefined, reportViolation: ReportViolation): void {
+    if (acl !== undefined && PUBLIC_CANNED_ACLS.includes(acl)) {
+        reportViolation(`acl is "${acl}": objects are readable (or writable) outside the account; remove the ACL and keep ownership controls at BucketOwnerEnforced.`);
+    }
+}
+
+function granteeProblem(uri: string | undefined, permission: string | undefined, path: string, reportViolation: ReportViolation): void {
+    if (uri !== undefined && PUBLIC_GRANTEE_URIS.includes(uri)) {
+        reportViolation(`${path} grants ${permission ?? "access"} to ${uri}: the bucket is public; remove the grant.`);
+    }
+}
+
+export const s3BucketNoPublicAcl: ResourceValidationPolicy = {
+    name: "s3-bucket-no-public-acl",
+    description: "S3 buckets and bucket ACLs grant nothing to AllUsers/AuthenticatedUsers (no public-read, public-read-write or authenticated-read) (Checkov CKV_AWS_20, CKV_AWS_57; cdk-nag AwsSolutions-S2).",
+    validateResource: validateByType(
+        validateResourceOfType(aws.s3.Bucket, (bucket, _args, reportViolation) => {
+            cannedAclProblem(bucket.acl, reportViolation);
+            (bucket.grants ?? []).forEach((g, i) => granteeProblem(g.uri, g.permissions?.join("/"), `grants[${i}]`, reportViolation));
+        }),
+        validateResourceOfType(aws.s3.BucketV2, (bucket, _args, reportViolation) => {
+            cannedAclProblem(bucket.acl, reportViolation);
+            (bucket.grants ?? []).forEach((g, i) => granteeProblem(g.uri, g.permissions?.join("/"), `grants[${i}]`, reportViolation));
+        }),
+        validateResourceOfType(aws.s3.BucketAcl, (acl, _args, reportViolation) => {
+            cannedAclProblem(acl.acl, reportViolation);
+            (acl.accessControlPolicy?.grants ?? []).forEach((g, i) =>
+                granteeProblem(g.grantee?.uri, g.permission, `accessControlPolicy.grants[${i}]`, reportViolation));
+        }),
+        validateResourceOfType(aws.s3.BucketAclV2, (acl, _args, reportViolation) => {
+            cannedAclProblem(acl.acl, reportViolation);
+            (acl.accessControlPolicy?.grants ?? []).forEach((g, i) =>
+                granteeProblem(g.grantee?.uri, g.permission, `accessControlPolicy.grants[${i}]`, reportViolation));
+        }),
+    ),
+};
+
+// ------------------------------------------------------------------------------------------------
+// Security groups
+// ------------------------------------------------------------------------------------------------
+
+export const DEFAULT_ALLOWED_PUBLIC_PORTS = [443];
+
+const PUBLIC_CIDRS = ["0.0.0.0/0", "::/0"];
+
+interface IngressShape {
+    protocol: string;
+    fromPort: number;
+    toPort: number;
+    sources: string[];
+}
+
+function protocolName(protocol: string): string {
+    const p = protocol.toLowerCase();
+    return p === "6" ? "tcp" : p === "17" ? "udp" : p === "58" ? "icmpv6" : p === "1" ? "icmp" : p;
+}
+
+/** Reports an ingress rule open to the internet unless it is one allowed TCP port. */
+function checkIngress(rule: IngressShape, path: string, allowedPorts: number[], reportViolation: ReportViolation): void {
+    const open = rule.sources.filter(s => PUBLIC_CIDRS.includes(s));
+    if (open.length === 0) {
+        return;
+    }
+    const protocol = protocolName(rule.protocol);
+    const allProtocols = protocol === "-1" || protocol === "all";
+    if (!allProtocols && protocol === "tcp" && rule.fromPort === rule.toPort && allowedPorts.includes(rule.fromPort)) {
+        return;
+    }
+    const what = allProtocols ? "all protocols and ports"
+        : rule.fromPort === rule.toPort ? `${protocol} port ${rule.fromPort}`
+        : `${protocol} ports ${rule.fromPort}-${rule.toPort}`;
+    reportViolation(`${path} allows ${listing(open)} on ${what}: only tcp port(s) ${allowedPorts.join(", ")} may be open to the internet; restrict the source to a security group or a known CIDR.`);
+}
+
+export const securityGroupNoPublicIngress: ResourceValidationPolicy = {
+    name: "security-group-no-public-ingress",
+    description: "No security group ingress from 0.0.0.0/0 or ::/0 except the allowed public ports (default 443), across inline ingress, SecurityGroupRule and vpc.SecurityGroupIngressRule (Checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260, CKV_AWS_277; cdk-nag AwsSolutions-EC23).",
+    configSchema: {
+        properties: {
+            allowedPublicPorts: {
+                type: "array",
+                items: { type: "integer", minimum: 0, maximum: 65535 },
+                default: DEFAULT_ALLOWED_PUBLIC_PORTS,
+                description: "TCP ports that may accept 0.0.0.0/0 or ::/0 (public edges only).",
+            },
+        },
+    },
+    validateResource: validateByType(
+        validateResourceOfType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
+            const allowed = args.getConfig<{ allowedPublicPorts?: number[] }>().allowedPublicPorts ?? DEFAULT_ALLOWED_PUBLIC_PORTS;
+            const tracker = new UnknownTracker();
+            (group.ingress ?? []).forEach((rule, i) => tracker.check(() => checkIngress({
+                protocol: rule.protocol,
+                fromPort: rule.fromPort,
+                toPort: rule.toPort,
+                sources: [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])],
+            }, `ingress[${i}]`, allowed, reportViolation)));
+            tracker.finish();
+        }),
+        validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
+            if (rule.type !== "ingress") {
+                return args.notApplicable("Policy only applies to ingress rules");
+            }
+            const allowed = args.getConfig<{ allowedPublicPorts?: number[] }>().allowedPublicPorts ?? DEFAULT_ALLOWED_PUBLIC_PORTS;
+            checkIngress({
+                protocol: rule.protocol,
+                fromPort: rule.fromPort,
+                toPort: rule.toPort,
+                sources: [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])],
+            }, "the rule", allowed, reportViolation);
+        }),
+        validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
+            const allowed = args.getConfig<{ allowedPublicPorts?: number[] }>().allowedPublicPorts ?? DEFAULT_ALLOWED_PUBLIC_PORTS;
+            checkIngress({
+                protocol: rule.ipProtocol,
+                // ipProtocol "-1" has no ports; a single port has only fromPort = toPort.
+                fromPort: rule.fromPort ?? 0,
+                toPort: rule.toPort ?? rule.fromPort ?? 65535,
+                sources: [rule.cidrIpv4, rule.cidrIpv6].filter((c): c is string => typeof c === "string"),
+            }, "the rule", allowed, reportViolation);
+        }),
+    ),
+};
+
+// ------------------------------------------------------------------------------------------------
+// IAM
+// ------------------------------------------------------------------------------------------------
+
+function checkPolicyDocument(document: unknown, prefix: string, reportViolation: ReportViolation): void {
+    const parsed = parsePolicyDocument(document);
+    if ("error" in parsed) {
+        reportViolation(`${prefix}policy document ${parsed.error}: it cannot be checked for wildcard actions; pass a valid IAM policy JSON document.`);
+        return;
+    }
+    for (const problem of wildcardProblems(parsed.statements)) {
+        if (problem.notAction) {
+            reportViolation(`${prefix}${problem.statement} uses NotAction with Allow, which grants every action except the listed ones: list the allowed actions in Action instead.`);
+        } else {
+            reportViolation(`${prefix}${problem.statement} allows ${problem.wildcards.map(a => `"${a}"`).join(", ")}: wildcards grant every current and future action; list only the actions the workload needs.`);
+        }
+    }
+}
+
+export const iamNoWildcardActions: ResourceValidationPolicy = {
+    name: "iam-no-wildcard-actions",
+    description: "IAM identity policies (managed, role/user/group inline, Role.inlinePolicies) allow no \"*\" or \"service:*\" actions and no Allow+NotAction; assume-role documents are exempt (Checkov CKV_AWS_63, CKV_AWS_62; cdk-nag AwsSolutions-IAM5).",
+    validateResource: validateByType(
+        validateResourceOfType(aws.iam.Policy, (policy, _args, reportViolation) => checkPolicyDocument(policy.policy, "", reportViolation)),
+        validateResourceOfType(aws.iam.RolePolicy, (policy, _args, reportViolation) => checkPolicyDocument(policy.policy, "", reportViolation)),
+        validateResourceOfType(aws.iam.UserPolicy, (policy, _args, reportViolation) => checkPolicyDocument(policy.policy, "", reportViolation)),
+        validateResourceOfType(aws.iam.GroupPolicy, (policy, _args, reportViolation) => checkPolicyDocument(policy.policy, "", reportViolation)),
+        validateResourceOfType(aws.iam.Role, (role, _args, reportViolation) => {
+            // assumeRolePolicy is a trust policy (who may assume the role), not a grant: not checked.
+            const tracker = new UnknownTracker();
+            (role.inlinePolicies ?? []).forEach((inline, i) => tracker.check(() => {
+                if (inline.policy !== undefined) {
+                    checkPolicyDocument(inline.policy, `inlinePolicies[${i}]${inline.name ? ` ("${inline.name}")` : ""}: `, reportViolation);
+                }
+            }));
+            tracker.finish();
+        }),
+    ),
+};
+
+// ------------------------------------------------------------------------------------------------
+// Load balancers
+// ------------------------------------------------------------------------------------------------
+
+export const lbDropInvalidHeaders: ResourceValidationPolicy = {
+    name: "lb-drop-invalid-headers",
+    description: "Application load balancers drop invalid HTTP header fields, closing request-smuggling and desync vectors (Checkov CKV_AWS_131).",
+    validateResource: validateResourceOfTypes([aws.lb.LoadBalancer, aws.alb.LoadBalancer], (lb, args, reportViolation) => {
+        const type = lb.loadBalancerType ?? "application";
+        if (type !== "application") {
+            return args.notApplicable(`Policy only applies to application load balancers (loadBalancerType is ${type})`);
+        }
+        if (lb.dropInvalidHeaderFields !== true) {
+            reportViolation("dropInvalidHeaderFields is not true: requests with invalid header fields are passed to targets; set dropInvalidHeaderFields: true.");
+        }
+    }),
+};
+
+export const baselinePolicies = [
+    s3BucketPublicAccessBlock,
+    s3BucketNoPublicAcl,
+    securityGroupNoPublicIngress,
+    iamNoWildcardActions,
+    lbDropInvalidHeaders,
+];

@@ -1,0 +1,423 @@
+import * as aws from "@pulumi/aws";
+import { PolicyResource, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ofClasses, references } from "../lib/correlate";
+import { deniesInsecureTransport, parsePolicyDocument } from "../lib/iam";
+import { validateByType, validateResourceOfTypes } from "../lib/typed";
+import { UnknownTracker } from "../lib/unknowns";
+
+/*
+ * Encryption in transit: every hop uses TLS 1.2 or newer (TLS 1.3 policies on load balancers),
+ * plain HTTP only redirects, and data services refuse non-TLS clients.
+ */
+
+// ------------------------------------------------------------------------------------------------
+// Load balancer listeners (aws:lb/* and aws:alb/* are distinct tokens for the same resource).
+// ------------------------------------------------------------------------------------------------
+
+export const lbListenerHttpsOnly: ResourceValidationPolicy = {
+    name: "lb-listener-https-only",
+    description: "Load balancer listeners use HTTPS/TLS; a plain HTTP listener may only redirect to HTTPS (Checkov CKV_AWS_2, CKV2_AWS_20).",
+    validateResource: validateResourceOfTypes([aws.lb.Listener, aws.alb.Listener], (listener, args, reportViolation) => {
+        // ALB listeners default to HTTP when protocol is omitted.
+        const protocol = (listener.protocol ?? "HTTP").toUpperCase();
+        if (protocol === "HTTPS" || protocol === "TLS") {
+            return;
+        }
+        if (protocol !== "HTTP") {
+            return args.notApplicable(`Policy only applies to HTTP, HTTPS and TLS listeners (protocol is ${protocol})`);
+        }
+        const actions = listener.defaultActions ?? [];
+        if (actions.length === 0) {
+            reportViolation("protocol is HTTP and there is no default action redirecting to HTTPS: use protocol HTTPS, or make the only default action { type: \"redirect\", redirect: { protocol: \"HTTPS\", statusCode: \"HTTP_301\" } }.");
+        }
+        actions.forEach((action, i) => {
+            let problem: string | undefined;
+            if (action.type !== "redirect") {
+                problem = `is "${action.type}", not a redirect to HTTPS`;
+            } else if (action.redirect?.protocol !== "HTTPS") {
+                // A redirect without protocol keeps "#{protocol}", i.e. stays on HTTP.
+                problem = `redirects with redirect.protocol "${action.redirect?.protocol ?? "#{protocol}"}", not "HTTPS"`;
+            }
+            if (problem) {
+                reportViolation(`protocol is HTTP and defaultActions[${i}] ${problem}: plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.`);
+            }
+        });
+    }),
+};
+
+/** TLS 1.3-capable ALB/NLB security policies with TLS 1.2 as the minimum and no legacy ciphers. */
+export const DEFAULT_ALLOWED_SSL_POLICIES = [
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+];
+
+export const lbListenerTlsPolicy: ResourceValidationPolicy = {
+    name: "lb-listener-tls-policy",
+    description: "HTTPS/TLS load balancer listeners use an allowed TLS 1.3 security policy (Checkov CKV_AWS_103).",
+    configSchema: {
+        properties: {
+            allowedSslPolicies: {
+                type: "array",
+                items: { type: "string", pattern: "^ELBSecurityPolicy-" },
+                minItems: 1,
+                default: DEFAULT_ALLOWED_SSL_POLICIES,
+                description: "Security policies an HTTPS/TLS listener may use.",
+            },
+        },
+    },
+    validateResource: validateResourceOfTypes([aws.lb.Listener, aws.alb.Listener], (listener, args, reportViolation) => {
+        const protocol = (listener.protocol ?? "HTTP").toUpperCase();
+        if (protocol !== "HTTPS" && protocol !== "TLS") {
+            return args.notApplicable(`Policy only applies to HTTPS and TLS listeners (protocol is ${protocol})`);
+        }
+        const allowed = args.getConfig<{ allowedSslPolicies?: string[] }>().allowedSslPolicies ?? DEFAULT_ALLOWED_SSL_POLICIES;
+        if (!listener.sslPolicy) {
+            reportViolation(`sslPolicy is not set: the listener gets ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1; set sslPolicy to an allowed policy such as ${allowed[0]}.`);
+        } else if (!allowed.includes(listener.sslPolicy)) {
+            reportViolation(`sslPolicy "${listener.sslPolicy}" is not allowed; set sslPolicy to one of: ${allowed.join(", ")}.`);
+        }
+    }),
+};
+
+// ------------------------------------------------------------------------------------------------
+// API Gateway
+// ------------------------------------------------------------------------------------------------
+
+export const DEFAULT_API_SECURITY_POLICIES = ["TLS_1_2"];
+export const DEFAULT_API_SECURITY_POLICY_PREFIXES = ["SecurityPolicy_TLS13_"];
+
+export const apigatewayDomainTls: ResourceValidationPolicy = {
+    name: "apigateway-domain-tls",
+    description: "API Gateway custom domains use TLS 1.2 or newer: TLS_1_2 or an enhanced SecurityPolicy_TLS13_* policy (Checkov CKV_AWS_206).",
+    configSchema: {
+        properties: {
+            allowedSecurityPolicies: {
+                type: "array",
+                items: { type: "string" },
+                default: DEFAULT_API_SECURITY_POLICIES,
+                description: "Security policy names allowed as they are.",
+            },
+            allowedSecurityPolicyPrefixes: {
+                type: "array",
+                items: { type: "string" },
+                default: DEFAULT_API_SECURITY_POLICY_PREFIXES,
+                description: "Prefixes of allowed enhanced security policy names (SecurityPolicy_TLS13_1_3_2025_09, ...).",
+            },
+        },
+    },
+    validateResource: validateByType(
+        validateResourceOfType(aws.apigateway.DomainName, (domain, args, reportViolation) => {
+            checkApiSecurityPolicy(domain.securityPolicy, "securityPolicy", args.getConfig(), reportViolation);
+        }),
+        validateResourceOfType(aws.apigatewayv2.DomainName, (domain, args, reportViolation) => {
+            checkApiSecurityPolicy(domain.domainNameConfiguration?.securityPolicy, "domainNameConfiguration.securityPolicy", args.getConfig(), reportViolation);
+        }),
+    ),
+};
+
+function checkApiSecurityPolicy(
+    policy: string | undefined,
+    path: string,
+    config: { allowedSecurityPolicies?: string[]; allowedSecurityPolicyPrefixes?: string[] },
+    reportViolation: (message: string) => void,
+): void {
+    const names = config.allowedSecurityPolicies ?? DEFAULT_API_SECURITY_POLICIES;
+    const prefixes = config.allowedSecurityPolicyPrefixes ?? DEFAULT_API_SECURITY_POLICY_PREFIXES;
+    const allowedText = [...names, ...prefixes.map(p => `${p}*`)].join(", ");
+    if (!policy) {
+        reportViolation(`${path} is not set: the minimum TLS version is left to the service default; set it to one of: ${allowedText}.`);
+    } else if (!names.includes(policy) && !prefixes.some(p => policy.startsWith(p))) {
+        reportViolation(`${path} "${policy}" is not allowed: clients could negotiate TLS 1.0; set it to one of: ${allowedText}.`);
+    }
+}
+
+export const apigatewayMtlsExecuteApiDisabled: StackValidationPolicy = {
+    name: "apigateway-mtls-execute-api-disabled",
+    description: "A REST API mapped to a custom domain with mutual TLS has its default execute-api endpoint disabled, so clients cannot bypass mTLS. No Checkov/cdk-nag rule covers this; companion of Checkov CKV_AWS_206 (custom-domain TLS policy).",
+    validateStack: (args, reportViolation) => {
+        const tracker = new UnknownTracker();
+        const domains = ofClasses(args.resources, aws.apigateway.DomainName);
+        const mappings = ofClasses(args.resources, aws.apigateway.BasePathMapping);
+        const apis = ofClasses(args.resources, aws.apigateway.RestApi);
+        if (domains.length === 0) {
+            return args.notApplicable("The stack has no API Gateway custom domain names");
+        }
+        for (const domain of domains) {
+            tracker.check(() => {
+                const mtls: unknown = domain.props["mutualTlsAuthentication"];
+                if (!mtls) {
+                    return;
+                }
+                const domainName = String(domain.props["domainName"] ?? domain.name);
+                for (const mapping of mappings) {
+                    tracker.check(() => {
+                        if (!references(mapping, "domainName", domain, ["domainName", "id"])) {
+                            return;
+                        }
+                        for (const api of apis) {
+                            tracker.check(() => {
+                                if (references(mapping, "restApi", api, ["id"]) && api.props["disableExecuteApiEndpoint"] !== true) {
+                                    reportViolation(`REST API is mapped to the mutual-TLS domain "${domainName}" but disableExecuteApiEndpoint is not true: clients can bypass mTLS through the default execute-api endpoint; set disableExecuteApiEndpoint: true.`, api.urn);
+                                }
+                            });
+                        }
+                    });
+                }
+            });
+        }
+        tracker.finish();
+    },
+};
+
+// ------------------------------------------------------------------------------------------------
+// CloudFront
+// ------------------------------------------------------------------------------------------------
+
+const HTTPS_VIEWER_POLICIES = ["redirect-to-https", "https-only"];
+
+export const cloudfrontViewerHttps: ResourceValidationPolicy = {
+    name: "cloudfront-viewer-https",
+    description: "Every CloudFront cache behavior requires HTTPS from viewers: viewerProtocolPolicy redirect-to-https or https-only (Checkov CKV_AWS_34).",
+    validateResource: validateResourceOfType(aws.cloudfront.Distribution, (distribution, _args, reportViolation) => {
+        const tracker = new UnknownTracker();
+        tracker.check(() => {
+            const policy = distribution.defaultCacheBehavior?.viewerProtocolPolicy;
+            if (!HTTPS_VIEWER_POLICIES.includes(policy)) {
+                reportViolation(`defaultCacheBehavior.viewerProtocolPolicy is "${policy}": viewers can use plain HTTP; set it to "redirect-to-https" or "https-only".`);
+            }
+        });
+        (distribution.orderedCacheBehaviors ?? []).forEach((behavior, i) => tracker.check(() => {
+            const policy = behavior.viewerProtocolPolicy;
+            if (!HTTPS_VIEWER_POLICIES.includes(policy)) {
+                reportViolation(`orderedCacheBehaviors[${i}] (pathPattern "${behavior.pathPattern}").viewerProtocolPolicy is "${policy}": viewers can use plain HTTP; set it to "redirect-to-https" or "https-only".`);
+            }
+        }));
+        tracker.finish();
+    }),
+};
+
+export const DEFAULT_CLOUDFRONT_MIN_TLS = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
+
+export const cloudfrontMinimumTls: ResourceValidationPolicy = {
+    name: "cloudfront-minimum-tls",
+    description: "CloudFront distributions use a custom certificate with minimumProtocolVersion TLSv1.2_2021 or newer (Checkov CKV_AWS_174; cdk-nag AwsSolutions-CFR4).",
+    configSchema: {
+        properties: {
+            allowedMinimumProtocolVersions: {
+                type: "array",
+                items: { type: "string" },
+                minItems: 1,
+                default: DEFAULT_CLOUDFRONT_MIN_TLS,
+                description: "Allowed viewerCertificate.minimumProtocolVersion values.",
+            },
+        },
+    },
+    validateResource: validateResourceOfType(aws.cloudfront.Distribution, (distribution, args, reportViolation) => {
+        const allowed = args.getConfig<{ allowedMinimumProtocolVersions?: string[] }>().allowedMinimumProtocolVersions ?? DEFAULT_CLOUDFRONT_MIN_TLS;
+        const certificate = distribution.viewerCertificate;
+        if (certificate?.cloudfrontDefaultCertificate === true) {
+            reportViolation(`viewerCertificate uses the default *.cloudfront.net certificate, which always accepts TLSv1: use an ACM certificate (in us-east-1) with minimumProtocolVersion ${allowed[0]} or newer.`);
+            return;
+        }
+        const version = certificate?.minimumProtocolVersion;
+        if (!version) {
+            reportViolation(`viewerCertificate.minimumProtocolVersion is not set (CloudFront then accepts TLSv1); set it to one of: ${allowed.join(", ")}.`);
+        } else if (!allowed.includes(version)) {
+            reportViolation(`viewerCertificate.minimumProtocolVersion "${version}" is not allowed; set it to one of: ${allowed.join(", ")}.`);
+        }
+    }),
+};
+
+// ------------------------------------------------------------------------------------------------
+// Data services
+// ------------------------------------------------------------------------------------------------
+
+export const elasticacheTransitEncryption: ResourceValidationPolicy = {
+    name: "elasticache-transit-encryption",
+    description: "ElastiCache replication groups and clusters require TLS from clients (transit encryption on, mode not \"preferred\") (Checkov CKV_AWS_30; cdk-nag AwsSolutions-AEC3).",
+    validateResource: validateByType(
+        validateResourceOfType(aws.elasticache.ReplicationGroup, (group, _args, reportViolation) => {
+            if (group.transitEncryptionEnabled !== true) {
+                reportViolation("transitEncryptionEnabled is not true: clients connect in plaintext (and AUTH tokens need TLS); set transitEncryptionEnabled: true.");
+            } else if (group.transitEncryptionMode === "preferred") {
+                reportViolation("transitEncryptionMode is \"preferred\": plaintext connections are still accepted; set transitEncryptionMode to \"required\" once clients use TLS.");
+            }
+        }),
+        validateResourceOfType(aws.elasticache.Cluster, (cluster, args, reportViolation) => {
+            if (cluster.replicationGroupId) {
+                return args.notApplicable("Member clusters inherit transit encryption from their replication group");
+            }
+            if (cluster.transitEncryptionEnabled !== true) {
+                reportViolation("transitEncryptionEnabled is not true: clients connect in plaintext; set transitEncryptionEnabled: true.");
+            }
+        }),
+    ),
+};
+
+/** The parameter that makes an engine refuse non-TLS connections, and the values that turn it on. */
+function tlsParameterFor(engine: string): { name: string; values: string[] } {
+    return /mysql|mariadb/i.test(engine)
+        ? { name: "require_secure_transport", values: ["1", "ON"] }
+        : { name: "rds.force_ssl", values: ["1"] };
+}
+
+function parameterValue(group: PolicyResource, name: string): string | undefined {
+    const parameters: unknown = group.props["parameters"];
+    if (!Array.isArray(parameters)) {
+        return undefined;
+    }
+    for (const p of parameters) {
+        if (p?.name === name) {
+            return String(p.value);
+        }
+    }
+    return undefined;
+}
+
+export const rdsForceSsl: StackValidationPolicy = {
+    name: "rds-force-ssl",
+    description: "RDS/Aurora databases refuse non-TLS connections: the cluster (or instance) parameter group sets rds.force_ssl = 1 (PostgreSQL) or require_secure_transport = ON (MySQL) (Checkov CKV2_AWS_69).",
+    validateStack: (args, reportViolation) => {
+        const tracker = new UnknownTracker();
+        const subjects: Array<{ db: PolicyResource; groupKey: string; groups: PolicyResource[]; kind: string }> = [
+            ...ofClasses(args.resources, aws.rds.Cluster).map(db => ({
+                db, groupKey: "dbClusterParameterGroupName", groups: ofClasses(args.resources, aws.rds.ClusterParameterGroup), kind: "ClusterParameterGroup",
+            })),
+            ...ofClasses(args.resources, aws.rds.Instance).map(db => ({
+                db, groupKey: "parameterGroupName", groups: ofClasses(args.resources, aws.rds.ParameterGroup), kind: "ParameterGroup",
+            })),
+        ];
+        if (subjects.length === 0) {
+            return args.notApplicable("The stack has no RDS clusters or DB instances");
+        }
+        for (const { db, groupKey, groups, kind } of subjects) {
+            tracker.check(() => {
+                const engine = String(db.props["engine"] ?? "");
+                const tls = tlsParameterFor(engine);
+                const fix = `attach an aws.rds.${kind} with ${tls.name} = ${tls.values[0]}`;
+                const groupName: unknown = db.props[groupKey];
+                if (typeof groupName !== "string" || groupName.length === 0) {
+                    reportViolation(`${groupKey} is not set: the default parameter group does not force TLS (${tls.name} is off); ${fix}.`, db.urn);
+                    return;
+                }
+                const group = groups.find(g => references(db, groupKey, g, ["name", "id"]));
+                if (!group) {
+                    reportViolation(`${groupKey} "${groupName}" is not an aws.rds.${kind} of this stack, so ${tls.name} cannot be verified; ${fix}.`, db.urn);
+                    return;
+                }
+                const value = parameterValue(group, tls.name);
+                if (value === undefined || !tls.values.includes(value.toUpperCase())) {
+                    reportViolation(`parameter group "${groupName}" sets ${tls.name} = ${value ?? "(not set)"}: non-TLS connections are accepted; ${fix}.`, db.urn);
+                }
+            });
+        }
+        tracker.finish();
+    },
+};
+
+// ------------------------------------------------------------------------------------------------
+// Resource policies that deny non-TLS requests (aws:SecureTransport = false)
+// ------------------------------------------------------------------------------------------------
+
+const PLURALS: Record<string, string> = { bucket: "S3 buckets", queue: "SQS queues", topic: "SNS topics" };
+
+/**
+ * Checks that every resource of `targets` has a resource policy (inline `policy`, or a separate
+ * policy resource pointing at it through `refProp`) with a Deny statement on aws:SecureTransport
+ * false.
+ */
+function checkSecureTransport(
+    targets: PolicyResource[],
+    policies: PolicyResource[],
+    refProp: string,
+    targetKeys: string[],
+    noun: string,
+    policyClass: string,
+    args: StackValidationArgs,
+    reportViolation: (message: string, urn?: string) => void,
+): void {
+    if (targets.length === 0) {
+        return args.notApplicable(`The stack has no ${PLURALS[noun] ?? noun}`);
+    }
+    const tracker = new UnknownTracker();
+    const denyStatement = "{ Effect: \"Deny\", Principal: \"*\", Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }";
+    for (const target of targets) {
+        tracker.check(() => {
+            const documents: unknown[] = [];
+            const inline: unknown = target.props["policy"];
+            if (inline) {
+                documents.push(inline);
+            }
+            for (const p of policies) {
+                if (references(p, refProp, target, targetKeys)) {
+                    documents.push(p.props["policy"]);
+                }
+            }
+            if (documents.length === 0) {
+                reportViolation(`${noun} has no resource policy denying requests without TLS: add an ${policyClass} with a statement ${denyStatement}.`, target.urn);
+                return;
+            }
+            const denies = documents.some(d => {
+                const parsed = parsePolicyDocument(d);
+                return "statements" in parsed && deniesInsecureTransport(parsed.statements);
+            });
+            if (!denies) {
+                reportViolation(`${noun}'s resource policy does not deny requests without TLS: add a statement ${denyStatement}.`, target.urn);
+            }
+        });
+    }
+    tracker.finish();
+}
+
+export const s3BucketDenyInsecureTransport: StackValidationPolicy = {
+    name: "s3-bucket-deny-insecure-transport",
+    description: "Every S3 bucket has a bucket policy that denies requests without TLS (aws:SecureTransport false) (cdk-nag AwsSolutions-S10).",
+    validateStack: (args, reportViolation) => checkSecureTransport(
+        ofClasses(args.resources, aws.s3.Bucket, aws.s3.BucketV2),
+        ofClasses(args.resources, aws.s3.BucketPolicy),
+        "bucket", ["id", "bucket"], "bucket", "aws.s3.BucketPolicy", args, reportViolation),
+};
+
+export const sqsQueueDenyInsecureTransport: StackValidationPolicy = {
+    name: "sqs-queue-deny-insecure-transport",
+    description: "Every SQS queue has a queue policy that denies requests without TLS (aws:SecureTransport false) (cdk-nag AwsSolutions-SQS4).",
+    validateStack: (args, reportViolation) => checkSecureTransport(
+        ofClasses(args.resources, aws.sqs.Queue),
+        ofClasses(args.resources, aws.sqs.QueuePolicy),
+        // A queue's id is its URL.
+        "queueUrl", ["id", "url"], "queue", "aws.sqs.QueuePolicy", args, reportViolation),
+};
+
+export const snsTopicDenyInsecureTransport: StackValidationPolicy = {
+    name: "sns-topic-deny-insecure-transport",
+    description: "Every SNS topic has a topic policy that denies requests without TLS (aws:SecureTransport false) (cdk-nag AwsSolutions-SNS3).",
+    validateStack: (args, reportViolation) => checkSecureTransport(
+        ofClasses(args.resources, aws.sns.Topic),
+        ofClasses(args.resources, aws.sns.TopicPolicy),
+        // A topic's id is its ARN.
+        "arn", ["id", "arn"], "topic", "aws.sns.TopicPolicy", args, reportViolation),
+};
+
+export const encryptionInTransitPolicies = [
+    lbListenerHttpsOnly,
+    lbListenerTlsPolicy,
+    apigatewayDomainTls,
+    apigatewayMtlsExecuteApiDisabled,
+    cloudfrontViewerHttps,
+    cloudfrontMinimumTls,
+    elasticacheTransitEncryption,
+    rdsForceSsl,
+    s3BucketDenyInsecureTransport,
+    sqsQueueDenyInsecureTransport,
+    snsTopicDenyInsecureTransport,
+];

@@ -1,0 +1,148 @@
+/**
+ * Checks a `pulumi stack export` document against the CrossGuard pack, offline.
+ *
+ *   npm run policy:check -- --file <export.json> [--policy-config policies/config/prod.json] [--json <out.json>]
+ *
+ * Resource policies run on each resource's `inputs` (what `pulumi preview` analyzes), stack
+ * policies on the `outputs` (what AnalyzeStack sees after an update). The stack resource and
+ * provider resources are not given to resource policies (they are engine bookkeeping); stack
+ * policies see every resource, as under the CLI. Resources pending deletion are skipped.
+ *
+ * Exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad input (unreadable or
+ * non-export file, invalid policy config, unknown option).
+ */
+import * as fs from "fs";
+import type { EvaluatedResource, PolicyConfigFile, PolicyReport } from "../policies/evaluate";
+import { fromStackExport, StackExportError } from "../policies/lib/stack-export";
+
+const USAGE = `usage: npm run policy:check -- --file <export.json> [--policy-config <config.json>] [--json <out.json>]
+
+  --file <path>            a \`pulumi stack export\` document (version 3)
+  --policy-config <path>   policy config, e.g. policies/config/prod.json (default: every policy mandatory, default thresholds)
+  --json <path>            also write {"violations": [{"policy", "enforcementLevel", "urn", "message"}]} to <path>
+  --help                   show this help
+
+exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad input`;
+
+/** Bad input: printed with its fix, exit status 2. */
+class InputError extends Error {}
+
+interface Options {
+    file: string;
+    policyConfig?: string;
+    json?: string;
+}
+
+function parseArgs(argv: string[]): Options | "help" {
+    const known = ["--file", "--policy-config", "--json"];
+    const values: Record<string, string> = {};
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--help" || arg === "-h") {
+            return "help";
+        }
+        const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        if (!known.includes(flag)) {
+            throw new InputError(`unknown ${arg.startsWith("-") ? "option" : "argument"} "${arg}": the options are ${known.join(", ")} and --help.`);
+        }
+        const value = inline ?? argv[++i];
+        if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) {
+            throw new InputError(`${flag} needs a value: ${flag} <path>.`);
+        }
+        values[flag] = value;
+    }
+    if (!values["--file"]) {
+        throw new InputError("--file is required: pass a `pulumi stack export` document, e.g. `pulumi stack export --file stack.json` then `npm run policy:check -- --file stack.json`.");
+    }
+    return { file: values["--file"], policyConfig: values["--policy-config"], json: values["--json"] };
+}
+
+function readExport(file: string): EvaluatedResource[] {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new InputError(`cannot read --file ${file}: ${e instanceof Error ? e.message : String(e)}. Check the path.`);
+    }
+    let doc: unknown;
+    try {
+        doc = JSON.parse(text);
+    } catch (e) {
+        throw new InputError(`--file ${file} is not valid JSON (${e instanceof Error ? e.message : String(e)}): produce it with \`pulumi stack export --file ${file}\`.`);
+    }
+    try {
+        return fromStackExport(doc);
+    } catch (e) {
+        if (e instanceof StackExportError) {
+            throw new InputError(`--file ${file} ${e.message}`);
+        }
+        throw e;
+    }
+}
+
+async function main(argv: string[]): Promise<number> {
+    let options: Options | "help";
+    let resources: EvaluatedResource[];
+    try {
+        options = parseArgs(argv);
+        if (options === "help") {
+            console.log(USAGE);
+            return 0;
+        }
+        resources = readExport(options.file);
+    } catch (e) {
+        if (e instanceof InputError) {
+            console.error(`error: ${e.message}\n\n${USAGE}`);
+            return 2;
+        }
+        throw e;
+    }
+
+    // Loaded only now: the pack pulls in @pulumi/aws, which is not needed to reject bad arguments.
+    // (require, not import(): under "module": "node16" a dynamic import() in this CommonJS file
+    // would be emitted as an ES module import.)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const evaluate: typeof import("../policies/evaluate") = require("../policies/evaluate");
+    let config: PolicyConfigFile | undefined;
+    try {
+        config = options.policyConfig ? evaluate.loadPolicyConfig(options.policyConfig) : undefined;
+    } catch (e) {
+        if (e instanceof evaluate.PolicyConfigError) {
+            console.error(`error: ${e.message}\nfix: keys must be policy names of the pack (see policies/config/prod.json), levels advisory|mandatory|remediate|disabled, properties as in each policy's configSchema.`);
+            return 2;
+        }
+        throw e;
+    }
+
+    let report: PolicyReport;
+    try {
+        report = await evaluate.evaluatePolicies(resources, { config });
+    } catch (e) {
+        if (e instanceof evaluate.EvaluationInputError) {
+            console.error(`error: --file ${options.file}: ${e.message}`);
+            return 2;
+        }
+        throw e;
+    }
+
+    console.log(`Policy pack platform-guardrails on ${options.file}${options.policyConfig ? ` with ${options.policyConfig}` : ""}`);
+    console.log(evaluate.formatReport(report));
+    if (options.json) {
+        const violations = report.violations.map(v => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn, message: v.message }));
+        try {
+            fs.writeFileSync(options.json, JSON.stringify({ violations }, null, 2) + "\n");
+        } catch (e) {
+            console.error(`error: cannot write --json ${options.json}: ${e instanceof Error ? e.message : String(e)}`);
+            return 2;
+        }
+    }
+    return evaluate.hasMandatoryViolations(report) ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+    code => { process.exitCode = code; },
+    e => {
+        console.error(`error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        process.exitCode = 2;
+    },
+);
