@@ -267,6 +267,12 @@ export interface InternalAlbServiceArgs {
      */
     readonly deletionProtection?: boolean;
     /**
+     * Create the access-log bucket with `protect` and `retainOnDelete`: access logs are audit
+     * evidence, so neither `pulumi destroy` nor a replacement may delete them.
+     * @default false
+     */
+    readonly protectAccessLogs?: boolean;
+    /**
      * HTTP desync mitigation: `defensive` (AWS's default) or `strictest`.
      * @default "defensive"
      */
@@ -315,6 +321,7 @@ export interface InternalAlbServiceArgs {
 export const INTERNAL_ALB_SERVICE_DEFAULTS = {
     tlsPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
     deletionProtection: true,
+    protectAccessLogs: false,
     desyncMitigationMode: "defensive",
     idleTimeoutSeconds: 60,
     containerInsights: "enabled",
@@ -729,7 +736,8 @@ export class InternalAlbService extends pulumi.ComponentResource {
         // Access-log bucket: private, versioned, SSE-S3 (the only encryption ELB log delivery
         // supports), objects owned by the bucket (ACLs off), lifecycle-managed, TLS only.
         // ---------------------------------------------------------------------------------------
-        const bucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: false }, { parent: this });
+        const protectLogs = args.protectAccessLogs ?? INTERNAL_ALB_SERVICE_DEFAULTS.protectAccessLogs;
+        const bucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: false }, { parent: this, protect: protectLogs, retainOnDelete: protectLogs });
         const ownership = new aws.s3.BucketOwnershipControls(`${name}-alb-logs-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             `${name}-alb-logs-pab`,

@@ -38,7 +38,7 @@ export const KEYS = {
     protectStatefulResources: { type: "boolean", profile: p(false, false, true), description: "Create stateful resources (database, table, cache, keys, secrets) with protect and retainOnDelete." },
     deletionProtection: { type: "boolean", profile: p(false, true, true), description: "Deletion protection on the ALB, Aurora cluster and DynamoDB tables." },
     requireMultiAz: { type: "boolean", profile: p(false, true, true), description: "Reject configs that are not Multi-AZ (>= 2 tasks per service, >= 2 Aurora instances, cache Multi-AZ)." },
-    logRetentionDays: { type: "integer", profile: p(14, 30, 365), description: "Retention of every CloudWatch log group the platform creates (a CloudWatch-allowed value)." },
+    logRetentionDays: { type: "integer", profile: p(14, 90, 365), description: "Retention of every CloudWatch log group the platform creates (a CloudWatch-allowed value)." },
     kmsDeletionWindowDays: { type: "integer", default: 30, description: "Waiting period before a scheduled KMS key deletion (7-30 days)." },
 
     // --- network ----------------------------------------------------------------------------

@@ -367,6 +367,24 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         );
     });
 
+    duplicates(subscriptions.map((sub) => sub.consumer)).forEach((consumer) =>
+        problems.add(k("eventSubscriptions"), consumer, "a service scales on the backlog of one queue: it may consume at most one subscription", "route the event types into one subscription (detailTypes takes a list) or split the consumer"),
+    );
+
+    // API Gateway verifies the ALB's certificate against the integration host name.
+    services.forEach((svc, i) => {
+        if (svc.api) {
+            const host = integrationHost(svc, privateZoneName);
+            problems.check(
+                certificateCovers(albCertificateDomain, host),
+                `${k("services")}[${i}].hostPatterns`,
+                svc.hostPatterns,
+                `the API reaches this service at ${host}, which the ALB certificate ${albCertificateDomain} does not cover (API Gateway verifies it)`,
+                "make the first host pattern a concrete name under the ALB certificate domain",
+            );
+        }
+    });
+
     // --- API ---
     const stageName = str("apiStageName");
     problems.check(/^[A-Za-z0-9_]{1,128}$/.test(stageName), k("apiStageName"), stageName, "must be 1-128 letters, digits or underscores", `correct ${k("apiStageName")}`);
@@ -559,6 +577,21 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     };
 }
 
+/** The host name the API uses for a service: its first host pattern, else its private DNS name. */
+export function integrationHost(service: Pick<ServiceConfig, "name" | "hostPatterns">, privateZoneName: string): string {
+    return service.hostPatterns[0] ?? `${service.name}.${privateZoneName}`;
+}
+
+/** True when a certificate name (possibly `*.` wildcard, one label deep) covers `host`. */
+export function certificateCovers(certificateName: string, host: string): boolean {
+    if (certificateName.startsWith("*.")) {
+        const base = certificateName.slice(2);
+        const dot = host.indexOf(".");
+        return dot > 0 && host.slice(dot + 1) === base && !host.slice(0, dot).includes("*");
+    }
+    return certificateName === host;
+}
+
 function duplicates(names: readonly string[]): string[] {
     return [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
 }
@@ -643,7 +676,7 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         const burstLimit = a.optionalNumber("burstLimit");
         a.finish();
         problems.check(/^[a-z0-9][a-z0-9-]{0,62}$/.test(basePath), `${key("api")}.basePath`, basePath, "must be one lowercase path segment", "use e.g. orders");
-        problems.check(scopes.length > 0 || publicPaths.length > 0, `${key("api")}.scopes`, scopes, "an exposed service needs OAuth scopes (or explicitly public paths)", "list the scopes a token must carry, e.g. [orders.read]");
+        problems.check(scopes.length > 0, `${key("api")}.scopes`, scopes, "an exposed service needs at least one OAuth scope: without one its protected routes would accept any token, ID tokens included", "list the scopes a token must carry, e.g. [orders.read]");
         scopes.forEach((s, i) => problems.check(/^[a-z][a-z0-9._-]{0,63}$/.test(s), `${key("api")}.scopes[${i}]`, s, "must be a scope name (lowercase letters, digits, . _ -)", "use e.g. orders.read"));
         publicPaths.forEach((s, i) => problems.check(/^[a-z0-9][a-z0-9/_-]*$/.test(s), `${key("api")}.publicPaths[${i}]`, s, "must be a relative path below basePath (no leading /)", "use e.g. health"));
         problems.check(cacheTtlSeconds >= 0 && cacheTtlSeconds <= 3600, `${key("api")}.cacheTtlSeconds`, cacheTtlSeconds, "must be 0-3600 seconds", "use 0 to disable caching");

@@ -454,8 +454,11 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 return { id: String(inputs.resourceId ?? name), arn: arn("application-autoscaling", `scalable-target/${h(20)}`) };
             case "aws:cloudwatch/metricAlarm:MetricAlarm":
                 return { id: physical(), arn: arn("cloudwatch", `alarm:${physical()}`) };
-            default:
-                return { id: `${name}-${h(8)}`, arn: arn(type.split(":")[1]?.split("/")[0] ?? "mock", `${name}-${h(8)}`) };
+            default: {
+                // Generic outputs never shadow an input (e.g. an aws.sns.TopicPolicy's `arn` names its topic).
+                const generic = { id: `${name}-${h(8)}`, arn: arn(type.split(":")[1]?.split("/")[0] ?? "mock", `${name}-${h(8)}`) };
+                return "arn" in inputs ? { id: generic.id } : generic;
+            }
         }
     }
 

@@ -21,7 +21,7 @@ export interface RunStackOptions {
 export async function runStack(stack: string, options: RunStackOptions = {}): Promise<RunResult<PlatformOutputs>> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const stackConfig = loadStackConfig(projectDir, stack);
-    return runOnMocks(() => createPlatform(loadPlatformConfig(projectDir)), {
+    return runOnMocks(() => createPlatform(loadPlatformConfig(projectDir), { projectDir }), {
         project: stackConfig.project,
         stack,
         region: stackConfig.region ?? "us-east-1",

@@ -808,3 +808,13 @@ describe("InternalAlbService", function () {
 function eventually<T>(value: T): Promise<T> {
     return new Promise((resolve) => setTimeout(() => resolve(value), 5));
 }
+
+describe("InternalAlbService: access-log protection", () => {
+    it("protects and retains the access-log bucket only when asked", async () => {
+        for (const protectAccessLogs of [true, false]) {
+            const { resources } = await record(() => new InternalAlbService("app", { ...internalAlbServiceArgs(), protectAccessLogs }));
+            const bucket = resources.one("aws:s3/bucket:Bucket", "app-alb-logs");
+            assert.deepStrictEqual([bucket.protect, bucket.retainOnDelete], [protectAccessLogs, protectAccessLogs]);
+        }
+    });
+});

@@ -1,0 +1,253 @@
+/**
+ * The whole platform through the real stacks: the sync and async request paths are connected
+ * end to end, trust boundaries hold, prod protects its data, and every stack passes the policy
+ * pack under its own environment's enforcement levels.
+ */
+import * as assert from "assert";
+import { RecordedResource } from "../engine/mocks";
+import { runStack } from "../engine/run-stack";
+import { evaluatePolicies, fromRecorded } from "../policies/evaluate";
+import { Recorded, policyDocument } from "./support/harness";
+
+type StackName = "dev" | "staging" | "prod";
+const runs = new Map<string, Promise<Recorded>>();
+function stack(name: StackName, overrides?: Record<string, string>): Promise<Recorded> {
+    const key = `${name}${JSON.stringify(overrides ?? {})}`;
+    if (!runs.has(key)) {
+        runs.set(key, runStack(name, { overrides }).then((r) => new Recorded(r.resources)));
+    }
+    return runs.get(key) as Promise<Recorded>;
+}
+
+/** The component (platform:* type) that owns a resource, and the resource a security group id belongs to. */
+function groupsById(r: Recorded): Map<string, RecordedResource> {
+    return new Map(r.ofType("aws:ec2/securityGroup:SecurityGroup").map((g) => [String(g.id), g]));
+}
+
+/** Ingress rules as `source-group-name -> target-group-name:port`. */
+function ingressEdges(r: Recorded): string[] {
+    const groups = groupsById(r);
+    return r
+        .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .map((rule) => {
+            const source = rule.inputs.referencedSecurityGroupId ? groups.get(String(rule.inputs.referencedSecurityGroupId))?.name : rule.inputs.cidrIpv4;
+            return `${String(source)} -> ${String(groups.get(String(rule.inputs.securityGroupId))?.name)}:${String(rule.inputs.fromPort)}`;
+        })
+        .sort();
+}
+
+describe("platform (prod): synchronous path client -> API -> VPC link -> ALB -> services", () => {
+    it("integrates every exposed route privately with the ALB over the VPC link, with the service's scopes", async () => {
+        const r = await stack("prod");
+        const alb = r.one("aws:lb/loadBalancer:LoadBalancer", "app-alb");
+        const link = r.one("aws:apigatewayv2/vpcLink:VpcLink", "api-vpc-link");
+        const proxies = r.ofType("aws:apigateway/integration:Integration").filter((i) => i.inputs.connectionType === "VPC_LINK");
+        assert.deepStrictEqual(proxies.map((i) => i.name).sort(), [
+            "api-integration-ANY/catalog",
+            "api-integration-ANY/catalog/{proxy+}",
+            "api-integration-ANY/orders",
+            "api-integration-ANY/orders/health",
+            "api-integration-ANY/orders/{proxy+}",
+        ]);
+        for (const integration of proxies) {
+            assert.deepStrictEqual(
+                [integration.inputs.type, integration.inputs.integrationTarget, integration.inputs.connectionId],
+                ["HTTP_PROXY", alb.state.arn, link.id],
+                integration.name,
+            );
+            assert.match(String(integration.inputs.uri), /^https:\/\/(orders|catalog)\.internal\.example\.com\//);
+        }
+        const methods = r.ofType("aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod === "ANY");
+        const scopesOf = (name: string) => methods.find((m) => m.name === name)?.inputs.authorizationScopes;
+        assert.deepStrictEqual(scopesOf("api-method-ANY/orders/{proxy+}"), ["api/orders.read", "api/orders.write"]);
+        assert.deepStrictEqual(scopesOf("api-method-ANY/catalog/{proxy+}"), ["api/catalog.read"]);
+        assert.strictEqual(methods.find((m) => m.name === "api-method-ANY/orders/health")?.inputs.authorization, "NONE");
+    });
+
+    it("admits the ALB only from the VPC link's group, each service only from the ALB, data and cache only from their declared services", async () => {
+        assert.deepStrictEqual(ingressEdges(await stack("prod")), [
+            "app-alb-sg -> app-catalog-sg:8080",
+            "app-alb-sg -> app-fulfillment-sg:8080",
+            "app-alb-sg -> app-orders-sg:8080",
+            "app-catalog-sg -> cache-sg:6379",
+            "app-client-sg -> app-alb-sg:443",
+            "app-fulfillment-sg -> data-db:5432",
+            "app-orders-sg -> cache-sg:6379",
+            "app-orders-sg -> data-db:5432",
+        ]);
+    });
+
+    it("routes each service by host and path with the priorities from config", async () => {
+        const rules = (await stack("prod")).ofType("aws:lb/listenerRule:ListenerRule");
+        assert.deepStrictEqual(
+            rules.map((rule) => [rule.name, rule.inputs.priority]).sort(),
+            [
+                ["app-catalog-rule", 20],
+                ["app-fulfillment-rule", 30],
+                ["app-orders-rule", 10],
+            ],
+        );
+    });
+});
+
+describe("platform (prod): asynchronous path client -> API -> bus -> rule -> queue -> consumer", () => {
+    it("puts events from the API on the bus, and the rule delivers order-placed to the fulfillment queue", async () => {
+        const r = await stack("prod");
+        const bus = r.one("aws:cloudwatch/eventBus:EventBus");
+        const role = r.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.parent?.endsWith("platform:api:SecureApi::api") && String(p.inputs.policy).includes("events:PutEvents"));
+        assert.ok(role, "the API's events role policy");
+        assert.deepStrictEqual(policyDocument(role.inputs.policy).Statement.map((s) => [s.Action, s.Resource]), [[["events:PutEvents"], [bus.state.arn]]]);
+
+        const target = r.one("aws:cloudwatch/eventTarget:EventTarget", "events-order-placed-rule-target");
+        const queue = r.one("aws:sqs/queue:Queue", "events-order-placed");
+        assert.strictEqual(target.inputs.arn, queue.state.arn);
+        assert.strictEqual(target.inputs.eventBusName, bus.state.name);
+    });
+
+    it("grants the consumer exactly its queue and scales it on that queue's backlog", async () => {
+        const r = await stack("prod");
+        const queue = r.one("aws:sqs/queue:Queue", "events-order-placed");
+        const taskPolicies = r.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("app-fulfillment"));
+        const statements = taskPolicies.flatMap((p) => policyDocument(p.inputs.policy).Statement);
+        const sqs = statements.filter((s) => (s.Action as string[]).some((a) => a.startsWith("sqs:")));
+        assert.deepStrictEqual(sqs.map((s) => s.Resource), [[queue.state.arn]]);
+        const backlog = r.ofType("aws:appautoscaling/policy:Policy").filter((p) => p.name.startsWith("app-fulfillment") && JSON.stringify(p.inputs).includes("ApproximateNumberOfMessagesVisible"));
+        assert.strictEqual(backlog.length, 1);
+        assert.ok(JSON.stringify(backlog[0].inputs).includes(String(queue.state.name)));
+        assert.ok(JSON.stringify(backlog[0].inputs).includes('"targetValue":50'), "backlogPerTask 50 from Pulumi.prod.yaml");
+    });
+});
+
+describe("platform: private DNS with failover-tuned TTLs", () => {
+    for (const name of ["dev", "prod"] as const) {
+        it(`${name}: database and cache writers 5 s, readers 30 s, ALB aliases without TTL`, async () => {
+            const r = await stack(name);
+            const zone = name === "prod" ? "internal.example.com" : "internal.dev.example.com";
+            const records = r.ofType("aws:route53/record:Record").filter((rec) => rec.parent?.endsWith("platform:dns:PrivateDns::dns"));
+            assert.deepStrictEqual(
+                records.map((rec) => [rec.inputs.name, rec.inputs.type, rec.inputs.ttl ?? "alias"]).sort(),
+                [
+                    [`alb.${zone}`, "A", "alias"],
+                    [`cache-ro.${zone}`, "CNAME", 30],
+                    [`cache.${zone}`, "CNAME", 5],
+                    [`catalog.${zone}`, "A", "alias"],
+                    [`db-ro.${zone}`, "CNAME", 30],
+                    [`db.${zone}`, "CNAME", 5],
+                    [`fulfillment.${zone}`, "A", "alias"],
+                    [`orders.${zone}`, "A", "alias"],
+                ],
+            );
+        });
+    }
+
+    it("services get the private names, and the real endpoint only as the TLS server name", async () => {
+        const r = await stack("prod");
+        const task = r.one("aws:ecs/taskDefinition:TaskDefinition", "app-orders-task");
+        const env = Object.fromEntries((JSON.parse(String(task.inputs.containerDefinitions))[0].environment as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+        assert.strictEqual(env.DB_HOST, "db.internal.example.com");
+        assert.strictEqual(env.CACHE_HOST, "cache.internal.example.com");
+        assert.strictEqual(env.DB_TLS_SERVER_NAME, r.one("aws:rds/cluster:Cluster").state.endpoint);
+    });
+});
+
+describe("platform (prod): data safety", () => {
+    it("creates every stateful resource with protect and retainOnDelete", async () => {
+        const r = await stack("prod");
+        const stateful = [
+            ...r.ofType("aws:rds/cluster:Cluster"),
+            ...r.ofType("aws:rds/clusterInstance:ClusterInstance"),
+            ...r.ofType("aws:elasticache/replicationGroup:ReplicationGroup"),
+            ...r.ofType("aws:secretsmanager/secret:Secret"),
+            ...r.ofType("aws:kms/key:Key"),
+            ...r.ofType("aws:s3/bucket:Bucket"),
+        ];
+        assert.strictEqual(r.ofType("aws:rds/clusterInstance:ClusterInstance").length, 3);
+        for (const resource of stateful) {
+            assert.deepStrictEqual([resource.protect, resource.retainOnDelete], [true, true], `${resource.type} ${resource.name}`);
+        }
+    });
+
+    it("dev protects nothing, so it can be torn down", async () => {
+        const protectedInDev = (await stack("dev")).all.filter((res) => res.protect);
+        assert.deepStrictEqual(protectedInDev.map((res) => res.name), []);
+    });
+
+    it("nosql: the same program builds DynamoDB tables with CMK, PITR and deletion protection, and no database ingress", async () => {
+        const r = await stack("prod", {
+            "platform:dataKind": "nosql",
+            "platform:dynamoTables": JSON.stringify([{ name: "orders", partitionKey: { name: "pk", type: "S" }, sortKey: { name: "sk", type: "S" }, ttlAttribute: "expiresAt" }]),
+        });
+        const table = r.one("aws:dynamodb/table:Table");
+        assert.deepStrictEqual(
+            [table.inputs.billingMode, (table.inputs.serverSideEncryption as { enabled: boolean }).enabled, (table.inputs.pointInTimeRecovery as { enabled: boolean }).enabled, table.inputs.deletionProtectionEnabled, table.protect, table.retainOnDelete],
+            ["PAY_PER_REQUEST", true, true, true, true, true],
+        );
+        assert.deepStrictEqual(r.ofType("aws:rds/cluster:Cluster"), []);
+        assert.ok(!ingressEdges(r).some((edge) => edge.endsWith(":5432")));
+        const task = r.one("aws:ecs/taskDefinition:TaskDefinition", "app-orders-task");
+        const env = (JSON.parse(String(task.inputs.containerDefinitions))[0].environment as { name: string; value: string }[]).map((e) => e.name);
+        assert.ok(env.includes("TABLE_ORDERS") && !env.includes("DB_HOST"));
+    });
+});
+
+describe("platform: EdgeCdn in front of the API", () => {
+    it("prod: the distribution's API origin is the API's custom domain, HTTPS only, and its us-east-1 parts carry the region", async () => {
+        const r = await stack("prod");
+        const distribution = r.one("aws:cloudfront/distribution:Distribution");
+        const origins = distribution.inputs.origins as { domainName: string; customOriginConfig?: { originProtocolPolicy: string } }[];
+        const apiOrigin = origins.find((o) => o.customOriginConfig);
+        assert.deepStrictEqual([apiOrigin?.domainName, apiOrigin?.customOriginConfig?.originProtocolPolicy], ["api.example.com", "https-only"]);
+        for (const type of ["aws:acm/certificate:Certificate", "aws:wafv2/webAcl:WebAcl"]) {
+            const edgeOnes = r.ofType(type).filter((res) => res.parent?.endsWith("platform:edge:EdgeCdn::edge"));
+            assert.ok(edgeOnes.length > 0);
+            edgeOnes.forEach((res) => assert.strictEqual(res.inputs.region, "us-east-1", res.name));
+        }
+    });
+
+    it("staging (apiCdnOnly): CloudFront sends the secret origin header the API's WAF requires, and it stays secret", async () => {
+        const r = await stack("staging");
+        const secret = r.ofType("random:index/randomPassword:RandomPassword").find((p) => p.parent?.endsWith("platform:api:SecureApi::api"));
+        assert.ok(secret);
+        const distribution = r.one("aws:cloudfront/distribution:Distribution");
+        assert.ok(distribution.secretInputs.includes("origins"));
+        const headers = (distribution.inputs.origins as { customHeaders?: { name: string; value: string }[] }[]).flatMap((o) => o.customHeaders ?? []);
+        assert.deepStrictEqual(headers, [{ name: "x-origin-verify", value: secret.state.result }]);
+        const acl = r.ofType("aws:wafv2/webAcl:WebAcl").find((w) => w.parent?.endsWith("platform:api:SecureApi::api"));
+        assert.ok(JSON.stringify(acl?.inputs.rules).includes(String(secret.state.result)));
+    });
+
+    it("dev has no CDN", async () => {
+        assert.deepStrictEqual((await stack("dev")).ofType("aws:cloudfront/distribution:Distribution"), []);
+    });
+});
+
+describe("platform: every stack passes the policy pack under its own enforcement levels", () => {
+    const evaluate = async (name: StackName) => evaluatePolicies(fromRecorded((await stack(name)).all.map((res) => ({ ...res, dependencies: [...res.dependencies] }))), { config: `policies/config/${name}.json` });
+    const summary = (violations: { policy: string; enforcementLevel: string; urn: string }[]) =>
+        violations.map((v) => `${v.enforcementLevel} ${v.policy} ${v.urn.split("::").pop()}`).sort();
+
+    it("prod: no violation of any level", async () => {
+        assert.deepStrictEqual(summary((await evaluate("prod")).violations), []);
+    });
+
+    it("staging: no mandatory violation; advisory only for protect, which staging leaves off so it can be rebuilt", async () => {
+        const violations = (await evaluate("staging")).violations;
+        assert.deepStrictEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+        assert.deepStrictEqual([...new Set(violations.map((v) => v.policy))], ["stateful-resources-protected"]);
+    });
+
+    it("dev: no mandatory violation; the advisories are exactly dev's cheaper choices (single NAT, single instances, no protection)", async () => {
+        const violations = (await evaluate("dev")).violations;
+        assert.deepStrictEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+        assert.deepStrictEqual([...new Set(violations.map((v) => v.policy))].sort(), [
+            "aurora-cluster-min-instances",
+            "ecs-autoscaling-min-capacity",
+            "ecs-service-min-tasks",
+            "elasticache-multi-az-failover",
+            "lb-deletion-protection",
+            "rds-deletion-protection",
+            "stateful-resources-protected",
+            "vpc-nat-gateway-per-az",
+        ]);
+    });
+});
