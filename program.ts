@@ -18,6 +18,7 @@ import { DataTier } from "./components/data-tier";
 import { EdgeCdn } from "./components/edge-cdn";
 import { EncryptionKeys } from "./components/encryption-keys";
 import { EventBus } from "./components/event-bus";
+import { AlarmTopic } from "./components/alarm-topic";
 import { AlbServiceArgs, InternalAlbService } from "./components/internal-alb-service";
 import { Network } from "./components/network";
 import { PrivateDns, privateDnsNames } from "./components/private-dns";
@@ -35,6 +36,7 @@ export interface PlatformOutputs {
     readonly isolatedSubnetIds: pulumi.Output<string[]>;
     readonly keyArns: Record<string, pulumi.Output<string>>;
     readonly albDnsName: pulumi.Output<string>;
+    readonly alarmTopicArn: pulumi.Output<string>;
     readonly apiUrl: pulumi.Output<string>;
     readonly userPoolId: pulumi.Output<string>;
     readonly privateZoneId: pulumi.Output<string>;
@@ -77,6 +79,8 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         logsKmsKeyArn: keys.keys.logs.arn,
         flowLogRetentionDays: config.network.flowLogRetentionDays,
     });
+
+    const alarms = new AlarmTopic(COMPONENT_NAMES.alarms, { messagingKmsKeyArn: keys.keys.messaging.arn, emails: config.alarmEmails });
 
     // The public zone must exist already (it is delegated from the registrar, not created here).
     const publicZoneId = aws.route53.getZoneOutput({ name: config.dns.publicZoneName, privateZone: false }).zoneId;
@@ -139,6 +143,7 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
               messagingKmsKeyArn: keys.keys.messaging.arn,
               archiveRetentionDays: config.events.archiveRetentionDays,
               subscriptions: config.events.subscriptions.map(({ consumer: _consumer, backlogPerTask: _backlog, ...subscription }) => subscription),
+              alarmTopicArn: alarms.topicArn,
               notifications: config.events.notificationsEnabled ? { subscriptions: config.events.subscriptions.filter((s) => !s.fifo).map((s) => s.name) } : undefined,
           })
         : undefined;
@@ -288,6 +293,7 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         cdnOnly: config.api.cdnOnly,
         asyncEvents: config.api.asyncEventsEnabled && events ? { busArn: events.busArn, busName: events.busName, source: API_EVENT_SOURCE } : undefined,
         protect: config.protectStatefulResources,
+        alarmTopicArn: alarms.topicArn,
     });
 
     const cdn =
@@ -322,6 +328,7 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         isolatedSubnetIds: network.isolatedSubnetIds,
         keyArns: Object.fromEntries(Object.entries(keys.keys).map(([purpose, key]) => [purpose, key.arn])),
         albDnsName: app.dnsName,
+        alarmTopicArn: alarms.topicArn,
         apiUrl: api.url,
         userPoolId: api.userPoolId,
         privateZoneId: dns.zoneId,

@@ -39,6 +39,7 @@ export const KEYS = {
     deletionProtection: { type: "boolean", profile: p(false, true, true), description: "Deletion protection on the ALB, Aurora cluster and DynamoDB tables." },
     requireMultiAz: { type: "boolean", profile: p(false, true, true), description: "Reject configs that are not Multi-AZ (>= 2 tasks per service, >= 2 Aurora instances, cache Multi-AZ)." },
     logRetentionDays: { type: "integer", profile: p(14, 90, 365), description: "Retention of every CloudWatch log group the platform creates (a CloudWatch-allowed value)." },
+    alarmEmails: { type: "string[]", default: [], description: "E-mail addresses subscribed to the alarm topic (each confirms by mail)." },
     kmsDeletionWindowDays: { type: "integer", default: 30, description: "Waiting period before a scheduled KMS key deletion (7-30 days)." },
 
     // --- network ----------------------------------------------------------------------------

@@ -201,6 +201,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     // --- environment and safety ---
     retention("logRetentionDays");
     inRange("kmsDeletionWindowDays", 7, 30, " (KMS pending-deletion window)");
+    list("alarmEmails").forEach((email, i) => problems.check(/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email), `${k("alarmEmails")}[${i}]`, email, "must be an e-mail address", "correct the address"));
     const requireMultiAz = bool("requireMultiAz");
 
     // --- network ---
@@ -493,6 +494,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         requireMultiAz,
         logRetentionDays: num("logRetentionDays"),
         kmsDeletionWindowDays: num("kmsDeletionWindowDays"),
+        alarmEmails: list("alarmEmails"),
         network: {
             cidrBlock: vpcCidrText,
             availabilityZoneCount: azCount,

@@ -128,6 +128,7 @@ export interface PlatformConfig {
     readonly requireMultiAz: boolean;
     readonly logRetentionDays: number;
     readonly kmsDeletionWindowDays: number;
+    readonly alarmEmails: readonly string[];
 
     readonly network: {
         readonly cidrBlock: string;

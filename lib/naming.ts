@@ -6,6 +6,7 @@
 /** Logical names of the top-level components, as `program.ts` creates them. */
 export const COMPONENT_NAMES = {
     keys: "keys",
+    alarms: "alarms",
     network: "network",
     services: "app",
     api: "api",

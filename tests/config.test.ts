@@ -30,6 +30,7 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
     ["unknown NAT strategy", { natStrategy: "PerSubnet" }, 'platform:natStrategy = "PerSubnet": must be one of None, Single, OnePerAz'],
     ["no NAT with services", { natStrategy: "None", requireMultiAz: false }, 'platform:natStrategy = "None": must be Single or OnePerAz when services are defined'],
     ["single NAT when Multi-AZ is required", { natStrategy: "Single" }, 'platform:natStrategy = "Single": must be OnePerAz when platform:requireMultiAz is true'],
+    ["alarm e-mail malformed", { alarmEmails: ["oncall.example.com"] }, 'platform:alarmEmails[0] = "oncall.example.com": must be an e-mail address'],
     ["log retention not allowed by CloudWatch", { logRetentionDays: 42 }, "platform:logRetentionDays = 42: must be a CloudWatch Logs retention value"],
     ["service name not DNS-safe", { services: svc({ name: "Orders_API" }) }, 'platform:services[0].name = "Orders_API": must be DNS-safe'],
     ["duplicated service names", { services: [VALID_SERVICE, { ...VALID_SERVICE, priority: 20 }] }, 'platform:services = "orders": service names must be unique'],

@@ -251,3 +251,16 @@ describe("platform: every stack passes the policy pack under its own enforcement
         ]);
     });
 });
+
+describe("platform: alarms reach the alarm topic", () => {
+    it("prod: the API's and the bus's alarms notify the alarm topic, which mails on-call", async () => {
+        const r = await stack("prod");
+        const topic = r.one("aws:sns/topic:Topic", "alarms-topic");
+        const alarms = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => /platform:(api:SecureApi|events:EventBus)::/.test(a.parent ?? ""));
+        assert.ok(alarms.length >= 4);
+        for (const alarm of alarms) {
+            assert.deepStrictEqual(alarm.inputs.alarmActions, [topic.state.arn], alarm.name);
+        }
+        assert.strictEqual(r.one("aws:sns/topicSubscription:TopicSubscription", "alarms-platform-oncall-example-com").inputs.endpoint, "platform-oncall@example.com");
+    });
+});

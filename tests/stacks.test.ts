@@ -136,7 +136,7 @@ describe("stacks: environment differences live only in config", () => {
         const prod = await types("prod");
         // dev: mTLS truststore object (apiMtlsTruststoreFile).
         assert.deepStrictEqual([...dev].filter((t) => !prod.has(t)).sort(), ["aws:s3/bucketObjectv2:BucketObjectv2"]);
-        // prod: usage plans (apiUsagePlans), the CDN (cdnEnabled), SNS fan-out (notificationsEnabled).
+        // prod: usage plans (apiUsagePlans), the CDN (cdnEnabled), SNS subscriptions (notificationsEnabled, alarmEmails).
         assert.deepStrictEqual([...prod].filter((t) => !dev.has(t)).sort(), [
             "aws:apigateway/apiKey:ApiKey",
             "aws:apigateway/usagePlan:UsagePlan",
@@ -148,8 +148,6 @@ describe("stacks: environment differences live only in config", () => {
             "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
             "aws:cloudwatch/logDeliverySource:LogDeliverySource",
             "aws:kms/keyPolicy:KeyPolicy",
-            "aws:sns/topic:Topic",
-            "aws:sns/topicPolicy:TopicPolicy",
             "aws:sns/topicSubscription:TopicSubscription",
             "platform:edge:EdgeCdn",
         ]);
