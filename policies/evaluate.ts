@@ -26,8 +26,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import {
-    AnalyzeRequest, AnalyzeResponse, AnalyzeStackRequest, AnalyzerPropertyDependencies, AnalyzerResource,
-    AnalyzerResourceOptions, EnforcementLevel as ProtoEnforcementLevel,
+    AnalyzeRequest,
+    AnalyzeResponse,
+    AnalyzeStackRequest,
+    AnalyzerPropertyDependencies,
+    AnalyzerResource,
+    AnalyzerResourceOptions,
+    EnforcementLevel as ProtoEnforcementLevel,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import { EnforcementLevel, PolicyConfigSchema, ResourceValidation, StackValidation } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
@@ -113,7 +118,10 @@ export interface EvaluateOptions {
 
 /** The config file or its content is invalid (unknown policy, bad level, schema violation, ...). */
 export class PolicyConfigError extends Error {
-    constructor(readonly problems: string[], source?: string) {
+    constructor(
+        readonly problems: string[],
+        source?: string,
+    ) {
         super(`invalid policy config${source ? ` ${source}` : ""}:\n  - ${problems.join("\n  - ")}`);
         this.name = "PolicyConfigError";
     }
@@ -134,7 +142,7 @@ export class EvaluationInputError extends Error {
 /** The pack version, read like the PolicyPack constructor does: from the pack's package.json. */
 export const PACK_VERSION: string = (() => {
     const manifest: unknown = JSON.parse(fs.readFileSync(path.join(__dirname, "package.json"), "utf8"));
-    const version = typeof manifest === "object" && manifest !== null ? Reflect.get(manifest, "version") : undefined;
+    const version: unknown = typeof manifest === "object" && manifest !== null ? Reflect.get(manifest, "version") : undefined;
     if (typeof version !== "string" || version.length === 0) {
         throw new Error("policies/package.json has no version");
     }
@@ -163,13 +171,13 @@ function schemaProblems(value: unknown, schema: PolicyConfigJSONSchema, at: stri
     const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
     if (types.length > 0) {
         const actual = Array.isArray(value) ? "array" : value === null ? "null" : typeof value;
-        const ok = types.some(t => t === actual || (t === "integer" && typeof value === "number" && Number.isInteger(value)) || (t === "number" && typeof value === "number"));
+        const ok = types.some((t) => t === actual || (t === "integer" && typeof value === "number" && Number.isInteger(value)) || (t === "number" && typeof value === "number"));
         if (!ok) {
             return [`${at} must be of type ${types.join(" or ")} (got ${JSON.stringify(value)})`];
         }
     }
-    if (schema.enum && !schema.enum.some(e => JSON.stringify(e) === JSON.stringify(value))) {
-        problems.push(`${at} must be one of ${schema.enum.map(e => JSON.stringify(e)).join(", ")} (got ${JSON.stringify(value)})`);
+    if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
+        problems.push(`${at} must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")} (got ${JSON.stringify(value)})`);
     }
     if (typeof value === "number") {
         if (schema.minimum !== undefined && value < schema.minimum) {
@@ -217,12 +225,12 @@ function configProblems(policy: PackPolicy, properties: Record<string, unknown>)
 
 /** The known name sharing the most words with `name` (prefix match on 5 letters), if it shares two. */
 function closestName(name: string, known: readonly string[]): string | undefined {
-    const stems = (n: string) => n.split("-").map(w => w.slice(0, 5));
+    const stems = (n: string) => n.split("-").map((w) => w.slice(0, 5));
     const wanted = stems(name);
     let best: { name: string; score: number } | undefined;
     for (const candidate of known) {
         const have = stems(candidate);
-        const score = wanted.filter(w => have.includes(w)).length;
+        const score = wanted.filter((w) => have.includes(w)).length;
         if (score >= 2 && (!best || score > best.score)) {
             best = { name: candidate, score };
         }
@@ -254,8 +262,8 @@ export function resolvePolicyConfig(config: PolicyConfigFile | undefined, polici
     for (const [name, entry] of entries) {
         if (name !== "all" && !resolved[name]) {
             // A pack policy outside the evaluated subset: valid in the file, nothing to configure.
-            if (!allPolicies.some(p => p.name === name)) {
-                const known = [...new Set([...allPolicies, ...policies].map(p => p.name))];
+            if (!allPolicies.some((p) => p.name === name)) {
+                const known = [...new Set([...allPolicies, ...policies].map((p) => p.name))];
                 const guess = closestName(name, known);
                 problems.push(`unknown policy "${name}"${guess ? ` (did you mean "${guess}"?)` : ""}: use a policy name of the pack (the keys of policies/config/prod.json)`);
             }
@@ -274,7 +282,7 @@ export function resolvePolicyConfig(config: PolicyConfigFile | undefined, polici
             continue;
         }
         if (level !== undefined && !isLevel(level)) {
-            problems.push(`${name}: "${String(level)}" is not a valid enforcement level (use ${LEVELS.join(", ")})`);
+            problems.push(`${name}: "${typeof level === "string" ? level : JSON.stringify(level)}" is not a valid enforcement level (use ${LEVELS.join(", ")})`);
             continue;
         }
         if (name === "all") {
@@ -434,25 +442,27 @@ function stackProps(r: EvaluatedResource): Record<string, unknown> {
 /** The AnalyzeStack request the engine sends at the end of an update (outputs of every resource). */
 export function buildAnalyzeStackRequest(resources: readonly EvaluatedResource[]): AnalyzeStackRequest {
     const req = new AnalyzeStackRequest();
-    req.setResourcesList(resources.map(r => {
-        const resource = new AnalyzerResource();
-        resource.setUrn(r.urn);
-        resource.setType(r.type);
-        resource.setName(nameOf(r));
-        resource.setProperties(toStruct(stackProps(r), r.urn));
-        resource.setOptions(toOptions(r));
-        if (r.opts?.parent) {
-            resource.setParent(r.opts.parent);
-        }
-        resource.setDependenciesList(r.dependencies ?? []);
-        const dependencyMap = resource.getPropertydependenciesMap();
-        for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            if (urns.length > 0) {
-                dependencyMap.set(key, new AnalyzerPropertyDependencies().setUrnsList(urns));
+    req.setResourcesList(
+        resources.map((r) => {
+            const resource = new AnalyzerResource();
+            resource.setUrn(r.urn);
+            resource.setType(r.type);
+            resource.setName(nameOf(r));
+            resource.setProperties(toStruct(stackProps(r), r.urn));
+            resource.setOptions(toOptions(r));
+            if (r.opts?.parent) {
+                resource.setParent(r.opts.parent);
             }
-        }
-        return resource;
-    }));
+            resource.setDependenciesList(r.dependencies ?? []);
+            const dependencyMap = resource.getPropertydependenciesMap();
+            for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+                if (urns.length > 0) {
+                    dependencyMap.set(key, new AnalyzerPropertyDependencies().setUrnsList(urns));
+                }
+            }
+            return resource;
+        }),
+    );
     return req;
 }
 
@@ -478,9 +488,11 @@ const PROTO_LEVELS: Record<number, EnforcementLevel> = {
  * message is the policy's own text. `urn` is used when the diagnostic names none (resource policies).
  */
 export function fromAnalyzeResponse(
-    response: AnalyzeResponse, urn: string, descriptions: ReadonlyMap<string, string>,
+    response: AnalyzeResponse,
+    urn: string,
+    descriptions: ReadonlyMap<string, string>,
 ): { violations: Violation[]; notApplicable: NotApplicable[] } {
-    const violations = response.getDiagnosticsList().map(d => {
+    const violations = response.getDiagnosticsList().map((d) => {
         const description = descriptions.get(d.getPolicyname()) ?? d.getDescription();
         const raw = d.getMessage();
         const message = description && raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
@@ -491,7 +503,7 @@ export function fromAnalyzeResponse(
             message,
         };
     });
-    const notApplicable = response.getNotApplicableList().map(n => ({ policy: n.getPolicyName(), urn, reason: n.getReason() }));
+    const notApplicable = response.getNotApplicableList().map((n) => ({ policy: n.getPolicyName(), urn, reason: n.getReason() }));
     return { violations, notApplicable };
 }
 
@@ -511,10 +523,10 @@ interface PolicyServerHandlers {
 // server.d.ts is emitted empty (the exports are @internal), hence require + an explicit interface.
 // Loading server.js does not start a server: only PolicyPack's constructor calls serve().
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const server: PolicyServerHandlers = require("@pulumi/policy/server");
+const server = require("@pulumi/policy/server") as PolicyServerHandlers;
 
 function call<TRequest>(handler: RpcHandler<TRequest>, request: TRequest): Promise<{ response?: AnalyzeResponse; error?: Error }> {
-    return new Promise(resolve => {
+    return new Promise((resolve) => {
         void handler({ request }, (err, response) => resolve(err ? { error: err } : { response }));
     });
 }
@@ -547,7 +559,11 @@ function configured(p: PackPolicy, level: EnforcementLevel, properties: Record<s
 
 function errorViolation(policy: string, urn: string, error: Error): Violation {
     // The server's error carries "<context>:\n<stack>"; keep the text up to the stack frames.
-    const text = error.message.split("\n").filter(line => !/^\s+at /.test(line)).join("\n").trim();
+    const text = error.message
+        .split("\n")
+        .filter((line) => !/^\s+at /.test(line))
+        .join("\n")
+        .trim();
     return {
         policy,
         // The Pulumi CLI aborts the update on a policy error, whatever the policy's level.
@@ -567,10 +583,8 @@ export async function evaluatePolicies(resources: readonly EvaluatedResource[], 
     const policies = options.policies ?? allPolicies;
     const config = typeof options.config === "string" ? loadPolicyConfig(options.config, policies) : options.config;
     const resolved = resolvePolicyConfig(config, policies, typeof options.config === "string" ? options.config : undefined);
-    const descriptions = new Map(policies.map(p => [p.name, p.description]));
-    const active = policies
-        .map(p => configured(p, resolved[p.name].enforcementLevel, resolved[p.name].properties))
-        .filter(p => p.enforcementLevel !== "disabled");
+    const descriptions = new Map(policies.map((p) => [p.name, p.description]));
+    const active = policies.map((p) => configured(p, resolved[p.name].enforcementLevel, resolved[p.name].properties)).filter((p) => p.enforcementLevel !== "disabled");
 
     const report: PolicyReport = { violations: [], notApplicable: [], policiesRun: active.length, resourcesAnalyzed: 0 };
     const collect = (result: { response?: AnalyzeResponse; error?: Error }, policy: string, urn: string) => {
@@ -584,15 +598,23 @@ export async function evaluatePolicies(resources: readonly EvaluatedResource[], 
     };
 
     if (options.phases?.resource !== false) {
-        const resourcePolicies = active.filter(p => !("validateStack" in p));
-        // One handler per policy, so that one failing policy does not swallow the others' results.
-        const handlers = resourcePolicies.map(p => ({ name: p.name, handler: server.makeAnalyzeRpcFun(PACK_NAME, PACK_VERSION, PACK_ENFORCEMENT_LEVEL, [p]) }));
+        const resourcePolicies = active.filter((p) => !("validateStack" in p));
+        // One handler for all policies decodes each request once (the server's own shape). A policy
+        // that throws fails the whole call, so on an error the resource is re-run one handler per
+        // policy: the failing policy is reported and the others' results are still collected.
+        const batch = server.makeAnalyzeRpcFun(PACK_NAME, PACK_VERSION, PACK_ENFORCEMENT_LEVEL, resourcePolicies);
+        const handlers = resourcePolicies.map((p) => ({ name: p.name, handler: server.makeAnalyzeRpcFun(PACK_NAME, PACK_VERSION, PACK_ENFORCEMENT_LEVEL, [p]) }));
         for (const r of resources) {
             if (isInternalResource(r.type)) {
                 continue;
             }
             report.resourcesAnalyzed++;
             const request = buildAnalyzeRequest(r);
+            const all = await call(batch, request);
+            if (!all.error) {
+                collect(all, "", r.urn);
+                continue;
+            }
             for (const { name, handler } of handlers) {
                 collect(await call(handler, request), name, r.urn);
             }
@@ -600,9 +622,15 @@ export async function evaluatePolicies(resources: readonly EvaluatedResource[], 
     }
     if (options.phases?.stack !== false) {
         const request = buildAnalyzeStackRequest(resources);
-        for (const p of active.filter(p => "validateStack" in p)) {
-            const handler = server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, PACK_ENFORCEMENT_LEVEL, [p]);
-            collect(await call(handler, request), p.name, "");
+        const stackPolicies = active.filter((p) => "validateStack" in p);
+        const all = await call(server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, PACK_ENFORCEMENT_LEVEL, stackPolicies), request);
+        if (!all.error) {
+            collect(all, "", "");
+        } else {
+            for (const p of stackPolicies) {
+                const handler = server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, PACK_ENFORCEMENT_LEVEL, [p]);
+                collect(await call(handler, request), p.name, "");
+            }
         }
     }
     return report;
@@ -610,7 +638,7 @@ export async function evaluatePolicies(resources: readonly EvaluatedResource[], 
 
 /** True when the report has a mandatory violation (what makes `pulumi up` fail). */
 export function hasMandatoryViolations(report: PolicyReport): boolean {
-    return report.violations.some(v => v.enforcementLevel === "mandatory");
+    return report.violations.some((v) => v.enforcementLevel === "mandatory");
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -656,7 +684,7 @@ export interface RecordedResource {
  * deserializer unwraps them, as it does for the engine.
  */
 export function fromRecorded(recorded: readonly RecordedResource[]): EvaluatedResource[] {
-    return recorded.map(r => ({
+    return recorded.map((r) => ({
         urn: r.urn,
         type: r.type,
         name: r.name,
@@ -670,7 +698,6 @@ export function fromRecorded(recorded: readonly RecordedResource[]): EvaluatedRe
     }));
 }
 
-
 // ------------------------------------------------------------------------------------------------
 // Human-readable report
 // ------------------------------------------------------------------------------------------------
@@ -680,7 +707,7 @@ export function formatReport(report: PolicyReport): string {
     const lines: string[] = [];
     const order: EnforcementLevel[] = ["mandatory", "remediate", "advisory"];
     for (const level of order) {
-        const violations = report.violations.filter(v => v.enforcementLevel === level);
+        const violations = report.violations.filter((v) => v.enforcementLevel === level);
         if (violations.length === 0) {
             continue;
         }
@@ -692,7 +719,7 @@ export function formatReport(report: PolicyReport): string {
             }
         }
     }
-    const mandatory = report.violations.filter(v => v.enforcementLevel === "mandatory").length;
+    const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const advisory = report.violations.length - mandatory;
     lines.push(`${report.policiesRun} policies, ${report.resourcesAnalyzed} resources: ${mandatory} mandatory and ${advisory} advisory violation(s).`);
     return lines.join("\n");

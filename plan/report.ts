@@ -1,0 +1,126 @@
+/**
+ * The text and JSON forms of a plan: counts by type, the policy report grouped by enforcement
+ * level, the one-line summary and the `--json` document.
+ */
+import { RecordedResource } from "../engine/mocks";
+import type { PolicyReport, Violation } from "../policies/evaluate";
+import { ResourceIndex, STACK_TYPE, countedResources } from "./model";
+import { generatedSecrets, redactInputs } from "./redact";
+
+/** Everything one plan produced. */
+export interface Plan {
+    readonly stack: string;
+    readonly project: string;
+    readonly resources: readonly RecordedResource[];
+    readonly policies: PolicyReport;
+    /** The policy config file the report was evaluated with. */
+    readonly policyConfig: string;
+}
+
+/** Resources per type, most frequent first (the stack resource excluded). */
+export function countsByType(resources: readonly RecordedResource[]): [string, number][] {
+    const counts = new Map<string, number>();
+    for (const r of resources) {
+        if (r.type !== STACK_TYPE) {
+            counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+        }
+    }
+    return [...counts.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+}
+
+export function renderCounts(resources: readonly RecordedResource[]): string {
+    const counts = countsByType(resources);
+    const width = String(counts[0]?.[1] ?? 0).length;
+    return counts.map(([type, n]) => `  ${String(n).padStart(width)}  ${type}`).join("\n");
+}
+
+/** The order levels are reported in: what blocks a deployment first. */
+const LEVEL_ORDER = ["mandatory", "remediate", "advisory"] as const;
+
+export function violationCounts(report: PolicyReport): { mandatory: number; advisory: number } {
+    const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    return { mandatory, advisory: report.violations.length - mandatory };
+}
+
+/** The policy report, grouped by enforcement level, each violation naming its resource. */
+export function renderPolicyReport(plan: Plan): string {
+    const index = new ResourceIndex(plan.resources);
+    const { policies } = plan;
+    const lines = [`Policy pack with ${plan.policyConfig}: ${policies.policiesRun} policies on ${policies.resourcesAnalyzed} resources`];
+    for (const level of LEVEL_ORDER) {
+        const violations = policies.violations.filter((v) => v.enforcementLevel === level);
+        if (level === "remediate" && violations.length === 0) {
+            continue;
+        }
+        lines.push(`${level} violations: ${violations.length === 0 ? "none" : violations.length}`);
+        const sorted = [...violations].sort((a, b) => a.policy.localeCompare(b.policy) || index.describeUrn(a.urn).localeCompare(index.describeUrn(b.urn)));
+        for (const v of sorted) {
+            lines.push(`  ${v.policy}: ${index.describeUrn(v.urn)}`);
+            for (const text of v.message.split("\n")) {
+                lines.push(`      ${text}`);
+            }
+        }
+    }
+    return lines.join("\n");
+}
+
+/** The one grep-able line every plan ends with. */
+export function summaryLine(plan: Plan): string {
+    const { resources, components } = countedResources(plan.resources);
+    const { mandatory, advisory } = violationCounts(plan.policies);
+    return `plan ${plan.stack}: ${resources} resources (${components} components), ${mandatory} mandatory and ${advisory} advisory violations`;
+}
+
+/** The whole text report (stdout). */
+export function renderReport(plan: Plan, tree: string): string {
+    return [
+        `Offline plan of stack ${plan.stack} (project ${plan.project}): mock engine, no cloud calls`,
+        "",
+        "Resources:",
+        tree,
+        "",
+        "Resources by type:",
+        renderCounts(plan.resources),
+        "",
+        renderPolicyReport(plan),
+        "",
+        summaryLine(plan),
+    ].join("\n");
+}
+
+export interface PlanJsonResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    /** The parent's URN; null for the stack resource. */
+    parent: string | null;
+    inputs: Record<string, unknown>;
+    protect: boolean;
+}
+
+export interface PlanJson {
+    stack: string;
+    project: string;
+    resources: PlanJsonResource[];
+    violations: Violation[];
+}
+
+/** The `--json` document: every recorded resource (registration order), secrets redacted. */
+export function planJson(plan: Plan): PlanJson {
+    const secrets = generatedSecrets(plan.resources);
+    return {
+        stack: plan.stack,
+        project: plan.project,
+        resources: plan.resources.map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            custom: r.custom,
+            parent: r.parent ?? null,
+            inputs: redactInputs(r, secrets),
+            protect: r.protect,
+        })),
+        violations: plan.policies.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn, message: v.message })),
+    };
+}
