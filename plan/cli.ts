@@ -343,7 +343,7 @@ export async function main(argv: readonly string[], io: PlanIo = processIo): Pro
     return report.violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT.mandatoryViolations : EXIT.ok;
 }
 
-/** Entry point of scripts/plan.ts: sets the exit status, reports internal errors. */
+/** Entry point of scripts/plan.js: sets the exit status, reports internal errors. */
 export function run(argv: readonly string[]): void {
     main(argv).then(
         (code) => {

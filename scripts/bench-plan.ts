@@ -5,7 +5,7 @@
  *   bare require      `node -e` that only requires @pulumi/pulumi, @pulumi/aws and @pulumi/awsx:
  *                     the floor any Pulumi TypeScript program pays before doing anything
  *   plan prod (npm)   `npm run plan -- --stack prod`: what users run            target <= 2.0x bare
- *   plan prod (node)  `node -r ts-node/register/transpile-only scripts/plan.ts --stack prod`
+ *   plan prod (node)  `node scripts/plan.js --stack prod`
  *                     (the same without npm's own start-up)
  *   plan prod cold    the node form with the transpile cache off (PLAN_TRANSPILE_CACHE=0), i.e.
  *                     the first plan on a fresh checkout
@@ -25,7 +25,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 
 const ROOT = path.resolve(__dirname, "..");
-const NODE_PLAN = ["-r", "ts-node/register/transpile-only", path.join(ROOT, "scripts", "plan.ts")];
+const NODE_PLAN = [path.join(ROOT, "scripts", "plan.js")];
 
 interface Sample {
     seconds: number;
@@ -122,7 +122,7 @@ function main(): void {
     const cases: Record<string, () => Sample> = {
         "bare require (pulumi, aws, awsx)": () => run(process.execPath, ["-e", 'require("@pulumi/pulumi"); require("@pulumi/aws"); require("@pulumi/awsx")']),
         "plan prod: npm run plan": () => run("npm", ["run", "-s", "plan", "--", "--stack", "prod"]),
-        "plan prod: node scripts/plan.ts": () => run(process.execPath, [...NODE_PLAN, "--stack", "prod"]),
+        "plan prod: node scripts/plan.js": () => run(process.execPath, [...NODE_PLAN, "--stack", "prod"]),
         "plan prod: node, cold (no cache)": () => run(process.execPath, [...NODE_PLAN, "--stack", "prod"], { PLAN_TRANSPILE_CACHE: "0" }),
         "plan 5 services (node)": () => run(process.execPath, [...NODE_PLAN, "--stack", "scale5", "--project-dir", project, "--policy-config", prodPolicies]),
         "plan 50 services (node)": () => run(process.execPath, [...NODE_PLAN, "--stack", "scale50", "--project-dir", project, "--policy-config", prodPolicies]),
@@ -130,7 +130,7 @@ function main(): void {
     const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
     try {
         // Warm-up: fills the transpile cache and the OS file cache; not counted.
-        cases["plan prod: node scripts/plan.ts"]();
+        cases["plan prod: node scripts/plan.js"]();
         for (let i = 0; i < runs; i++) {
             for (const [name, measure] of Object.entries(cases)) {
                 samples[name].push(measure());
@@ -156,9 +156,9 @@ function main(): void {
     const bare = med("bare require (pulumi, aws, awsx)", (s) => s.seconds);
     const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
     const npmRatio = med("plan prod: npm run plan", (s) => s.seconds) / bare;
-    const nodeRatio = med("plan prod: node scripts/plan.ts", (s) => s.seconds) / bare;
+    const nodeRatio = med("plan prod: node scripts/plan.js", (s) => s.seconds) / bare;
     const coldRatio = med("plan prod: node, cold (no cache)", (s) => s.seconds) / bare;
-    const rss = Math.max(...samples["plan prod: node scripts/plan.ts"].map((s) => s.peakMb ?? Number.NaN));
+    const rss = Math.max(...samples["plan prod: node scripts/plan.js"].map((s) => s.peakMb ?? Number.NaN));
     const scale = med("plan 50 services (node)", (s) => s.seconds) / med("plan 5 services (node)", (s) => s.seconds);
     const engineScale =
         (med("plan 50 services (node)", (s) => s.runSeconds) + med("plan 50 services (node)", (s) => s.policySeconds)) /
