@@ -167,7 +167,11 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
                     DB_NAME: sql.databaseName,
                     DB_IAM_USER: "app",
                 });
-                connectsTo.push({ securityGroupId: data.securityGroupId.apply(requireDefined("data tier security group")), port: 5432, description: `${svc.name} to the database` });
+                connectsTo.push({
+                    securityGroupId: data.securityGroupId.apply(requireDefined("data tier security group")),
+                    port: 5432,
+                    description: `${svc.name} to the database`,
+                });
             } else {
                 for (const table of config.data.nosql.tables) {
                     environment[`TABLE_${envName(table.name)}`] = data.tableNames.apply((t) => t[table.name]);

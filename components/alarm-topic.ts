@@ -58,7 +58,11 @@ export class AlarmTopic extends pulumi.ComponentResource {
             { parent: this },
         );
         for (const email of args.emails ?? []) {
-            new aws.sns.TopicSubscription(`${name}-${email.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`, { topic: topic.arn, protocol: "email", endpoint: email }, { parent: this });
+            new aws.sns.TopicSubscription(
+                `${name}-${email.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`,
+                { topic: topic.arn, protocol: "email", endpoint: email },
+                { parent: this },
+            );
         }
 
         this.topicArn = topic.arn;

@@ -221,7 +221,12 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
         "set engine to valkey (recommended) or redis",
     );
     if (!/^\d+\.\d+$/.test(args.engineVersion)) {
-        problems.add(k("engineVersion"), args.engineVersion, "must be major.minor such as 8.0 (ElastiCache needs the minor for version 7 and later)", "set engineVersion to e.g. 8.0 (valkey) or 7.1 (redis)");
+        problems.add(
+            k("engineVersion"),
+            args.engineVersion,
+            "must be major.minor such as 8.0 (ElastiCache needs the minor for version 7 and later)",
+            "set engineVersion to e.g. 8.0 (valkey) or 7.1 (redis)",
+        );
     } else if (engineOk) {
         const family = cacheParameterFamily(args.engine, args.engineVersion);
         const supported = CACHE_ENGINE_VERSIONS[args.engine];
@@ -233,9 +238,23 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
             `set engineVersion to ${supported[supported.length - 1]}`,
         );
     }
-    if (problems.check(/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(args.nodeType), k("nodeType"), args.nodeType, "must be a cache node type such as cache.t4g.micro or cache.r7g.large", "correct nodeType")) {
+    if (
+        problems.check(
+            /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(args.nodeType),
+            k("nodeType"),
+            args.nodeType,
+            "must be a cache node type such as cache.t4g.micro or cache.r7g.large",
+            "correct nodeType",
+        )
+    ) {
         // r6gd nodes tier data to SSD and require dataTieringEnabled, which this component does not manage.
-        problems.check(!args.nodeType.startsWith("cache.r6gd."), k("nodeType"), args.nodeType, "must not be a data-tiering (r6gd) node type: those need dataTieringEnabled", "use an r7g or m7g node type");
+        problems.check(
+            !args.nodeType.startsWith("cache.r6gd."),
+            k("nodeType"),
+            args.nodeType,
+            "must not be a data-tiering (r6gd) node type: those need dataTieringEnabled",
+            "use an r7g or m7g node type",
+        );
     }
 
     const nodeCountOk = problems.check(
@@ -257,7 +276,13 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
         );
     }
     if (multiAz) {
-        problems.check(failover, k("multiAzEnabled"), true, "needs automaticFailoverEnabled: Multi-AZ fails over to a replica in another AZ", "set automaticFailoverEnabled to true (with nodeCount >= 2), or multiAzEnabled to false");
+        problems.check(
+            failover,
+            k("multiAzEnabled"),
+            true,
+            "needs automaticFailoverEnabled: Multi-AZ fails over to a replica in another AZ",
+            "set automaticFailoverEnabled to true (with nodeCount >= 2), or multiAzEnabled to false",
+        );
     }
     if (args.availabilityZones !== undefined) {
         const azs = args.availabilityZones;
@@ -268,9 +293,23 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
             `must list one Availability Zone per node (${args.nodeCount}), the primary's first`,
             `list ${args.nodeCount} AZs or leave availabilityZones unset`,
         );
-        azs.forEach((az, i) => problems.check(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(az), `${k("availabilityZones")}[${i}]`, az, "must be an Availability Zone name such as eu-west-1a", "use the AZ names of the private subnets"));
+        azs.forEach((az, i) =>
+            problems.check(
+                /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(az),
+                `${k("availabilityZones")}[${i}]`,
+                az,
+                "must be an Availability Zone name such as eu-west-1a",
+                "use the AZ names of the private subnets",
+            ),
+        );
         if (multiAz && azs.length >= 2) {
-            problems.check(new Set(azs).size >= 2, k("availabilityZones"), azs, "must name at least two different AZs when multiAzEnabled is true", "spread the nodes over the private subnets' AZs");
+            problems.check(
+                new Set(azs).size >= 2,
+                k("availabilityZones"),
+                azs,
+                "must name at least two different AZs when multiAzEnabled is true",
+                "spread the nodes over the private subnets' AZs",
+            );
         }
     }
 
@@ -286,16 +325,40 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
     }
 
     const retention = args.snapshotRetentionDays ?? CACHE_TIER_DEFAULTS.snapshotRetentionDays;
-    problems.check(isInt(retention) && retention >= 0 && retention <= 35, k("snapshotRetentionDays"), retention, "must be an integer from 0 to 35 (0 turns daily snapshots off)", "use 1 for dev, 7 or more for production");
+    problems.check(
+        isInt(retention) && retention >= 0 && retention <= 35,
+        k("snapshotRetentionDays"),
+        retention,
+        "must be an integer from 0 to 35 (0 turns daily snapshots off)",
+        "use 1 for dev, 7 or more for production",
+    );
     const snapshotWindow = args.snapshotWindow ?? CACHE_TIER_DEFAULTS.snapshotWindow;
     const snapshotMinutes = dailyWindowMinutes(snapshotWindow);
-    problems.check(snapshotMinutes !== undefined && snapshotMinutes >= 60, k("snapshotWindow"), snapshotWindow, "must be hh24:mi-hh24:mi (UTC) spanning at least 60 minutes", "use e.g. 03:00-04:00");
+    problems.check(
+        snapshotMinutes !== undefined && snapshotMinutes >= 60,
+        k("snapshotWindow"),
+        snapshotWindow,
+        "must be hh24:mi-hh24:mi (UTC) spanning at least 60 minutes",
+        "use e.g. 03:00-04:00",
+    );
     const maintenanceWindow = args.maintenanceWindow ?? CACHE_TIER_DEFAULTS.maintenanceWindow;
     const maintenanceMinutes = weeklyWindowMinutes(maintenanceWindow);
-    problems.check(maintenanceMinutes !== undefined && maintenanceMinutes >= 60, k("maintenanceWindow"), maintenanceWindow, "must be ddd:hh24:mi-ddd:hh24:mi (UTC, days mon-sun) spanning at least 60 minutes", "use e.g. sun:05:00-sun:06:00");
+    problems.check(
+        maintenanceMinutes !== undefined && maintenanceMinutes >= 60,
+        k("maintenanceWindow"),
+        maintenanceWindow,
+        "must be ddd:hh24:mi-ddd:hh24:mi (UTC, days mon-sun) spanning at least 60 minutes",
+        "use e.g. sun:05:00-sun:06:00",
+    );
 
     const tokenLength = args.authToken?.length ?? CACHE_TIER_DEFAULTS.authTokenLength;
-    problems.check(isInt(tokenLength) && tokenLength >= 16 && tokenLength <= 128, k("authToken.length"), tokenLength, "must be an integer from 16 to 128 (ElastiCache AUTH token length)", "use 64");
+    problems.check(
+        isInt(tokenLength) && tokenLength >= 16 && tokenLength <= 128,
+        k("authToken.length"),
+        tokenLength,
+        "must be an integer from 16 to 128 (ElastiCache AUTH token length)",
+        "use 64",
+    );
     const specials = args.authToken?.specialCharacters ?? CACHE_TIER_DEFAULTS.authTokenSpecialCharacters;
     const badSpecials = [...new Set(specials)].filter((c) => !AUTH_TOKEN_ALLOWED_SPECIALS.includes(c));
     problems.check(
@@ -307,7 +370,13 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
     );
 
     const recovery = args.secretRecoveryWindowDays ?? CACHE_TIER_DEFAULTS.secretRecoveryWindowDays;
-    problems.check(isInt(recovery) && (recovery === 0 || (recovery >= 7 && recovery <= 30)), k("secretRecoveryWindowDays"), recovery, "must be 0 (delete at once) or an integer from 7 to 30 (Secrets Manager recovery window)", "use 7");
+    problems.check(
+        isInt(recovery) && (recovery === 0 || (recovery >= 7 && recovery <= 30)),
+        k("secretRecoveryWindowDays"),
+        recovery,
+        "must be 0 (delete at once) or an integer from 7 to 30 (Secrets Manager recovery window)",
+        "use 7",
+    );
     const logRetention = args.logRetentionDays ?? CACHE_TIER_DEFAULTS.logRetentionDays;
     problems.check(
         (LIMITS.logRetentionDays as readonly number[]).includes(logRetention),
@@ -319,9 +388,21 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
 
     for (const [param, value] of Object.entries(args.parameters ?? {})) {
         if (param === "cluster-enabled") {
-            problems.check(value === "no", `${k("parameters")}["cluster-enabled"]`, value, "must be no: the group runs with cluster mode disabled (one shard, primary and reader endpoints)", "remove the cluster-enabled parameter");
+            problems.check(
+                value === "no",
+                `${k("parameters")}["cluster-enabled"]`,
+                value,
+                "must be no: the group runs with cluster mode disabled (one shard, primary and reader endpoints)",
+                "remove the cluster-enabled parameter",
+            );
         }
-        problems.check(/^[a-z][a-z0-9-]*$/.test(param) && value.length > 0, `${k("parameters")}[${JSON.stringify(param)}]`, value, "must be a lowercase engine parameter name with a non-empty value", "correct or remove the parameter");
+        problems.check(
+            /^[a-z][a-z0-9-]*$/.test(param) && value.length > 0,
+            `${k("parameters")}[${JSON.stringify(param)}]`,
+            value,
+            "must be a lowercase engine parameter name with a non-empty value",
+            "correct or remove the parameter",
+        );
     }
     return problems;
 }

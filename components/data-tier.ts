@@ -337,9 +337,21 @@ function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
     const D = DATA_TIER_DEFAULTS;
     const k = (field: string) => `sql.${field}`;
 
-    p.check(isInteger(sql.availabilityZoneCount) && sql.availabilityZoneCount >= L.minAzs, k("availabilityZoneCount"), sql.availabilityZoneCount, `must be >= ${L.minAzs}: a DB subnet group must span at least ${L.minAzs} Availability Zones`, "pass the isolated subnets of at least 2 AZs");
+    p.check(
+        isInteger(sql.availabilityZoneCount) && sql.availabilityZoneCount >= L.minAzs,
+        k("availabilityZoneCount"),
+        sql.availabilityZoneCount,
+        `must be >= ${L.minAzs}: a DB subnet group must span at least ${L.minAzs} Availability Zones`,
+        "pass the isolated subnets of at least 2 AZs",
+    );
     if (Array.isArray(sql.availabilityZoneNames)) {
-        p.check(sql.availabilityZoneNames.length === sql.availabilityZoneCount, k("availabilityZoneNames"), sql.availabilityZoneNames, `must list exactly availabilityZoneCount (${sql.availabilityZoneCount}) AZs, in subnet order`, "pass the AZs of the isolated subnets");
+        p.check(
+            sql.availabilityZoneNames.length === sql.availabilityZoneCount,
+            k("availabilityZoneNames"),
+            sql.availabilityZoneNames,
+            `must list exactly availabilityZoneCount (${sql.availabilityZoneCount}) AZs, in subnet order`,
+            "pass the AZs of the isolated subnets",
+        );
     }
 
     const clusterId = sql.clusterIdentifier ?? defaultClusterIdentifier(pulumi.getProject(), pulumi.getStack(), name);
@@ -351,7 +363,13 @@ function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
         sql.clusterIdentifier === undefined ? "set sql.clusterIdentifier explicitly (the default <project>-<stack>-<name> is not valid)" : "rename the cluster",
     );
 
-    const versionOk = p.check(/^\d{2}(\.\d{1,2})?$/.test(sql.engineVersion), k("engineVersion"), sql.engineVersion, "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version", "use e.g. 16");
+    const versionOk = p.check(
+        /^\d{2}(\.\d{1,2})?$/.test(sql.engineVersion),
+        k("engineVersion"),
+        sql.engineVersion,
+        "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version",
+        "use e.g. 16",
+    );
     if (versionOk) {
         const major = Number(sql.engineVersion.split(".")[0]);
         p.check(major >= 13, k("engineVersion"), sql.engineVersion, "must be Aurora PostgreSQL 13 or later (earlier majors are past end of standard support)", "use e.g. 16");
@@ -359,7 +377,13 @@ function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
 
     const instanceClass = sql.instanceClass ?? D.instanceClass;
     const serverless = instanceClass === "db.serverless";
-    p.check(serverless || /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass), k("instanceClass"), instanceClass, "must be db.serverless or a DB instance class such as db.r7g.large", "correct the instance class");
+    p.check(
+        serverless || /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass),
+        k("instanceClass"),
+        instanceClass,
+        "must be db.serverless or a DB instance class such as db.r7g.large",
+        "correct the instance class",
+    );
 
     const countOk = p.check(
         isInteger(sql.instanceCount) && sql.instanceCount >= L.instanceCountMin && sql.instanceCount <= L.instanceCountMax,
@@ -391,20 +415,44 @@ function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
             p.check(min <= max, k("minCapacity"), min, `must not exceed maxCapacity (${max})`, "lower the minimum or raise the maximum");
         }
         if (minOk && min === 0) {
-            p.check(sql.secondsUntilAutoPause !== undefined, k("minCapacity"), min, "0 ACUs is allowed only with auto-pause (secondsUntilAutoPause)", "set secondsUntilAutoPause (300-86400) or use a minimum of 0.5");
+            p.check(
+                sql.secondsUntilAutoPause !== undefined,
+                k("minCapacity"),
+                min,
+                "0 ACUs is allowed only with auto-pause (secondsUntilAutoPause)",
+                "set secondsUntilAutoPause (300-86400) or use a minimum of 0.5",
+            );
         }
         if (sql.secondsUntilAutoPause !== undefined) {
-            p.check(isInteger(sql.secondsUntilAutoPause) && sql.secondsUntilAutoPause >= L.autoPauseMin && sql.secondsUntilAutoPause <= L.autoPauseMax, k("secondsUntilAutoPause"), sql.secondsUntilAutoPause, `must be ${L.autoPauseMin}-${L.autoPauseMax} seconds`, "use e.g. 3600");
+            p.check(
+                isInteger(sql.secondsUntilAutoPause) && sql.secondsUntilAutoPause >= L.autoPauseMin && sql.secondsUntilAutoPause <= L.autoPauseMax,
+                k("secondsUntilAutoPause"),
+                sql.secondsUntilAutoPause,
+                `must be ${L.autoPauseMin}-${L.autoPauseMax} seconds`,
+                "use e.g. 3600",
+            );
             p.check(min === 0, k("secondsUntilAutoPause"), sql.secondsUntilAutoPause, "applies only when minCapacity is 0", "set minCapacity to 0 or remove secondsUntilAutoPause");
         }
     } else {
         for (const field of ["minCapacity", "maxCapacity", "secondsUntilAutoPause"] as const) {
-            p.check(sql[field] === undefined, k(field), sql[field], `applies only to instanceClass db.serverless (instanceClass is ${instanceClass})`, `remove ${field} or use db.serverless`);
+            p.check(
+                sql[field] === undefined,
+                k(field),
+                sql[field],
+                `applies only to instanceClass db.serverless (instanceClass is ${instanceClass})`,
+                `remove ${field} or use db.serverless`,
+            );
         }
     }
 
     const backup = sql.backupRetentionDays ?? D.backupRetentionDays;
-    p.check(isInteger(backup) && backup >= L.backupRetentionMin && backup <= L.backupRetentionMax, k("backupRetentionDays"), backup, `must be ${L.backupRetentionMin}-${L.backupRetentionMax} days`, "use e.g. 7 (35 in prod)");
+    p.check(
+        isInteger(backup) && backup >= L.backupRetentionMin && backup <= L.backupRetentionMax,
+        k("backupRetentionDays"),
+        backup,
+        `must be ${L.backupRetentionMin}-${L.backupRetentionMax} days`,
+        "use e.g. 7 (35 in prod)",
+    );
 
     const bw = sql.preferredBackupWindow ?? D.preferredBackupWindow;
     const mw = sql.preferredMaintenanceWindow ?? D.preferredMaintenanceWindow;
@@ -417,27 +465,77 @@ function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
         p.check((maintenanceWindow?.end ?? 0) - (maintenanceWindow?.start ?? 0) >= 30, k("preferredMaintenanceWindow"), mw, "must be at least 30 minutes long", "widen the window");
     }
     if (backupWindow !== undefined && maintenanceWindow !== undefined) {
-        p.check(!windowsOverlap(backupWindow, maintenanceWindow), k("preferredMaintenanceWindow"), mw, `must not overlap the daily backup window (${bw})`, "move one of the windows");
+        p.check(
+            !windowsOverlap(backupWindow, maintenanceWindow),
+            k("preferredMaintenanceWindow"),
+            mw,
+            `must not overlap the daily backup window (${bw})`,
+            "move one of the windows",
+        );
     }
 
     const pi = sql.performanceInsightsRetentionDays ?? D.performanceInsightsRetentionDays;
     // RDS API: 7, month * 31 for months 1-23, or 731 (2 years).
-    p.check(pi === 7 || pi === 731 || (isInteger(pi) && pi % 31 === 0 && pi >= 31 && pi <= 713), k("performanceInsightsRetentionDays"), pi, "must be 7, a multiple of 31 from 31 to 713 (1-23 months), or 731", "use 7 (free tier), e.g. 93, or 731");
+    p.check(
+        pi === 7 || pi === 731 || (isInteger(pi) && pi % 31 === 0 && pi >= 31 && pi <= 713),
+        k("performanceInsightsRetentionDays"),
+        pi,
+        "must be 7, a multiple of 31 from 31 to 713 (1-23 months), or 731",
+        "use 7 (free tier), e.g. 93, or 731",
+    );
 
     const interval = sql.monitoringIntervalSeconds ?? D.monitoringIntervalSeconds;
-    p.check((L.monitoringIntervals as readonly number[]).includes(interval), k("monitoringIntervalSeconds"), interval, `must be one of ${L.monitoringIntervals.join(", ")}`, "use 60 (or 0 to disable enhanced monitoring)");
+    p.check(
+        (L.monitoringIntervals as readonly number[]).includes(interval),
+        k("monitoringIntervalSeconds"),
+        interval,
+        `must be one of ${L.monitoringIntervals.join(", ")}`,
+        "use 60 (or 0 to disable enhanced monitoring)",
+    );
 
     const logRetention = sql.logRetentionDays ?? D.logRetentionDays;
-    p.check((L.logRetentionDays as readonly number[]).includes(logRetention), k("logRetentionDays"), logRetention, `must be a CloudWatch Logs retention value (${L.logRetentionDays.join(", ")})`, "use e.g. 365");
+    p.check(
+        (L.logRetentionDays as readonly number[]).includes(logRetention),
+        k("logRetentionDays"),
+        logRetention,
+        `must be a CloudWatch Logs retention value (${L.logRetentionDays.join(", ")})`,
+        "use e.g. 365",
+    );
     const slow = sql.logMinDurationStatementMs ?? D.logMinDurationStatementMs;
     p.check(isInteger(slow) && slow >= -1, k("logMinDurationStatementMs"), slow, "must be -1 (disabled) or a whole number of milliseconds >= 0", "use e.g. 1000");
 
-    p.check(PG_IDENTIFIER.test(sql.databaseName), k("databaseName"), sql.databaseName, "must start with a letter and contain only lowercase letters, digits and underscores (max 63)", "rename the database");
+    p.check(
+        PG_IDENTIFIER.test(sql.databaseName),
+        k("databaseName"),
+        sql.databaseName,
+        "must start with a letter and contain only lowercase letters, digits and underscores (max 63)",
+        "rename the database",
+    );
     const master = sql.masterUsername ?? D.masterUsername;
-    p.check(PG_IDENTIFIER.test(master) && !["rdsadmin", "rds_superuser", "rds_iam", "rds_replication", "rds_password"].includes(master), k("masterUsername"), master, "must be a PostgreSQL identifier (lowercase letters, digits, underscores; starts with a letter; <= 63) and not an RDS reserved role", "use e.g. postgres");
+    p.check(
+        PG_IDENTIFIER.test(master) && !["rdsadmin", "rds_superuser", "rds_iam", "rds_replication", "rds_password"].includes(master),
+        k("masterUsername"),
+        master,
+        "must be a PostgreSQL identifier (lowercase letters, digits, underscores; starts with a letter; <= 63) and not an RDS reserved role",
+        "use e.g. postgres",
+    );
     const iamUser = sql.iamDatabaseUser ?? D.iamDatabaseUser;
-    if (p.check(PG_IDENTIFIER.test(iamUser), k("iamDatabaseUser"), iamUser, "must be a PostgreSQL identifier (lowercase letters, digits, underscores; starts with a letter; <= 63)", "use e.g. app")) {
-        p.check(iamUser !== master, k("iamDatabaseUser"), iamUser, "must differ from the master user (services must not connect as the master user)", "use a dedicated user, e.g. app");
+    if (
+        p.check(
+            PG_IDENTIFIER.test(iamUser),
+            k("iamDatabaseUser"),
+            iamUser,
+            "must be a PostgreSQL identifier (lowercase letters, digits, underscores; starts with a letter; <= 63)",
+            "use e.g. app",
+        )
+    ) {
+        p.check(
+            iamUser !== master,
+            k("iamDatabaseUser"),
+            iamUser,
+            "must differ from the master user (services must not connect as the master user)",
+            "use a dedicated user, e.g. app",
+        );
     }
 }
 
@@ -446,7 +544,13 @@ function validateTable(component: string, t: DynamoTableArgs, path: string, p: P
     const nameOk = p.check(DYNAMO_NAME.test(t.name), `${path}.name`, t.name, "must be 3-255 letters, digits, _ . -", "rename the table");
     if (nameOk) {
         const physical = tableLogicalName(component, t.name).length + AUTONAME_SUFFIX_LENGTH;
-        p.check(physical <= L.dynamoNameMax, `${path}.name`, t.name, `is too long: "${tableLogicalName(component, t.name)}" plus Pulumi's ${AUTONAME_SUFFIX_LENGTH}-character suffix is ${physical} characters, over DynamoDB's ${L.dynamoNameMax}`, "shorten the table name");
+        p.check(
+            physical <= L.dynamoNameMax,
+            `${path}.name`,
+            t.name,
+            `is too long: "${tableLogicalName(component, t.name)}" plus Pulumi's ${AUTONAME_SUFFIX_LENGTH}-character suffix is ${physical} characters, over DynamoDB's ${L.dynamoNameMax}`,
+            "shorten the table name",
+        );
     }
 
     // Attribute definitions are built from key attributes only (DynamoDB rejects unused definitions),
@@ -462,7 +566,13 @@ function validateTable(component: string, t: DynamoTableArgs, path: string, p: P
         if (seen === undefined) {
             types.set(k.name, { type: k.type, where });
         } else {
-            p.check(seen.type === k.type, `${where}.type`, k.type, `must match the type of attribute "${k.name}" at ${seen.where} (${seen.type}): an attribute has one definition`, "use one type for the attribute");
+            p.check(
+                seen.type === k.type,
+                `${where}.type`,
+                k.type,
+                `must match the type of attribute "${k.name}" at ${seen.where} (${seen.type}): an attribute has one definition`,
+                "use one type for the attribute",
+            );
         }
     };
     key(t.partitionKey, `${path}.partitionKey`);
@@ -472,7 +582,13 @@ function validateTable(component: string, t: DynamoTableArgs, path: string, p: P
     }
 
     const tableKeys = new Set([t.partitionKey.name, ...(t.sortKey ? [t.sortKey.name] : [])]);
-    p.check(t.globalSecondaryIndexes.length <= L.dynamoGsiMax, `${path}.globalSecondaryIndexes`, t.globalSecondaryIndexes.length, `a table allows at most ${L.dynamoGsiMax} global secondary indexes`, "remove indexes");
+    p.check(
+        t.globalSecondaryIndexes.length <= L.dynamoGsiMax,
+        `${path}.globalSecondaryIndexes`,
+        t.globalSecondaryIndexes.length,
+        `a table allows at most ${L.dynamoGsiMax} global secondary indexes`,
+        "remove indexes",
+    );
     const gsiNames = new Set<string>();
     const projected = new Set<string>();
     t.globalSecondaryIndexes.forEach((g, i) => {
@@ -487,9 +603,21 @@ function validateTable(component: string, t: DynamoTableArgs, path: string, p: P
         }
         p.check(["ALL", "KEYS_ONLY", "INCLUDE"].includes(g.projectionType), `${gp}.projectionType`, g.projectionType, "must be ALL, KEYS_ONLY or INCLUDE", "pick a projection");
         if (g.projectionType === "INCLUDE") {
-            p.check(g.nonKeyAttributes.length > 0, `${gp}.nonKeyAttributes`, g.nonKeyAttributes, "must list at least one attribute when projectionType is INCLUDE", "list the attributes to project, or use KEYS_ONLY");
+            p.check(
+                g.nonKeyAttributes.length > 0,
+                `${gp}.nonKeyAttributes`,
+                g.nonKeyAttributes,
+                "must list at least one attribute when projectionType is INCLUDE",
+                "list the attributes to project, or use KEYS_ONLY",
+            );
         } else {
-            p.check(g.nonKeyAttributes.length === 0, `${gp}.nonKeyAttributes`, g.nonKeyAttributes, `must be empty unless projectionType is INCLUDE (it is ${g.projectionType})`, "remove them or use INCLUDE");
+            p.check(
+                g.nonKeyAttributes.length === 0,
+                `${gp}.nonKeyAttributes`,
+                g.nonKeyAttributes,
+                `must be empty unless projectionType is INCLUDE (it is ${g.projectionType})`,
+                "remove them or use INCLUDE",
+            );
         }
         const indexKeys = new Set([...tableKeys, g.partitionKey.name, ...(g.sortKey ? [g.sortKey.name] : [])]);
         g.nonKeyAttributes.forEach((a, j) => {
@@ -497,23 +625,53 @@ function validateTable(component: string, t: DynamoTableArgs, path: string, p: P
             projected.add(a);
         });
     });
-    p.check(projected.size <= L.dynamoProjectedAttributesMax, `${path}.globalSecondaryIndexes`, projected.size, `at most ${L.dynamoProjectedAttributesMax} distinct nonKeyAttributes across a table's indexes`, "project fewer attributes or use ALL");
+    p.check(
+        projected.size <= L.dynamoProjectedAttributesMax,
+        `${path}.globalSecondaryIndexes`,
+        projected.size,
+        `at most ${L.dynamoProjectedAttributesMax} distinct nonKeyAttributes across a table's indexes`,
+        "project fewer attributes or use ALL",
+    );
 
     if (t.ttlAttribute !== undefined) {
         p.check(DYNAMO_ATTRIBUTE.test(t.ttlAttribute), `${path}.ttlAttribute`, t.ttlAttribute, "must be a 1-255 character attribute name", "rename the attribute");
         const keyType = types.get(t.ttlAttribute);
-        p.check(keyType === undefined || keyType.type === "N", `${path}.ttlAttribute`, t.ttlAttribute, `is a key attribute of type ${keyType?.type ?? ""}: TTL needs a Number (epoch seconds)`, "use a Number attribute for TTL");
+        p.check(
+            keyType === undefined || keyType.type === "N",
+            `${path}.ttlAttribute`,
+            t.ttlAttribute,
+            `is a key attribute of type ${keyType?.type ?? ""}: TTL needs a Number (epoch seconds)`,
+            "use a Number attribute for TTL",
+        );
     }
 
     if (t.billingMode === "PROVISIONED") {
-        p.check(isInteger(t.readCapacity) && t.readCapacity >= 1 && isInteger(t.writeCapacity) && t.writeCapacity >= 1, `${path}.readCapacity`, { readCapacity: t.readCapacity, writeCapacity: t.writeCapacity }, "PROVISIONED tables need readCapacity and writeCapacity >= 1 (they also apply to every GSI)", "set both capacities or use PAY_PER_REQUEST");
+        p.check(
+            isInteger(t.readCapacity) && t.readCapacity >= 1 && isInteger(t.writeCapacity) && t.writeCapacity >= 1,
+            `${path}.readCapacity`,
+            { readCapacity: t.readCapacity, writeCapacity: t.writeCapacity },
+            "PROVISIONED tables need readCapacity and writeCapacity >= 1 (they also apply to every GSI)",
+            "set both capacities or use PAY_PER_REQUEST",
+        );
     } else if (t.billingMode === "PAY_PER_REQUEST") {
-        p.check(t.readCapacity === undefined && t.writeCapacity === undefined, `${path}.readCapacity`, { readCapacity: t.readCapacity, writeCapacity: t.writeCapacity }, "capacities apply only to PROVISIONED tables", "remove them or set billingMode: PROVISIONED");
+        p.check(
+            t.readCapacity === undefined && t.writeCapacity === undefined,
+            `${path}.readCapacity`,
+            { readCapacity: t.readCapacity, writeCapacity: t.writeCapacity },
+            "capacities apply only to PROVISIONED tables",
+            "remove them or set billingMode: PROVISIONED",
+        );
     } else {
         p.add(`${path}.billingMode`, t.billingMode, "must be PAY_PER_REQUEST or PROVISIONED", "use PAY_PER_REQUEST (on-demand) unless the load is steady");
     }
     if (t.streamView !== undefined) {
-        p.check(["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"].includes(t.streamView), `${path}.streamView`, t.streamView, "must be NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES or KEYS_ONLY", "pick a stream view");
+        p.check(
+            ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"].includes(t.streamView),
+            `${path}.streamView`,
+            t.streamView,
+            "must be NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES or KEYS_ONLY",
+            "pick a stream view",
+        );
     }
 }
 
@@ -546,7 +704,13 @@ export function validateDataTierArgs(name: string, args: DataTierArgs): Problem[
             validateTable(name, t, `nosql.tables[${i}]`, p);
         });
         const pitr = nosql.pointInTimeRecoveryDays ?? DATA_TIER_DEFAULTS.pointInTimeRecoveryDays;
-        p.check(isInteger(pitr) && pitr >= DATA_TIER_LIMITS.pitrMin && pitr <= DATA_TIER_LIMITS.pitrMax, "nosql.pointInTimeRecoveryDays", pitr, `must be ${DATA_TIER_LIMITS.pitrMin}-${DATA_TIER_LIMITS.pitrMax} days`, "use 35");
+        p.check(
+            isInteger(pitr) && pitr >= DATA_TIER_LIMITS.pitrMin && pitr <= DATA_TIER_LIMITS.pitrMax,
+            "nosql.pointInTimeRecoveryDays",
+            pitr,
+            `must be ${DATA_TIER_LIMITS.pitrMin}-${DATA_TIER_LIMITS.pitrMax} days`,
+            "use 35",
+        );
     }
     return [...p.list];
 }
@@ -629,7 +793,8 @@ export class DataTier extends pulumi.ComponentResource {
         const stateful: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
         const keyArn = pulumi.output(args.dataKmsKeyArn);
 
-        const out = args.kind === "sql" && args.sql !== undefined ? this.sqlOutputs(name, args.sql, args, keyArn, protect, stateful) : this.nosqlOutputs(name, args, keyArn, stateful);
+        const out =
+            args.kind === "sql" && args.sql !== undefined ? this.sqlOutputs(name, args.sql, args, keyArn, protect, stateful) : this.nosqlOutputs(name, args, keyArn, stateful);
         this.kind = args.kind;
         this.endpoint = out.endpoint;
         this.readerEndpoint = out.readerEndpoint;
@@ -656,7 +821,14 @@ export class DataTier extends pulumi.ComponentResource {
     }
 
     /** Outputs of the sql kind: the cluster's endpoints, secret and security group, IAM-auth grants. */
-    private sqlOutputs(name: string, sql: DataTierSqlArgs, args: DataTierArgs, keyArn: pulumi.Output<string>, protect: boolean, stateful: pulumi.CustomResourceOptions): DataTierOutputs {
+    private sqlOutputs(
+        name: string,
+        sql: DataTierSqlArgs,
+        args: DataTierArgs,
+        keyArn: pulumi.Output<string>,
+        protect: boolean,
+        stateful: pulumi.CustomResourceOptions,
+    ): DataTierOutputs {
         const deletionProtection = args.deletionProtection ?? DATA_TIER_DEFAULTS.deletionProtection;
         const out = this.createSql(name, sql, args.dataKmsKeyArn, deletionProtection, protect, stateful);
         const iamUser = sql.iamDatabaseUser ?? DATA_TIER_DEFAULTS.iamDatabaseUser;
@@ -672,7 +844,12 @@ export class DataTier extends pulumi.ComponentResource {
             clientPolicyStatements: pulumi.all([out.cluster.arn, out.cluster.clusterResourceId, out.secretArn, keyArn]).apply(([clusterArn, resourceId, secretArn, key]) => {
                 const { partition, region, account } = arnParts(clusterArn);
                 const statements: PolicyStatement[] = [
-                    { Sid: "ConnectWithIamAuth", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:${partition}:rds-db:${region}:${account}:dbuser:${resourceId}/${iamUser}`] },
+                    {
+                        Sid: "ConnectWithIamAuth",
+                        Effect: "Allow",
+                        Action: ["rds-db:connect"],
+                        Resource: [`arn:${partition}:rds-db:${region}:${account}:dbuser:${resourceId}/${iamUser}`],
+                    },
                 ];
                 if (grantSecret && secretArn !== undefined) {
                     statements.push({ Sid: "ReadMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] });
@@ -706,7 +883,14 @@ export class DataTier extends pulumi.ComponentResource {
         };
     }
 
-    private createSql(name: string, sql: DataTierSqlArgs, dataKey: pulumi.Input<string>, deletionProtection: pulumi.Input<boolean>, protect: boolean, stateful: pulumi.CustomResourceOptions) {
+    private createSql(
+        name: string,
+        sql: DataTierSqlArgs,
+        dataKey: pulumi.Input<string>,
+        deletionProtection: pulumi.Input<boolean>,
+        protect: boolean,
+        stateful: pulumi.CustomResourceOptions,
+    ) {
         const D = DATA_TIER_DEFAULTS;
         // Supporting resources a retained cluster still uses: kept when the cluster is kept.
         const retained: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: protect };
@@ -914,7 +1098,10 @@ export class DataTier extends pulumi.ComponentResource {
                         ? {
                               globalSecondaryIndexes: t.globalSecondaryIndexes.map((g) => ({
                                   name: g.name,
-                                  keySchemas: [{ attributeName: g.partitionKey.name, keyType: "HASH" }, ...(g.sortKey !== undefined ? [{ attributeName: g.sortKey.name, keyType: "RANGE" }] : [])],
+                                  keySchemas: [
+                                      { attributeName: g.partitionKey.name, keyType: "HASH" },
+                                      ...(g.sortKey !== undefined ? [{ attributeName: g.sortKey.name, keyType: "RANGE" }] : []),
+                                  ],
                                   projectionType: g.projectionType,
                                   ...(g.projectionType === "INCLUDE" ? { nonKeyAttributes: [...g.nonKeyAttributes] } : {}),
                                   ...capacity,

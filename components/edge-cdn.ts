@@ -71,9 +71,28 @@ export const ISO_COUNTRY_CODES: ReadonlySet<string> = new Set(
 
 /** Headers CloudFront refuses to add to origin requests (CloudFront Developer Guide, "Add custom headers to origin requests"). */
 const FORBIDDEN_ORIGIN_HEADERS = [
-    "cache-control", "connection", "content-length", "cookie", "host", "if-match", "if-modified-since", "if-none-match",
-    "if-range", "if-unmodified-since", "max-forwards", "pragma", "proxy-authorization", "proxy-connection", "range",
-    "request-range", "te", "trailer", "transfer-encoding", "upgrade", "via", "x-real-ip",
+    "cache-control",
+    "connection",
+    "content-length",
+    "cookie",
+    "host",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-range",
+    "if-unmodified-since",
+    "max-forwards",
+    "pragma",
+    "proxy-authorization",
+    "proxy-connection",
+    "range",
+    "request-range",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+    "x-real-ip",
 ];
 
 /** Longest Content-Security-Policy value a response headers policy accepts (CloudFront quota). */
@@ -92,10 +111,32 @@ export const WAF_RATE_WINDOWS_SECONDS = [60, 120, 300, 600] as const;
  * purpose: it carries session cookies, and the logs must not become a credential store.
  */
 export const ACCESS_LOG_FIELDS = [
-    "date", "time", "x-edge-location", "c-ip", "c-country", "x-forwarded-for", "cs-method", "x-host-header",
-    "cs-protocol", "cs-protocol-version", "cs-uri-stem", "cs-uri-query", "sc-status", "sc-bytes", "cs-bytes",
-    "cs(Referer)", "cs(User-Agent)", "ssl-protocol", "ssl-cipher", "x-edge-result-type", "x-edge-response-result-type",
-    "x-edge-detailed-result-type", "x-edge-request-id", "time-taken", "time-to-first-byte", "sc-content-type",
+    "date",
+    "time",
+    "x-edge-location",
+    "c-ip",
+    "c-country",
+    "x-forwarded-for",
+    "cs-method",
+    "x-host-header",
+    "cs-protocol",
+    "cs-protocol-version",
+    "cs-uri-stem",
+    "cs-uri-query",
+    "sc-status",
+    "sc-bytes",
+    "cs-bytes",
+    "cs(Referer)",
+    "cs(User-Agent)",
+    "ssl-protocol",
+    "ssl-cipher",
+    "x-edge-result-type",
+    "x-edge-response-result-type",
+    "x-edge-detailed-result-type",
+    "x-edge-request-id",
+    "time-taken",
+    "time-to-first-byte",
+    "sc-content-type",
     "cache-behavior-path-pattern",
 ] as const;
 
@@ -316,15 +357,32 @@ function effectiveApiPathPattern(args: EdgeCdnArgs): string {
 export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const problems = new Problems();
     const zone = args.publicZoneName;
-    const zoneOk = problems.check(isDomainName(zone), "publicZoneName", zone, "must be a lowercase domain name (the public hosted zone, e.g. example.com)", "pass the name of the public zone whose id is publicZoneId");
+    const zoneOk = problems.check(
+        isDomainName(zone),
+        "publicZoneName",
+        zone,
+        "must be a lowercase domain name (the public hosted zone, e.g. example.com)",
+        "pass the name of the public zone whose id is publicZoneId",
+    );
 
     // Aliases and certificate names: DNS validation and alias records go to the public zone.
-    problems.check(args.aliases.length > 0, "aliases", args.aliases, "must list at least one alternate domain name (the distribution is served on it with the us-east-1 certificate)", `add e.g. "www.${zone}"`);
+    problems.check(
+        args.aliases.length > 0,
+        "aliases",
+        args.aliases,
+        "must list at least one alternate domain name (the distribution is served on it with the us-east-1 certificate)",
+        `add e.g. "www.${zone}"`,
+    );
     args.aliases.forEach((alias, i) => {
         if (!isHostName(alias)) {
-            problems.add(`aliases[${i}]`, alias, "must be a lowercase domain name, optionally starting with \"*.\"", `use e.g. "www.${zone}"`);
+            problems.add(`aliases[${i}]`, alias, 'must be a lowercase domain name, optionally starting with "*."', `use e.g. "www.${zone}"`);
         } else if (zoneOk && !isWithinZone(alias, zone)) {
-            problems.add(`aliases[${i}]`, alias, `must be within the public zone ${zone} (its certificate is DNS-validated and its alias records are created there)`, `use a name ending in ".${zone}", or pass the zone that holds ${alias}`);
+            problems.add(
+                `aliases[${i}]`,
+                alias,
+                `must be within the public zone ${zone} (its certificate is DNS-validated and its alias records are created there)`,
+                `use a name ending in ".${zone}", or pass the zone that holds ${alias}`,
+            );
         }
         if (args.aliases.indexOf(alias) !== i) {
             problems.add(`aliases[${i}]`, alias, "must be unique (CloudFront rejects duplicate alternate domain names)", "remove the duplicate");
@@ -333,19 +391,41 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const primary = args.certificateDomainName ?? args.aliases[0];
     if (args.certificateDomainName !== undefined) {
         if (!isHostName(args.certificateDomainName)) {
-            problems.add("certificateDomainName", args.certificateDomainName, "must be a lowercase domain name, optionally starting with \"*.\"", `use e.g. "${zone}" or "*.${zone}"`);
+            problems.add(
+                "certificateDomainName",
+                args.certificateDomainName,
+                'must be a lowercase domain name, optionally starting with "*."',
+                `use e.g. "${zone}" or "*.${zone}"`,
+            );
         } else if (zoneOk && !isWithinZone(args.certificateDomainName, zone)) {
-            problems.add("certificateDomainName", args.certificateDomainName, `must be within the public zone ${zone} (ACM DNS validation records are created there)`, `use a name ending in ".${zone}" or the zone apex`);
+            problems.add(
+                "certificateDomainName",
+                args.certificateDomainName,
+                `must be within the public zone ${zone} (ACM DNS validation records are created there)`,
+                `use a name ending in ".${zone}" or the zone apex`,
+            );
         }
     }
     if (primary !== undefined) {
         const names = certificateNames(primary, args.aliases);
-        problems.check(names.length <= ACM_MAX_NAMES_PER_CERTIFICATE, "aliases", args.aliases, `need ${names.length} names on one ACM certificate; ACM allows ${ACM_MAX_NAMES_PER_CERTIFICATE} by default`, `use a wildcard certificateDomainName (e.g. "*.${zone}") or raise the ACM quota and split the distribution`);
+        problems.check(
+            names.length <= ACM_MAX_NAMES_PER_CERTIFICATE,
+            "aliases",
+            args.aliases,
+            `need ${names.length} names on one ACM certificate; ACM allows ${ACM_MAX_NAMES_PER_CERTIFICATE} by default`,
+            `use a wildcard certificateDomainName (e.g. "*.${zone}") or raise the ACM quota and split the distribution`,
+        );
     }
 
     // Viewer side.
     const priceClass = args.priceClass ?? EDGE_CDN_DEFAULTS.priceClass;
-    problems.check((PRICE_CLASSES as readonly string[]).includes(priceClass), "priceClass", priceClass, `must be one of ${PRICE_CLASSES.join(", ")}`, "pick one of the CloudFront price classes");
+    problems.check(
+        (PRICE_CLASSES as readonly string[]).includes(priceClass),
+        "priceClass",
+        priceClass,
+        `must be one of ${PRICE_CLASSES.join(", ")}`,
+        "pick one of the CloudFront price classes",
+    );
     const tls = args.minimumProtocolVersion ?? EDGE_CDN_DEFAULTS.minimumProtocolVersion;
     if (!(ALLOWED_MINIMUM_PROTOCOL_VERSIONS as readonly string[]).includes(tls)) {
         const why = (REJECTED_MINIMUM_PROTOCOL_VERSIONS as readonly string[]).includes(tls)
@@ -355,34 +435,87 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     }
     const geoType = args.geoRestriction?.type ?? EDGE_CDN_DEFAULTS.geoRestrictionType;
     const geoLocations = args.geoRestriction?.locations ?? [];
-    const geoTypeOk = problems.check((GEO_RESTRICTION_TYPES as readonly string[]).includes(geoType), "geoRestriction.type", geoType, `must be one of ${GEO_RESTRICTION_TYPES.join(", ")}`, "use none, whitelist (allow only the listed countries) or blacklist (block them)");
+    const geoTypeOk = problems.check(
+        (GEO_RESTRICTION_TYPES as readonly string[]).includes(geoType),
+        "geoRestriction.type",
+        geoType,
+        `must be one of ${GEO_RESTRICTION_TYPES.join(", ")}`,
+        "use none, whitelist (allow only the listed countries) or blacklist (block them)",
+    );
     geoLocations.forEach((code, i) => {
-        problems.check(ISO_COUNTRY_CODES.has(code), `geoRestriction.locations[${i}]`, code, "must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned)", "use e.g. DE, US, GB");
+        problems.check(
+            ISO_COUNTRY_CODES.has(code),
+            `geoRestriction.locations[${i}]`,
+            code,
+            "must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned)",
+            "use e.g. DE, US, GB",
+        );
         problems.check(geoLocations.indexOf(code) === i, `geoRestriction.locations[${i}]`, code, "must be unique", "remove the duplicate");
     });
     if (geoTypeOk && (geoType === "none") !== (geoLocations.length === 0)) {
-        problems.add("geoRestriction.locations", geoLocations, geoType === "none" ? "must be empty when geoRestriction.type is none" : `must list at least one country for a ${geoType}`, "make the restriction type and the locations agree");
+        problems.add(
+            "geoRestriction.locations",
+            geoLocations,
+            geoType === "none" ? "must be empty when geoRestriction.type is none" : `must list at least one country for a ${geoType}`,
+            "make the restriction type and the locations agree",
+        );
     }
 
     // Response headers.
     const csp = args.contentSecurityPolicy ?? EDGE_CDN_DEFAULTS.contentSecurityPolicy;
-    problems.check(csp.trim().length > 0 && !/[\r\n]/.test(csp) && csp.length <= CSP_MAX_LENGTH, "contentSecurityPolicy", csp, `must be a non-empty single-line header value of at most ${CSP_MAX_LENGTH} characters (CloudFront limit)`, "write the policy on one line and shorten it");
+    problems.check(
+        csp.trim().length > 0 && !/[\r\n]/.test(csp) && csp.length <= CSP_MAX_LENGTH,
+        "contentSecurityPolicy",
+        csp,
+        `must be a non-empty single-line header value of at most ${CSP_MAX_LENGTH} characters (CloudFront limit)`,
+        "write the policy on one line and shorten it",
+    );
     const hsts = args.hstsMaxAgeSeconds ?? EDGE_CDN_DEFAULTS.hstsMaxAgeSeconds;
-    problems.check(Number.isInteger(hsts) && hsts >= HSTS_MIN_MAX_AGE_SECONDS, "hstsMaxAgeSeconds", hsts, `must be an integer of at least ${HSTS_MIN_MAX_AGE_SECONDS} (one year, required for HSTS preload)`, "use 63072000 (two years)");
+    problems.check(
+        Number.isInteger(hsts) && hsts >= HSTS_MIN_MAX_AGE_SECONDS,
+        "hstsMaxAgeSeconds",
+        hsts,
+        `must be an integer of at least ${HSTS_MIN_MAX_AGE_SECONDS} (one year, required for HSTS preload)`,
+        "use 63072000 (two years)",
+    );
 
     // API origin and behavior.
     const origin = args.apiOrigin;
     if (typeof origin.domainName === "string") {
-        problems.check(isDomainName(origin.domainName), "apiOrigin.domainName", origin.domainName, "must be the API's custom domain name (lowercase, no scheme or path)", "pass the SecureApi Regional custom domain, e.g. api.example.com");
+        problems.check(
+            isDomainName(origin.domainName),
+            "apiOrigin.domainName",
+            origin.domainName,
+            "must be the API's custom domain name (lowercase, no scheme or path)",
+            "pass the SecureApi Regional custom domain, e.g. api.example.com",
+        );
     }
     const originPath = origin.originPath ?? "";
     if (origin.originPath !== undefined) {
-        problems.check(/^(\/[A-Za-z0-9._~-]+)+$/.test(origin.originPath) && origin.originPath.length <= 255, "apiOrigin.originPath", origin.originPath, "must start with \"/\", must not end with \"/\", and use path characters only (CloudFront origin path)", "use e.g. \"/v1\", or leave it unset");
+        problems.check(
+            /^(\/[A-Za-z0-9._~-]+)+$/.test(origin.originPath) && origin.originPath.length <= 255,
+            "apiOrigin.originPath",
+            origin.originPath,
+            'must start with "/", must not end with "/", and use path characters only (CloudFront origin path)',
+            'use e.g. "/v1", or leave it unset',
+        );
     }
     const pattern = effectiveApiPathPattern(args);
-    const patternOk = problems.check(/^(\/[A-Za-z0-9._~-]+)+\/\*$/.test(pattern) && pattern.length <= 255, "apiPathPattern", pattern, "must be a path prefix pattern \"/<segment>[/<segment>...]/*\" of at most 255 characters (\"/*\" is the static site's default behavior)", "use e.g. \"/api/*\"");
+    const patternOk = problems.check(
+        /^(\/[A-Za-z0-9._~-]+)+\/\*$/.test(pattern) && pattern.length <= 255,
+        "apiPathPattern",
+        pattern,
+        'must be a path prefix pattern "/<segment>[/<segment>...]/*" of at most 255 characters ("/*" is the static site\'s default behavior)',
+        'use e.g. "/api/*"',
+    );
     if (origin.basePath !== undefined) {
-        const basePathOk = problems.check(/^[A-Za-z0-9._~-]+$/.test(origin.basePath), "apiOrigin.basePath", origin.basePath, "must be one path segment (the API's base path mapping key)", "use e.g. \"v1\"");
+        const basePathOk = problems.check(
+            /^[A-Za-z0-9._~-]+$/.test(origin.basePath),
+            "apiOrigin.basePath",
+            origin.basePath,
+            "must be one path segment (the API's base path mapping key)",
+            'use e.g. "v1"',
+        );
         if (basePathOk && patternOk) {
             // The origin sees originPath + viewer path; API Gateway routes on its first segment.
             const firstSegment = `${originPath}${pattern}`.split("/")[1];
@@ -403,23 +536,53 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
             "apiOrigin.originVerify.headerName",
             header,
             "must be a header name (letters, digits, hyphens) that CloudFront may add to origin requests (not Host, Cookie, Via, X-Amz-*, X-Edge-*, ...)",
-            "use e.g. \"X-Origin-Verify\"",
+            'use e.g. "X-Origin-Verify"',
         );
         const value = origin.originVerify.value;
         if (typeof value === "string") {
-            problems.check(value.length >= 32 && value.length <= 1783, "apiOrigin.originVerify.value", "(secret, not shown)", `must be 32-1783 characters long (got ${value.length}): a short shared secret can be guessed`, "generate it with random.RandomPassword (length 48, no special characters)");
+            problems.check(
+                value.length >= 32 && value.length <= 1783,
+                "apiOrigin.originVerify.value",
+                "(secret, not shown)",
+                `must be 32-1783 characters long (got ${value.length}): a short shared secret can be guessed`,
+                "generate it with random.RandomPassword (length 48, no special characters)",
+            );
         }
     }
     const ttl = args.apiCacheTtlSeconds ?? EDGE_CDN_DEFAULTS.apiCacheTtlSeconds;
-    problems.check(Number.isInteger(ttl) && ttl >= 0 && ttl <= 3600, "apiCacheTtlSeconds", ttl, "must be an integer from 0 (caching disabled) to 3600 seconds", "use 0, or a short TTL such as 60");
+    problems.check(
+        Number.isInteger(ttl) && ttl >= 0 && ttl <= 3600,
+        "apiCacheTtlSeconds",
+        ttl,
+        "must be an integer from 0 (caching disabled) to 3600 seconds",
+        "use 0, or a short TTL such as 60",
+    );
 
     // WAF.
     const rate = args.wafRateLimit ?? EDGE_CDN_DEFAULTS.wafRateLimit;
-    problems.check(Number.isInteger(rate) && rate >= LIMITS.wafRateMin && rate <= LIMITS.wafRateMax, "wafRateLimit", rate, `must be an integer from ${LIMITS.wafRateMin} to ${LIMITS.wafRateMax.toLocaleString("en-US")} requests per client IP per evaluation window`, "set a limit within range, e.g. 2000");
+    problems.check(
+        Number.isInteger(rate) && rate >= LIMITS.wafRateMin && rate <= LIMITS.wafRateMax,
+        "wafRateLimit",
+        rate,
+        `must be an integer from ${LIMITS.wafRateMin} to ${LIMITS.wafRateMax.toLocaleString("en-US")} requests per client IP per evaluation window`,
+        "set a limit within range, e.g. 2000",
+    );
     const window = args.wafRateEvaluationWindowSeconds ?? EDGE_CDN_DEFAULTS.wafRateEvaluationWindowSeconds;
-    problems.check((WAF_RATE_WINDOWS_SECONDS as readonly number[]).includes(window), "wafRateEvaluationWindowSeconds", window, `must be one of ${WAF_RATE_WINDOWS_SECONDS.join(", ")} (WAF evaluation windows)`, "use 300");
+    problems.check(
+        (WAF_RATE_WINDOWS_SECONDS as readonly number[]).includes(window),
+        "wafRateEvaluationWindowSeconds",
+        window,
+        `must be one of ${WAF_RATE_WINDOWS_SECONDS.join(", ")} (WAF evaluation windows)`,
+        "use 300",
+    );
     (args.wafCommonRuleSetCountRules ?? []).forEach((rule, i) => {
-        problems.check(/^[A-Za-z0-9_-]+$/.test(rule), `wafCommonRuleSetCountRules[${i}]`, rule, "must be a rule name of AWSManagedRulesCommonRuleSet", "use e.g. SizeRestrictions_BODY");
+        problems.check(
+            /^[A-Za-z0-9_-]+$/.test(rule),
+            `wafCommonRuleSetCountRules[${i}]`,
+            rule,
+            "must be a rule name of AWSManagedRulesCommonRuleSet",
+            "use e.g. SizeRestrictions_BODY",
+        );
     });
 
     // Alarm and logs.
@@ -428,13 +591,31 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     (args.alarmActions ?? []).forEach((action, i) => {
         if (typeof action === "string") {
             const region = arnRegion(action);
-            problems.check(region === CLOUDFRONT_CONTROL_REGION, `alarmActions[${i}]`, action, `must be an ARN in ${CLOUDFRONT_CONTROL_REGION}: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm's Region`, `use an SNS topic created with region "${CLOUDFRONT_CONTROL_REGION}"`);
+            problems.check(
+                region === CLOUDFRONT_CONTROL_REGION,
+                `alarmActions[${i}]`,
+                action,
+                `must be an ARN in ${CLOUDFRONT_CONTROL_REGION}: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm's Region`,
+                `use an SNS topic created with region "${CLOUDFRONT_CONTROL_REGION}"`,
+            );
         }
     });
     const retention = args.logRetentionDays ?? EDGE_CDN_DEFAULTS.logRetentionDays;
-    problems.check((LIMITS.logRetentionDays as readonly number[]).includes(retention), "logRetentionDays", retention, `must be a CloudWatch Logs retention value (${LIMITS.logRetentionDays.join(", ")})`, "use e.g. 365");
+    problems.check(
+        (LIMITS.logRetentionDays as readonly number[]).includes(retention),
+        "logRetentionDays",
+        retention,
+        `must be a CloudWatch Logs retention value (${LIMITS.logRetentionDays.join(", ")})`,
+        "use e.g. 365",
+    );
     const deletionWindow = args.keyDeletionWindowDays ?? EDGE_CDN_DEFAULTS.keyDeletionWindowDays;
-    problems.check(Number.isInteger(deletionWindow) && deletionWindow >= 7 && deletionWindow <= 30, "keyDeletionWindowDays", deletionWindow, "must be an integer from 7 to 30 days (KMS limit)", "use 30");
+    problems.check(
+        Number.isInteger(deletionWindow) && deletionWindow >= 7 && deletionWindow <= 30,
+        "keyDeletionWindowDays",
+        deletionWindow,
+        "must be an integer from 7 to 30 days (KMS limit)",
+        "use 30",
+    );
     const noncurrent = args.noncurrentVersionExpirationDays ?? EDGE_CDN_DEFAULTS.noncurrentVersionExpirationDays;
     problems.check(Number.isInteger(noncurrent) && noncurrent >= 1, "noncurrentVersionExpirationDays", noncurrent, "must be a positive integer number of days", "use e.g. 90");
 
@@ -497,67 +678,102 @@ export class EdgeCdn extends pulumi.ComponentResource {
          * `grants(keyArn)` returns the statements after the root one, with every Output resolved.
          */
         const createKey = (suffix: string, description: string, region: string | undefined, grants: (keyArn: pulumi.Output<string>) => pulumi.Output<PolicyStatement[]>) => {
-            const key = new aws.kms.Key(`${name}-${suffix}`, {
-                description,
-                enableKeyRotation: true,
-                deletionWindowInDays,
-                // In a key policy, Resource "*" means "this key" (its ARN does not exist yet).
-                policy: rootPrincipal.apply((root) => policyJson([rootAdministration(root, "*")])),
-                ...(region !== undefined ? { region } : {}),
-            }, { ...stateful, ignoreChanges: ["policy"] });
-            const keyPolicy = new aws.kms.KeyPolicy(`${name}-${suffix}-policy`, {
-                keyId: key.id,
-                policy: pulumi.all([rootPrincipal, key.arn, grants(key.arn)]).apply(([root, keyArn, statements]) =>
-                    policyJson([rootAdministration(root, keyArn), ...statements])),
-                ...(region !== undefined ? { region } : {}),
-            }, { parent: this });
+            const key = new aws.kms.Key(
+                `${name}-${suffix}`,
+                {
+                    description,
+                    enableKeyRotation: true,
+                    deletionWindowInDays,
+                    // In a key policy, Resource "*" means "this key" (its ARN does not exist yet).
+                    policy: rootPrincipal.apply((root) => policyJson([rootAdministration(root, "*")])),
+                    ...(region !== undefined ? { region } : {}),
+                },
+                { ...stateful, ignoreChanges: ["policy"] },
+            );
+            const keyPolicy = new aws.kms.KeyPolicy(
+                `${name}-${suffix}-policy`,
+                {
+                    keyId: key.id,
+                    policy: pulumi
+                        .all([rootPrincipal, key.arn, grants(key.arn)])
+                        .apply(([root, keyArn, statements]) => policyJson([rootAdministration(root, keyArn), ...statements])),
+                    ...(region !== undefined ? { region } : {}),
+                },
+                { parent: this },
+            );
             return { key, keyPolicy };
         };
 
         // --- Static site bucket (stack Region), private, SSE-KMS with its own key -----------------
         const bucket = new aws.s3.Bucket(`${name}-site`, { forceDestroy: false }, stateful);
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-site`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, { parent: this });
-        new aws.s3.BucketOwnershipControls(`${name}-site`, {
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, { parent: this });
-        new aws.s3.BucketVersioning(`${name}-site`, {
-            bucket: bucket.id,
-            versioningConfiguration: { status: "Enabled" },
-        }, { parent: this });
-        new aws.s3.BucketLifecycleConfiguration(`${name}-site`, {
-            bucket: bucket.id,
-            rules: [{
-                id: "expire-noncurrent-versions",
-                status: "Enabled",
-                filter: {},
-                noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays ?? d.noncurrentVersionExpirationDays },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            }],
-        }, { parent: this });
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            `${name}-site`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketOwnershipControls(
+            `${name}-site`,
+            {
+                bucket: bucket.id,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketVersioning(
+            `${name}-site`,
+            {
+                bucket: bucket.id,
+                versioningConfiguration: { status: "Enabled" },
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-site`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "expire-noncurrent-versions",
+                        status: "Enabled",
+                        filter: {},
+                        noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays ?? d.noncurrentVersionExpirationDays },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            { parent: this },
+        );
 
-        const oac = new aws.cloudfront.OriginAccessControl(`${name}-site`, {
-            description: `EdgeCdn ${name}: CloudFront signs S3 requests (SigV4) for the static site`,
-            originAccessControlOriginType: "s3",
-            signingBehavior: "always",
-            signingProtocol: "sigv4",
-        }, { parent: this });
+        const oac = new aws.cloudfront.OriginAccessControl(
+            `${name}-site`,
+            {
+                description: `EdgeCdn ${name}: CloudFront signs S3 requests (SigV4) for the static site`,
+                originAccessControlOriginType: "s3",
+                signingBehavior: "always",
+                signingProtocol: "sigv4",
+            },
+            { parent: this },
+        );
 
         // --- Viewer certificate (us-east-1), DNS-validated in the public zone ---------------------
         const primary = args.certificateDomainName ?? args.aliases[0];
         const names = certificateNames(primary, args.aliases);
-        const certificate = new aws.acm.Certificate(`${name}-cert`, {
-            domainName: primary,
-            ...(names.length > 1 ? { subjectAlternativeNames: names.slice(1) } : {}),
-            validationMethod: "DNS",
-            region: usEast1,
-        }, { parent: this });
+        const certificate = new aws.acm.Certificate(
+            `${name}-cert`,
+            {
+                domainName: primary,
+                ...(names.length > 1 ? { subjectAlternativeNames: names.slice(1) } : {}),
+                validationMethod: "DNS",
+                region: usEast1,
+            },
+            { parent: this },
+        );
         // `*.x` and `x` share one validation record: create one per distinct base name.
         const validationNames = names.filter((n, i) => names.findIndex((m) => m.replace(/^\*\./, "") === n.replace(/^\*\./, "")) === i);
         const validationRecords = validationNames.map((domain) => {
@@ -568,57 +784,74 @@ export class EdgeCdn extends pulumi.ComponentResource {
                 }
                 return found;
             });
-            return new aws.route53.Record(`${name}-cert-validation-${nameFragment(domain)}`, {
-                zoneId: args.publicZoneId,
-                name: option.resourceRecordName,
-                type: option.resourceRecordType,
-                records: [option.resourceRecordValue],
-                ttl: 60,
-            }, { parent: this });
+            return new aws.route53.Record(
+                `${name}-cert-validation-${nameFragment(domain)}`,
+                {
+                    zoneId: args.publicZoneId,
+                    name: option.resourceRecordName,
+                    type: option.resourceRecordType,
+                    records: [option.resourceRecordValue],
+                    ttl: 60,
+                },
+                { parent: this },
+            );
         });
-        const validation = new aws.acm.CertificateValidation(`${name}-cert`, {
-            certificateArn: certificate.arn,
-            validationRecordFqdns: validationRecords.map((r) => r.fqdn),
-            region: usEast1,
-        }, { parent: this });
+        const validation = new aws.acm.CertificateValidation(
+            `${name}-cert`,
+            {
+                certificateArn: certificate.arn,
+                validationRecordFqdns: validationRecords.map((r) => r.fqdn),
+                region: usEast1,
+            },
+            { parent: this },
+        );
 
         // --- Response headers policy ---------------------------------------------------------------
-        const responseHeaders = new aws.cloudfront.ResponseHeadersPolicy(`${name}-security-headers`, {
-            comment: `EdgeCdn ${name}: security headers on every response`,
-            securityHeadersConfig: {
-                strictTransportSecurity: {
-                    accessControlMaxAgeSec: args.hstsMaxAgeSeconds ?? d.hstsMaxAgeSeconds,
-                    includeSubdomains: true,
-                    preload: true,
-                    override: true,
+        const responseHeaders = new aws.cloudfront.ResponseHeadersPolicy(
+            `${name}-security-headers`,
+            {
+                comment: `EdgeCdn ${name}: security headers on every response`,
+                securityHeadersConfig: {
+                    strictTransportSecurity: {
+                        accessControlMaxAgeSec: args.hstsMaxAgeSeconds ?? d.hstsMaxAgeSeconds,
+                        includeSubdomains: true,
+                        preload: true,
+                        override: true,
+                    },
+                    contentTypeOptions: { override: true },
+                    frameOptions: { frameOption: "DENY", override: true },
+                    referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+                    xssProtection: { protection: true, modeBlock: true, override: true },
+                    contentSecurityPolicy: { contentSecurityPolicy: args.contentSecurityPolicy ?? d.contentSecurityPolicy, override: true },
                 },
-                contentTypeOptions: { override: true },
-                frameOptions: { frameOption: "DENY", override: true },
-                referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
-                xssProtection: { protection: true, modeBlock: true, override: true },
-                contentSecurityPolicy: { contentSecurityPolicy: args.contentSecurityPolicy ?? d.contentSecurityPolicy, override: true },
             },
-        }, { parent: this });
+            { parent: this },
+        );
 
         // --- API cache policy (only when API caching is on) ------------------------------------------
         const ttl = args.apiCacheTtlSeconds ?? d.apiCacheTtlSeconds;
-        const apiCachePolicyId: pulumi.Input<string> = ttl > 0
-            ? new aws.cloudfront.CachePolicy(`${name}-api-cache`, {
-                comment: `EdgeCdn ${name}: short edge cache for API GET/HEAD, keyed per Authorization header`,
-                minTtl: 0,
-                defaultTtl: ttl,
-                maxTtl: ttl,
-                parametersInCacheKeyAndForwardedToOrigin: {
-                    // Authorization in the key: a cached response is only served to the same token,
-                    // and CloudFront forwards Authorization to the origin only when it is in the key.
-                    headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
-                    queryStringsConfig: { queryStringBehavior: "all" },
-                    cookiesConfig: { cookieBehavior: "none" },
-                    enableAcceptEncodingGzip: true,
-                    enableAcceptEncodingBrotli: true,
-                },
-            }, { parent: this }).id
-            : MANAGED_POLICY_IDS.cachingDisabled;
+        const apiCachePolicyId: pulumi.Input<string> =
+            ttl > 0
+                ? new aws.cloudfront.CachePolicy(
+                      `${name}-api-cache`,
+                      {
+                          comment: `EdgeCdn ${name}: short edge cache for API GET/HEAD, keyed per Authorization header`,
+                          minTtl: 0,
+                          defaultTtl: ttl,
+                          maxTtl: ttl,
+                          parametersInCacheKeyAndForwardedToOrigin: {
+                              // Authorization in the key: a cached response is only served to the same token,
+                              // and CloudFront forwards Authorization to the origin only when it is in the key.
+                              headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
+                              queryStringsConfig: { queryStringBehavior: "all" },
+                              cookiesConfig: { cookieBehavior: "none" },
+                              enableAcceptEncodingGzip: true,
+                              enableAcceptEncodingBrotli: true,
+                          },
+                      },
+                      { parent: this },
+                  ).id
+                : MANAGED_POLICY_IDS.cachingDisabled;
 
         // --- WAF (CLOUDFRONT scope, us-east-1) --------------------------------------------------------
         const metricBase = name.replace(/[^A-Za-z0-9_-]/g, "-");
@@ -636,137 +869,162 @@ export class EdgeCdn extends pulumi.ComponentResource {
             },
             visibilityConfig: visibility(ruleName),
         });
-        const webAcl = new aws.wafv2.WebAcl(`${name}-waf`, {
-            description: `EdgeCdn ${name}: managed rule groups and a per-IP rate limit in front of CloudFront`,
-            scope: "CLOUDFRONT",
-            region: usEast1,
-            defaultAction: { allow: {} },
-            rules: [
-                managedGroup("AWSManagedRulesAmazonIpReputationList", 0),
-                managedGroup("AWSManagedRulesCommonRuleSet", 1, args.wafCommonRuleSetCountRules ?? []),
-                managedGroup("AWSManagedRulesKnownBadInputsRuleSet", 2),
-                {
-                    name: "RateLimitPerIp",
-                    priority: 3,
-                    action: { block: {} },
-                    statement: {
-                        rateBasedStatement: {
-                            aggregateKeyType: "IP",
-                            limit: args.wafRateLimit ?? d.wafRateLimit,
-                            evaluationWindowSec: args.wafRateEvaluationWindowSeconds ?? d.wafRateEvaluationWindowSeconds,
+        const webAcl = new aws.wafv2.WebAcl(
+            `${name}-waf`,
+            {
+                description: `EdgeCdn ${name}: managed rule groups and a per-IP rate limit in front of CloudFront`,
+                scope: "CLOUDFRONT",
+                region: usEast1,
+                defaultAction: { allow: {} },
+                rules: [
+                    managedGroup("AWSManagedRulesAmazonIpReputationList", 0),
+                    managedGroup("AWSManagedRulesCommonRuleSet", 1, args.wafCommonRuleSetCountRules ?? []),
+                    managedGroup("AWSManagedRulesKnownBadInputsRuleSet", 2),
+                    {
+                        name: "RateLimitPerIp",
+                        priority: 3,
+                        action: { block: {} },
+                        statement: {
+                            rateBasedStatement: {
+                                aggregateKeyType: "IP",
+                                limit: args.wafRateLimit ?? d.wafRateLimit,
+                                evaluationWindowSec: args.wafRateEvaluationWindowSeconds ?? d.wafRateEvaluationWindowSeconds,
+                            },
                         },
+                        visibilityConfig: visibility("RateLimitPerIp"),
                     },
-                    visibilityConfig: visibility("RateLimitPerIp"),
-                },
-            ],
-            visibilityConfig: visibility("web-acl"),
-        }, { parent: this });
+                ],
+                visibilityConfig: visibility("web-acl"),
+            },
+            { parent: this },
+        );
 
         // --- Distribution ---------------------------------------------------------------------------
         const origin = args.apiOrigin;
         const geoType = args.geoRestriction?.type ?? d.geoRestrictionType;
-        const distribution = new aws.cloudfront.Distribution(`${name}-cdn`, {
-            enabled: true,
-            comment: `EdgeCdn ${name}: static site + API`,
-            aliases: [...args.aliases],
-            defaultRootObject: "index.html",
-            httpVersion: "http2and3",
-            isIpv6Enabled: true,
-            priceClass: args.priceClass ?? d.priceClass,
-            webAclId: webAcl.arn,
-            viewerCertificate: {
-                // The validation's ARN, so the distribution waits until the certificate is issued.
-                acmCertificateArn: validation.certificateArn,
-                sslSupportMethod: "sni-only",
-                minimumProtocolVersion: args.minimumProtocolVersion ?? d.minimumProtocolVersion,
-            },
-            restrictions: {
-                geoRestriction: { restrictionType: geoType, locations: [...(args.geoRestriction?.locations ?? [])] },
-            },
-            origins: [
-                {
-                    originId: SITE_ORIGIN_ID,
-                    domainName: bucket.bucketRegionalDomainName,
-                    originAccessControlId: oac.id,
+        const distribution = new aws.cloudfront.Distribution(
+            `${name}-cdn`,
+            {
+                enabled: true,
+                comment: `EdgeCdn ${name}: static site + API`,
+                aliases: [...args.aliases],
+                defaultRootObject: "index.html",
+                httpVersion: "http2and3",
+                isIpv6Enabled: true,
+                priceClass: args.priceClass ?? d.priceClass,
+                webAclId: webAcl.arn,
+                viewerCertificate: {
+                    // The validation's ARN, so the distribution waits until the certificate is issued.
+                    acmCertificateArn: validation.certificateArn,
+                    sslSupportMethod: "sni-only",
+                    minimumProtocolVersion: args.minimumProtocolVersion ?? d.minimumProtocolVersion,
                 },
-                {
-                    originId: API_ORIGIN_ID,
-                    domainName: origin.domainName,
-                    ...(origin.originPath !== undefined ? { originPath: origin.originPath } : {}),
-                    customOriginConfig: {
-                        httpPort: 80,
-                        httpsPort: 443,
-                        originProtocolPolicy: "https-only",
-                        originSslProtocols: ["TLSv1.2"],
+                restrictions: {
+                    geoRestriction: { restrictionType: geoType, locations: [...(args.geoRestriction?.locations ?? [])] },
+                },
+                origins: [
+                    {
+                        originId: SITE_ORIGIN_ID,
+                        domainName: bucket.bucketRegionalDomainName,
+                        originAccessControlId: oac.id,
                     },
-                    ...(origin.originVerify !== undefined
-                        ? { customHeaders: [{ name: origin.originVerify.headerName, value: pulumi.secret(origin.originVerify.value) }] }
-                        : {}),
+                    {
+                        originId: API_ORIGIN_ID,
+                        domainName: origin.domainName,
+                        ...(origin.originPath !== undefined ? { originPath: origin.originPath } : {}),
+                        customOriginConfig: {
+                            httpPort: 80,
+                            httpsPort: 443,
+                            originProtocolPolicy: "https-only",
+                            originSslProtocols: ["TLSv1.2"],
+                        },
+                        ...(origin.originVerify !== undefined
+                            ? { customHeaders: [{ name: origin.originVerify.headerName, value: pulumi.secret(origin.originVerify.value) }] }
+                            : {}),
+                    },
+                ],
+                defaultCacheBehavior: {
+                    targetOriginId: SITE_ORIGIN_ID,
+                    viewerProtocolPolicy: "redirect-to-https",
+                    allowedMethods: ["GET", "HEAD"],
+                    cachedMethods: ["GET", "HEAD"],
+                    cachePolicyId: MANAGED_POLICY_IDS.cachingOptimized,
+                    responseHeadersPolicyId: responseHeaders.id,
+                    compress: true,
                 },
-            ],
-            defaultCacheBehavior: {
-                targetOriginId: SITE_ORIGIN_ID,
-                viewerProtocolPolicy: "redirect-to-https",
-                allowedMethods: ["GET", "HEAD"],
-                cachedMethods: ["GET", "HEAD"],
-                cachePolicyId: MANAGED_POLICY_IDS.cachingOptimized,
-                responseHeadersPolicyId: responseHeaders.id,
-                compress: true,
+                orderedCacheBehaviors: [
+                    {
+                        pathPattern: effectiveApiPathPattern(args),
+                        targetOriginId: API_ORIGIN_ID,
+                        viewerProtocolPolicy: "redirect-to-https",
+                        allowedMethods: ALL_METHODS,
+                        cachedMethods: ["GET", "HEAD"],
+                        cachePolicyId: apiCachePolicyId,
+                        // Every viewer header except Host: API Gateway serves a custom domain only when Host
+                        // is that domain, so the viewer's Host (the CDN alias) must not reach it.
+                        originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
+                        responseHeadersPolicyId: responseHeaders.id,
+                        compress: true,
+                    },
+                ],
             },
-            orderedCacheBehaviors: [{
-                pathPattern: effectiveApiPathPattern(args),
-                targetOriginId: API_ORIGIN_ID,
-                viewerProtocolPolicy: "redirect-to-https",
-                allowedMethods: ALL_METHODS,
-                cachedMethods: ["GET", "HEAD"],
-                cachePolicyId: apiCachePolicyId,
-                // Every viewer header except Host: API Gateway serves a custom domain only when Host
-                // is that domain, so the viewer's Host (the CDN alias) must not reach it.
-                originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
-                responseHeadersPolicyId: responseHeaders.id,
-                compress: true,
-            }],
-        }, {
-            parent: this,
-            // The origin-verify secret is part of `origins`: keep it secret in state outputs too.
-            additionalSecretOutputs: ["origins"],
-        });
+            {
+                parent: this,
+                // The origin-verify secret is part of `origins`: keep it secret in state outputs too.
+                additionalSecretOutputs: ["origins"],
+            },
+        );
 
         // --- Bucket policy and key policy, scoped to this distribution -------------------------------
         const siteKey = createKey("site-key", `EdgeCdn ${name}: static site bucket (SSE-KMS), decrypt for this CloudFront distribution only`, undefined, (keyArn) =>
-            pulumi.all([keyArn, distribution.arn]).apply(([key, distributionArn]): PolicyStatement[] => [{
-                Sid: "AllowCloudFrontToDecryptForThisDistribution",
-                Effect: "Allow",
-                Principal: { Service: "cloudfront.amazonaws.com" },
-                // Read-only site: CloudFront only decrypts (GenerateDataKey* would be needed for uploads through CloudFront).
-                Action: ["kms:Decrypt"],
-                Resource: [key],
-                Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
-            }]));
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-site`, {
-            bucket: bucket.id,
-            rules: [{
-                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: siteKey.key.arn },
-                bucketKeyEnabled: true,
-                // CloudFront cannot serve SSE-C objects, and nobody should upload them.
-                blockedEncryptionTypes: ["SSE-C"],
-            }],
-        }, { parent: this });
-        new aws.s3.BucketPolicy(`${name}-site`, {
-            bucket: bucket.id,
-            policy: pulumi.all([bucket.arn, distribution.arn]).apply(([bucketArn, distributionArn]) => policyJson([
+            pulumi.all([keyArn, distribution.arn]).apply(([key, distributionArn]): PolicyStatement[] => [
                 {
-                    Sid: "AllowCloudFrontReadForThisDistribution",
+                    Sid: "AllowCloudFrontToDecryptForThisDistribution",
                     Effect: "Allow",
                     Principal: { Service: "cloudfront.amazonaws.com" },
-                    Action: ["s3:GetObject"],
-                    Resource: [`${bucketArn}/*`],
+                    // Read-only site: CloudFront only decrypts (GenerateDataKey* would be needed for uploads through CloudFront).
+                    Action: ["kms:Decrypt"],
+                    Resource: [key],
                     Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
                 },
-                // A Deny on every S3 action: listing actions here would leave the others open to plain HTTP.
-                denyInsecureTransport(["s3:*"], [bucketArn, `${bucketArn}/*`]),
-            ])),
-        }, { parent: this, dependsOn: [publicAccessBlock] });
+            ]),
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-site`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: siteKey.key.arn },
+                        bucketKeyEnabled: true,
+                        // CloudFront cannot serve SSE-C objects, and nobody should upload them.
+                        blockedEncryptionTypes: ["SSE-C"],
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketPolicy(
+            `${name}-site`,
+            {
+                bucket: bucket.id,
+                policy: pulumi.all([bucket.arn, distribution.arn]).apply(([bucketArn, distributionArn]) =>
+                    policyJson([
+                        {
+                            Sid: "AllowCloudFrontReadForThisDistribution",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudfront.amazonaws.com" },
+                            Action: ["s3:GetObject"],
+                            Resource: [`${bucketArn}/*`],
+                            Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+                        },
+                        // A Deny on every S3 action: listing actions here would leave the others open to plain HTTP.
+                        denyInsecureTransport(["s3:*"], [bucketArn, `${bucketArn}/*`]),
+                    ]),
+                ),
+            },
+            { parent: this, dependsOn: [publicAccessBlock] },
+        );
 
         // --- Standard logging (v2) to an encrypted log group in us-east-1 -----------------------------
         // Why v2 to CloudWatch Logs and not legacy standard logs to S3: legacy logs need a bucket with
@@ -780,88 +1038,123 @@ export class EdgeCdn extends pulumi.ComponentResource {
         // the group's ARN is computed from its fixed name instead of read from the group.
         const logGroupArn = pulumi.interpolate`arn:${partition.partition}:logs:${usEast1}:${identity.accountId}:log-group:${logGroupName}`;
         const logsKey = createKey("logs-key", `EdgeCdn ${name}: CloudFront access-log group in ${usEast1}`, usEast1, (keyArn) =>
-            pulumi.all([keyArn, logGroupArn]).apply(([key, groupArn]): PolicyStatement[] => [{
-                Sid: "AllowCloudWatchLogsForTheAccessLogGroup",
-                Effect: "Allow",
-                Principal: { Service: `logs.${usEast1}.amazonaws.com` },
-                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                Resource: [key],
-                Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn } },
-            }]));
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-access-logs`, {
-            name: logGroupName,
-            retentionInDays: args.logRetentionDays ?? d.logRetentionDays,
-            kmsKeyId: logsKey.key.arn,
-            region: usEast1,
-        }, { parent: this, dependsOn: [logsKey.keyPolicy] });
+            pulumi.all([keyArn, logGroupArn]).apply(([key, groupArn]): PolicyStatement[] => [
+                {
+                    Sid: "AllowCloudWatchLogsForTheAccessLogGroup",
+                    Effect: "Allow",
+                    Principal: { Service: `logs.${usEast1}.amazonaws.com` },
+                    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    Resource: [key],
+                    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn } },
+                },
+            ]),
+        );
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-access-logs`,
+            {
+                name: logGroupName,
+                retentionInDays: args.logRetentionDays ?? d.logRetentionDays,
+                kmsKeyId: logsKey.key.arn,
+                region: usEast1,
+            },
+            { parent: this, dependsOn: [logsKey.keyPolicy] },
+        );
         const deliverySourceName = `${physicalBase}-access-logs`;
-        const deliverySource = new aws.cloudwatch.LogDeliverySource(`${name}-access-logs`, {
-            name: deliverySourceName,
-            logType: "ACCESS_LOGS",
-            resourceArn: distribution.arn,
-            region: usEast1,
-        }, { parent: this });
+        const deliverySource = new aws.cloudwatch.LogDeliverySource(
+            `${name}-access-logs`,
+            {
+                name: deliverySourceName,
+                logType: "ACCESS_LOGS",
+                resourceArn: distribution.arn,
+                region: usEast1,
+            },
+            { parent: this },
+        );
         // Written by us (not left to AWS's automatic account-level policy): only this delivery
         // source, in this account, may write to this group.
-        const logGroupPolicy = new aws.cloudwatch.LogResourcePolicy(`${name}-access-logs`, {
-            resourceArn: logGroup.arn,
-            policyDocument: pulumi.all([logGroup.arn, identity.accountId, deliverySource.arn]).apply(([groupArn, account, sourceArn]) => policyJson([{
-                Sid: "AWSLogDeliveryWrite",
-                Effect: "Allow",
-                Principal: { Service: "delivery.logs.amazonaws.com" },
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: [`${groupArn}:log-stream:*`],
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": account },
-                    ArnEquals: { "aws:SourceArn": sourceArn },
-                },
-            }])),
-            region: usEast1,
-        }, { parent: this });
-        const deliveryDestination = new aws.cloudwatch.LogDeliveryDestination(`${name}-access-logs`, {
-            name: deliverySourceName,
-            outputFormat: "json",
-            deliveryDestinationConfiguration: { destinationResourceArn: logGroup.arn },
-            region: usEast1,
-        }, { parent: this });
-        new aws.cloudwatch.LogDelivery(`${name}-access-logs`, {
-            deliverySourceName: deliverySource.name,
-            deliveryDestinationArn: deliveryDestination.arn,
-            recordFields: [...ACCESS_LOG_FIELDS],
-            region: usEast1,
-        }, { parent: this, dependsOn: [logGroupPolicy] });
+        const logGroupPolicy = new aws.cloudwatch.LogResourcePolicy(
+            `${name}-access-logs`,
+            {
+                resourceArn: logGroup.arn,
+                policyDocument: pulumi.all([logGroup.arn, identity.accountId, deliverySource.arn]).apply(([groupArn, account, sourceArn]) =>
+                    policyJson([
+                        {
+                            Sid: "AWSLogDeliveryWrite",
+                            Effect: "Allow",
+                            Principal: { Service: "delivery.logs.amazonaws.com" },
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: [`${groupArn}:log-stream:*`],
+                            Condition: {
+                                StringEquals: { "aws:SourceAccount": account },
+                                ArnEquals: { "aws:SourceArn": sourceArn },
+                            },
+                        },
+                    ]),
+                ),
+                region: usEast1,
+            },
+            { parent: this },
+        );
+        const deliveryDestination = new aws.cloudwatch.LogDeliveryDestination(
+            `${name}-access-logs`,
+            {
+                name: deliverySourceName,
+                outputFormat: "json",
+                deliveryDestinationConfiguration: { destinationResourceArn: logGroup.arn },
+                region: usEast1,
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.LogDelivery(
+            `${name}-access-logs`,
+            {
+                deliverySourceName: deliverySource.name,
+                deliveryDestinationArn: deliveryDestination.arn,
+                recordFields: [...ACCESS_LOG_FIELDS],
+                region: usEast1,
+            },
+            { parent: this, dependsOn: [logGroupPolicy] },
+        );
 
         // --- 5xx alarm (CloudFront metrics are published in us-east-1, Region=Global) ----------------
         const actions = [...(args.alarmActions ?? [])];
-        new aws.cloudwatch.MetricAlarm(`${name}-5xx-rate`, {
-            alarmDescription: `EdgeCdn ${name}: share of viewer requests answered with 5xx is above ${args.errorRateThresholdPercent ?? d.errorRateThresholdPercent}%`,
-            namespace: "AWS/CloudFront",
-            metricName: "5xxErrorRate",
-            dimensions: { DistributionId: distribution.id, Region: "Global" },
-            statistic: "Average",
-            unit: "Percent",
-            period: 300,
-            evaluationPeriods: 2,
-            datapointsToAlarm: 2,
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: args.errorRateThresholdPercent ?? d.errorRateThresholdPercent,
-            // No requests means no errors, not an outage.
-            treatMissingData: "notBreaching",
-            actionsEnabled: true,
-            alarmActions: actions,
-            okActions: actions,
-            region: usEast1,
-        }, { parent: this });
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-5xx-rate`,
+            {
+                alarmDescription: `EdgeCdn ${name}: share of viewer requests answered with 5xx is above ${args.errorRateThresholdPercent ?? d.errorRateThresholdPercent}%`,
+                namespace: "AWS/CloudFront",
+                metricName: "5xxErrorRate",
+                dimensions: { DistributionId: distribution.id, Region: "Global" },
+                statistic: "Average",
+                unit: "Percent",
+                period: 300,
+                evaluationPeriods: 2,
+                datapointsToAlarm: 2,
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: args.errorRateThresholdPercent ?? d.errorRateThresholdPercent,
+                // No requests means no errors, not an outage.
+                treatMissingData: "notBreaching",
+                actionsEnabled: true,
+                alarmActions: actions,
+                okActions: actions,
+                region: usEast1,
+            },
+            { parent: this },
+        );
 
         // --- Alias records (public zone) -------------------------------------------------------------
         for (const alias of args.aliases) {
             for (const type of ["A", "AAAA"] as const) {
-                new aws.route53.Record(`${name}-alias-${nameFragment(alias)}-${type.toLowerCase()}`, {
-                    zoneId: args.publicZoneId,
-                    name: alias,
-                    type,
-                    aliases: [{ name: distribution.domainName, zoneId: CLOUDFRONT_HOSTED_ZONE_ID, evaluateTargetHealth: false }],
-                }, { parent: this });
+                new aws.route53.Record(
+                    `${name}-alias-${nameFragment(alias)}-${type.toLowerCase()}`,
+                    {
+                        zoneId: args.publicZoneId,
+                        name: alias,
+                        type,
+                        aliases: [{ name: distribution.domainName, zoneId: CLOUDFRONT_HOSTED_ZONE_ID, evaluateTargetHealth: false }],
+                    },
+                    { parent: this },
+                );
             }
         }
 

@@ -54,8 +54,20 @@ const KEY_USAGE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEnc
 export function validateEncryptionKeysArgs(args: EncryptionKeysArgs): Problems {
     const problems = new Problems();
     const window = args.deletionWindowInDays ?? DEFAULTS.deletionWindowInDays;
-    problems.check(Number.isInteger(window) && window >= 7 && window <= 30, "EncryptionKeysArgs.deletionWindowInDays", window, "must be an integer from 7 to 30 (KMS pending-deletion window)", "use 30 unless you have a reason");
-    problems.check(/^[a-zA-Z0-9/_-]{1,200}$/.test(args.aliasPrefix) && !args.aliasPrefix.startsWith("aws"), "EncryptionKeysArgs.aliasPrefix", args.aliasPrefix, "must be letters, digits, / _ - and must not start with aws", "use <project>-<environment>");
+    problems.check(
+        Number.isInteger(window) && window >= 7 && window <= 30,
+        "EncryptionKeysArgs.deletionWindowInDays",
+        window,
+        "must be an integer from 7 to 30 (KMS pending-deletion window)",
+        "use 30 unless you have a reason",
+    );
+    problems.check(
+        /^[a-zA-Z0-9/_-]{1,200}$/.test(args.aliasPrefix) && !args.aliasPrefix.startsWith("aws"),
+        "EncryptionKeysArgs.aliasPrefix",
+        args.aliasPrefix,
+        "must be letters, digits, / _ - and must not start with aws",
+        "use <project>-<environment>",
+    );
     problems.check(/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(args.region), "EncryptionKeysArgs.region", args.region, "must be an AWS Region code", "pass the stack's aws:region");
     return problems;
 }

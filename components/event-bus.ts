@@ -185,7 +185,12 @@ function detailFilterProblems(value: unknown, path: string, problems: Problems):
         }
         return;
     }
-    problems.add(path, value, "an EventBridge pattern leaf must be an array of match values (a bare value never matches)", `wrap it in an array, e.g. ${path} = [${JSON.stringify(value)}]`);
+    problems.add(
+        path,
+        value,
+        "an EventBridge pattern leaf must be an array of match values (a bare value never matches)",
+        `wrap it in an array, e.g. ${path} = [${JSON.stringify(value)}]`,
+    );
 }
 
 /**
@@ -208,22 +213,52 @@ export function validateEventBusArgs(name: string, args: EventBusArgs): Problem[
     p.check(DNS_LABEL.test(name), "name", name, "must be a DNS label (lowercase letters, digits, hyphens; starts with a letter)", "rename the component");
 
     const archiveDays = args.archiveRetentionDays ?? EVENT_BUS_DEFAULTS.archiveRetentionDays;
-    p.check(isInteger(archiveDays) && archiveDays >= 0, "archiveRetentionDays", archiveDays, "must be a whole number of days >= 0 (0 keeps events indefinitely)", "use e.g. 0 or 30");
+    p.check(
+        isInteger(archiveDays) && archiveDays >= 0,
+        "archiveRetentionDays",
+        archiveDays,
+        "must be a whole number of days >= 0 (0 keeps events indefinitely)",
+        "use e.g. 0 or 30",
+    );
 
     const ageThreshold = args.oldestMessageAlarmSeconds ?? EVENT_BUS_DEFAULTS.oldestMessageAlarmSeconds;
-    p.check(isInteger(ageThreshold) && ageThreshold >= 60 && ageThreshold <= L.sqsRetentionMax, "oldestMessageAlarmSeconds", ageThreshold, `must be ${60}-${L.sqsRetentionMax} seconds`, "use e.g. 900 (15 minutes)");
+    p.check(
+        isInteger(ageThreshold) && ageThreshold >= 60 && ageThreshold <= L.sqsRetentionMax,
+        "oldestMessageAlarmSeconds",
+        ageThreshold,
+        `must be ${60}-${L.sqsRetentionMax} seconds`,
+        "use e.g. 900 (15 minutes)",
+    );
 
     const busDlqRetention = args.busDlqRetentionSeconds ?? EVENT_BUS_DEFAULTS.busDlqRetentionSeconds;
-    p.check(isInteger(busDlqRetention) && busDlqRetention >= L.sqsRetentionMin && busDlqRetention <= L.sqsRetentionMax, "busDlqRetentionSeconds", busDlqRetention, `must be ${L.sqsRetentionMin}-${L.sqsRetentionMax} seconds (SQS MessageRetentionPeriod)`, "use 1209600 (14 days)");
+    p.check(
+        isInteger(busDlqRetention) && busDlqRetention >= L.sqsRetentionMin && busDlqRetention <= L.sqsRetentionMax,
+        "busDlqRetentionSeconds",
+        busDlqRetention,
+        `must be ${L.sqsRetentionMin}-${L.sqsRetentionMax} seconds (SQS MessageRetentionPeriod)`,
+        "use 1209600 (14 days)",
+    );
 
     const reuse = args.kmsDataKeyReusePeriodSeconds ?? EVENT_BUS_DEFAULTS.kmsDataKeyReusePeriodSeconds;
-    p.check(isInteger(reuse) && reuse >= L.sqsKmsReuseMin && reuse <= L.sqsKmsReuseMax, "kmsDataKeyReusePeriodSeconds", reuse, `must be ${L.sqsKmsReuseMin}-${L.sqsKmsReuseMax} seconds (SQS KmsDataKeyReusePeriodSeconds)`, "use 300");
+    p.check(
+        isInteger(reuse) && reuse >= L.sqsKmsReuseMin && reuse <= L.sqsKmsReuseMax,
+        "kmsDataKeyReusePeriodSeconds",
+        reuse,
+        `must be ${L.sqsKmsReuseMin}-${L.sqsKmsReuseMax} seconds (SQS KmsDataKeyReusePeriodSeconds)`,
+        "use 300",
+    );
 
     const seen = new Set<string>();
     args.subscriptions.forEach((s, i) => {
         const key = (field: string) => `subscriptions[${i}].${field}`;
         const names = subscriptionLogicalNames(name, s.name);
-        const wellFormed = p.check(DNS_LABEL.test(s.name), key("name"), s.name, "must be a DNS label: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen", "rename the subscription, e.g. order-created");
+        const wellFormed = p.check(
+            DNS_LABEL.test(s.name),
+            key("name"),
+            s.name,
+            "must be a DNS label: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen",
+            "rename the subscription, e.g. order-created",
+        );
         // A malformed name is reported once; its length problems would only repeat it.
         if (wellFormed) {
             p.check(!seen.has(s.name), key("name"), s.name, "subscription names must be unique (they name the rule and the queues)", "rename one of the subscriptions");
@@ -246,18 +281,48 @@ export function validateEventBusArgs(name: string, args: EventBusArgs): Problem[
         }
         seen.add(s.name);
 
-        p.check(s.sources.length > 0, key("sources"), s.sources, "at least one event source is required (a rule without sources matches every event)", "list the producers' sources, e.g. [\"orders\"]");
+        p.check(
+            s.sources.length > 0,
+            key("sources"),
+            s.sources,
+            "at least one event source is required (a rule without sources matches every event)",
+            'list the producers\' sources, e.g. ["orders"]',
+        );
         s.sources.forEach((src, j) => p.check(src.length > 0 && src.length <= 256, `${key("sources")}[${j}]`, src, "must be 1-256 characters", "correct the source"));
-        p.check(s.detailTypes.length > 0, key("detailTypes"), s.detailTypes, "at least one detail-type is required", "list the event types, e.g. [\"OrderCreated\"]");
+        p.check(s.detailTypes.length > 0, key("detailTypes"), s.detailTypes, "at least one detail-type is required", 'list the event types, e.g. ["OrderCreated"]');
         s.detailTypes.forEach((dt, j) => p.check(dt.length > 0 && dt.length <= 256, `${key("detailTypes")}[${j}]`, dt, "must be 1-256 characters", "correct the detail-type"));
         if (s.detailFilter !== undefined) {
             detailFilterProblems(s.detailFilter, key("detailFilter"), p);
         }
 
-        p.check(isInteger(s.maxReceiveCount) && s.maxReceiveCount >= 1 && s.maxReceiveCount <= L.sqsMaxReceiveCountMax, key("maxReceiveCount"), s.maxReceiveCount, `must be 1-${L.sqsMaxReceiveCountMax} (SQS redrive policy)`, "use e.g. 5");
-        p.check(isInteger(s.visibilityTimeoutSeconds) && s.visibilityTimeoutSeconds >= 0 && s.visibilityTimeoutSeconds <= L.sqsVisibilityMax, key("visibilityTimeoutSeconds"), s.visibilityTimeoutSeconds, `must be 0-${L.sqsVisibilityMax} seconds (SQS VisibilityTimeout)`, "use e.g. 60");
-        const retentionOk = p.check(isInteger(s.retentionSeconds) && s.retentionSeconds >= L.sqsRetentionMin && s.retentionSeconds <= L.sqsRetentionMax, key("retentionSeconds"), s.retentionSeconds, `must be ${L.sqsRetentionMin}-${L.sqsRetentionMax} seconds (SQS MessageRetentionPeriod)`, "use e.g. 345600 (4 days)");
-        const dlqOk = p.check(isInteger(s.dlqRetentionSeconds) && s.dlqRetentionSeconds >= L.sqsRetentionMin && s.dlqRetentionSeconds <= L.sqsRetentionMax, key("dlqRetentionSeconds"), s.dlqRetentionSeconds, `must be ${L.sqsRetentionMin}-${L.sqsRetentionMax} seconds (SQS MessageRetentionPeriod)`, "use 1209600 (14 days)");
+        p.check(
+            isInteger(s.maxReceiveCount) && s.maxReceiveCount >= 1 && s.maxReceiveCount <= L.sqsMaxReceiveCountMax,
+            key("maxReceiveCount"),
+            s.maxReceiveCount,
+            `must be 1-${L.sqsMaxReceiveCountMax} (SQS redrive policy)`,
+            "use e.g. 5",
+        );
+        p.check(
+            isInteger(s.visibilityTimeoutSeconds) && s.visibilityTimeoutSeconds >= 0 && s.visibilityTimeoutSeconds <= L.sqsVisibilityMax,
+            key("visibilityTimeoutSeconds"),
+            s.visibilityTimeoutSeconds,
+            `must be 0-${L.sqsVisibilityMax} seconds (SQS VisibilityTimeout)`,
+            "use e.g. 60",
+        );
+        const retentionOk = p.check(
+            isInteger(s.retentionSeconds) && s.retentionSeconds >= L.sqsRetentionMin && s.retentionSeconds <= L.sqsRetentionMax,
+            key("retentionSeconds"),
+            s.retentionSeconds,
+            `must be ${L.sqsRetentionMin}-${L.sqsRetentionMax} seconds (SQS MessageRetentionPeriod)`,
+            "use e.g. 345600 (4 days)",
+        );
+        const dlqOk = p.check(
+            isInteger(s.dlqRetentionSeconds) && s.dlqRetentionSeconds >= L.sqsRetentionMin && s.dlqRetentionSeconds <= L.sqsRetentionMax,
+            key("dlqRetentionSeconds"),
+            s.dlqRetentionSeconds,
+            `must be ${L.sqsRetentionMin}-${L.sqsRetentionMax} seconds (SQS MessageRetentionPeriod)`,
+            "use 1209600 (14 days)",
+        );
         if (retentionOk && dlqOk) {
             p.check(
                 s.dlqRetentionSeconds > s.retentionSeconds,
@@ -267,8 +332,20 @@ export function validateEventBusArgs(name: string, args: EventBusArgs): Problem[
                 "raise dlqRetentionSeconds or lower retentionSeconds",
             );
         }
-        p.check(isInteger(s.maxEventAgeSeconds) && s.maxEventAgeSeconds >= L.eventMaxAgeMin && s.maxEventAgeSeconds <= L.eventMaxAgeMax, key("maxEventAgeSeconds"), s.maxEventAgeSeconds, `must be ${L.eventMaxAgeMin}-${L.eventMaxAgeMax} seconds (EventBridge retry policy)`, "use e.g. 3600");
-        p.check(isInteger(s.maxRetryAttempts) && s.maxRetryAttempts >= 0 && s.maxRetryAttempts <= L.eventMaxRetryAttempts, key("maxRetryAttempts"), s.maxRetryAttempts, `must be 0-${L.eventMaxRetryAttempts} (EventBridge retry policy)`, "use e.g. 8");
+        p.check(
+            isInteger(s.maxEventAgeSeconds) && s.maxEventAgeSeconds >= L.eventMaxAgeMin && s.maxEventAgeSeconds <= L.eventMaxAgeMax,
+            key("maxEventAgeSeconds"),
+            s.maxEventAgeSeconds,
+            `must be ${L.eventMaxAgeMin}-${L.eventMaxAgeMax} seconds (EventBridge retry policy)`,
+            "use e.g. 3600",
+        );
+        p.check(
+            isInteger(s.maxRetryAttempts) && s.maxRetryAttempts >= 0 && s.maxRetryAttempts <= L.eventMaxRetryAttempts,
+            key("maxRetryAttempts"),
+            s.maxRetryAttempts,
+            `must be 0-${L.eventMaxRetryAttempts} (EventBridge retry policy)`,
+            "use e.g. 8",
+        );
         if (s.messageGroupId !== undefined) {
             p.check(
                 /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/.test(s.messageGroupId),
@@ -286,7 +363,15 @@ export function validateEventBusArgs(name: string, args: EventBusArgs): Problem[
         args.notifications.subscriptions.forEach((subName, i) => {
             const key = `notifications.subscriptions[${i}]`;
             const target = args.subscriptions.find((s) => s.name === subName);
-            if (!p.check(target !== undefined, key, subName, `must name a subscription of this bus (${args.subscriptions.map((s) => s.name).join(", ") || "none defined"})`, "fix the name or add the subscription")) {
+            if (
+                !p.check(
+                    target !== undefined,
+                    key,
+                    subName,
+                    `must name a subscription of this bus (${args.subscriptions.map((s) => s.name).join(", ") || "none defined"})`,
+                    "fix the name or add the subscription",
+                )
+            ) {
                 return;
             }
             p.check(!listed.has(subName), key, subName, "each subscription may be listed once", "remove the duplicate");
@@ -414,10 +499,12 @@ export class EventBus extends pulumi.ComponentResource {
             {
                 queueUrl: busDlq.url,
                 policy: policyJson(
-                    pulumi.all([busDlq.arn, bus.arn]).apply(([queueArn, busArn]) => [
-                        allowServiceSend("AllowEventBridgeBusDeadLetters", "events.amazonaws.com", queueArn, busArn),
-                        denyQueueInsecureTransport(queueArn),
-                    ]),
+                    pulumi
+                        .all([busDlq.arn, bus.arn])
+                        .apply(([queueArn, busArn]) => [
+                            allowServiceSend("AllowEventBridgeBusDeadLetters", "events.amazonaws.com", queueArn, busArn),
+                            denyQueueInsecureTransport(queueArn),
+                        ]),
                 ),
             },
             { parent: this },
@@ -532,27 +619,27 @@ export class EventBus extends pulumi.ComponentResource {
                 { parent: this },
             );
 
-            const queueStatements = pulumi.all([queue.arn, rule.arn, topic?.arn]).apply(([queueArn, ruleArn, topicArn]) => [
-                allowServiceSend("AllowEventBridgeRule", "events.amazonaws.com", queueArn, ruleArn),
-                ...(topicArn !== undefined && notified.has(s.name) ? [allowServiceSend("AllowSnsTopic", "sns.amazonaws.com", queueArn, topicArn)] : []),
-                denyQueueInsecureTransport(queueArn),
-            ]);
+            const queueStatements = pulumi
+                .all([queue.arn, rule.arn, topic?.arn])
+                .apply(([queueArn, ruleArn, topicArn]) => [
+                    allowServiceSend("AllowEventBridgeRule", "events.amazonaws.com", queueArn, ruleArn),
+                    ...(topicArn !== undefined && notified.has(s.name) ? [allowServiceSend("AllowSnsTopic", "sns.amazonaws.com", queueArn, topicArn)] : []),
+                    denyQueueInsecureTransport(queueArn),
+                ]);
             const queuePolicy = new aws.sqs.QueuePolicy(`${names.queue}-policy`, { queueUrl: queue.url, policy: policyJson(queueStatements) }, { parent: this });
-            new aws.sqs.QueuePolicy(
-                `${names.dlq}-policy`,
-                { queueUrl: dlq.url, policy: policyJson(dlq.arn.apply((arn) => [denyQueueInsecureTransport(arn)])) },
-                { parent: this },
-            );
+            new aws.sqs.QueuePolicy(`${names.dlq}-policy`, { queueUrl: dlq.url, policy: policyJson(dlq.arn.apply((arn) => [denyQueueInsecureTransport(arn)])) }, { parent: this });
             const deliveryDlqPolicy = new aws.sqs.QueuePolicy(
                 `${names.deliveryDlq}-policy`,
                 {
                     queueUrl: deliveryDlq.url,
                     policy: policyJson(
-                        pulumi.all([deliveryDlq.arn, rule.arn, topic?.arn]).apply(([arn, ruleArn, topicArn]) => [
-                            allowServiceSend("AllowEventBridgeRuleDeadLetters", "events.amazonaws.com", arn, ruleArn),
-                            ...(topicArn !== undefined && notified.has(s.name) ? [allowServiceSend("AllowSnsDeadLetters", "sns.amazonaws.com", arn, topicArn)] : []),
-                            denyQueueInsecureTransport(arn),
-                        ]),
+                        pulumi
+                            .all([deliveryDlq.arn, rule.arn, topic?.arn])
+                            .apply(([arn, ruleArn, topicArn]) => [
+                                allowServiceSend("AllowEventBridgeRuleDeadLetters", "events.amazonaws.com", arn, ruleArn),
+                                ...(topicArn !== undefined && notified.has(s.name) ? [allowServiceSend("AllowSnsDeadLetters", "sns.amazonaws.com", arn, topicArn)] : []),
+                                denyQueueInsecureTransport(arn),
+                            ]),
                     ),
                 },
                 { parent: this },

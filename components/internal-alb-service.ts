@@ -29,15 +29,7 @@ import { Problems } from "../config/problems";
 import { LIMITS } from "../config/resolve";
 import { parseCidr } from "../lib/cidr";
 import { PolicyStatement, assumeRolePolicy, denyInsecureTransport, policyJson } from "../lib/iam";
-import {
-    DNS_LABEL,
-    LB_NAME_MAX,
-    isDomainName,
-    isWithinZone,
-    loadBalancerLogicalName,
-    maxLogicalNameLength,
-    targetGroupLogicalName,
-} from "../lib/naming";
+import { DNS_LABEL, LB_NAME_MAX, isDomainName, isWithinZone, loadBalancerLogicalName, maxLogicalNameLength, targetGroupLogicalName } from "../lib/naming";
 
 /** A dependency a service connects to (database, cache, ...), identified by its security group. */
 export interface ServiceConnection {
@@ -352,10 +344,31 @@ export const INTERNAL_ALB_SERVICE_DEFAULTS = {
  * fails there. (AWS ELB guide, "Enable access logs for your Application Load Balancer", step 2.)
  */
 export const ELB_ACCOUNT_REGIONS: readonly string[] = [
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1",
-    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
-    "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1",
-    "me-south-1", "sa-east-1", "us-gov-west-1", "us-gov-east-1", "cn-north-1", "cn-northwest-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-south-1",
+    "eu-north-1",
+    "me-south-1",
+    "sa-east-1",
+    "us-gov-west-1",
+    "us-gov-east-1",
+    "cn-north-1",
+    "cn-northwest-1",
 ];
 
 /** The ELB log-delivery service principal (Regions opened since August 2022, and accepted everywhere). */
@@ -450,7 +463,15 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
     problems.check(isDomainName(zone), k("publicZoneName"), args.publicZoneName, "must be a domain name such as example.com", "pass the public hosted zone's name");
     const bareDomain = args.certificateDomain.startsWith("*.") ? args.certificateDomain.slice(2) : args.certificateDomain;
     // Zone membership is only checked for a well-formed name.
-    if (problems.check(isDomainName(bareDomain), k("certificateDomain"), args.certificateDomain, "must be a lowercase domain name, optionally starting with *.", "use e.g. *.internal.example.com")) {
+    if (
+        problems.check(
+            isDomainName(bareDomain),
+            k("certificateDomain"),
+            args.certificateDomain,
+            "must be a lowercase domain name, optionally starting with *.",
+            "use e.g. *.internal.example.com",
+        )
+    ) {
         problems.check(
             isWithinZone(args.certificateDomain, zone),
             k("certificateDomain"),
@@ -469,14 +490,25 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
         `use ${d.tlsPolicy}`,
     );
     const desync = args.desyncMitigationMode ?? d.desyncMitigationMode;
-    problems.check(desync === "defensive" || desync === "strictest", k("desyncMitigationMode"), desync, "must be defensive or strictest (monitor lets desync attacks through)", "use defensive (or strictest)");
+    problems.check(
+        desync === "defensive" || desync === "strictest",
+        k("desyncMitigationMode"),
+        desync,
+        "must be defensive or strictest (monitor lets desync attacks through)",
+        "use defensive (or strictest)",
+    );
     const idle = args.idleTimeoutSeconds ?? d.idleTimeoutSeconds;
     problems.check(within(idle, 1, 4000), k("idleTimeoutSeconds"), idle, "must be an integer from 1 to 4000 seconds", "use 60");
 
     (args.extraIngressCidrs ?? []).forEach((cidr, i) => {
         const key = `${k("extraIngressCidrs")}[${i}]`;
         if (cidr === "0.0.0.0/0" || cidr === "::/0") {
-            problems.add(key, cidr, "must not be open to the world: the ALB is internal and takes traffic only from the client group and private ranges", "remove it; callers in the VPC use the client security group");
+            problems.add(
+                key,
+                cidr,
+                "must not be open to the world: the ALB is internal and takes traffic only from the client group and private ranges",
+                "remove it; callers in the VPC use the client security group",
+            );
         } else if (cidr.includes(":")) {
             problems.add(key, cidr, "must be an IPv4 CIDR: the ALB is IPv4-only", "use the private IPv4 range of the callers");
         } else {
@@ -499,8 +531,20 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
         "use e.g. alb",
     );
     problems.check(within(logs.expirationDays, 1, 36500), k("accessLogs.expirationDays"), logs.expirationDays, "must be an integer number of days >= 1", "use e.g. 90");
-    problems.check(within(logs.noncurrentVersionExpirationDays, 1, 36500), k("accessLogs.noncurrentVersionExpirationDays"), logs.noncurrentVersionExpirationDays, "must be an integer number of days >= 1", "use e.g. 30");
-    problems.check(within(logs.abortIncompleteMultipartUploadDays, 1, 36500), k("accessLogs.abortIncompleteMultipartUploadDays"), logs.abortIncompleteMultipartUploadDays, "must be an integer number of days >= 1", "use e.g. 7");
+    problems.check(
+        within(logs.noncurrentVersionExpirationDays, 1, 36500),
+        k("accessLogs.noncurrentVersionExpirationDays"),
+        logs.noncurrentVersionExpirationDays,
+        "must be an integer number of days >= 1",
+        "use e.g. 30",
+    );
+    problems.check(
+        within(logs.abortIncompleteMultipartUploadDays, 1, 36500),
+        k("accessLogs.abortIncompleteMultipartUploadDays"),
+        logs.abortIncompleteMultipartUploadDays,
+        "must be an integer number of days >= 1",
+        "use e.g. 7",
+    );
 
     const retention = args.logRetentionDays ?? d.logRetentionDays;
     problems.check(
@@ -567,17 +611,36 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
         }
 
         // Listener rule: priority and conditions.
-        if (problems.check(within(svc.priority, 1, LIMITS.albMaxPriority), sk("priority"), svc.priority, `must be an integer from 1 to ${LIMITS.albMaxPriority} (ALB listener rule priority)`, "give every service a distinct priority; leave gaps (10, 20, 30) for later services")) {
+        if (
+            problems.check(
+                within(svc.priority, 1, LIMITS.albMaxPriority),
+                sk("priority"),
+                svc.priority,
+                `must be an integer from 1 to ${LIMITS.albMaxPriority} (ALB listener rule priority)`,
+                "give every service a distinct priority; leave gaps (10, 20, 30) for later services",
+            )
+        ) {
             const first = seenPriorities.get(svc.priority);
             if (first !== undefined) {
-                problems.add(sk("priority"), svc.priority, `must be unique; services[${first}] (${services[first].name}) has the same priority`, "give each service its own priority");
+                problems.add(
+                    sk("priority"),
+                    svc.priority,
+                    `must be unique; services[${first}] (${services[first].name}) has the same priority`,
+                    "give each service its own priority",
+                );
             } else {
                 seenPriorities.set(svc.priority, i);
             }
         }
         const hosts = svc.hostPatterns ?? [];
         const paths = svc.pathPatterns ?? [];
-        problems.check(hosts.length + paths.length >= 1, k(`services[${i}]`), svc.name, "needs at least one host or path pattern for its listener rule", "add hostPatterns and/or pathPatterns");
+        problems.check(
+            hosts.length + paths.length >= 1,
+            k(`services[${i}]`),
+            svc.name,
+            "needs at least one host or path pattern for its listener rule",
+            "add hostPatterns and/or pathPatterns",
+        );
         problems.check(
             hosts.length + paths.length <= LIMITS.albMaxConditionValues,
             k(`services[${i}]`),
@@ -585,12 +648,22 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
             `has ${hosts.length + paths.length} host/path values; an ALB rule allows at most ${LIMITS.albMaxConditionValues} condition values in total`,
             "use wildcards (e.g. /orders/*) to need fewer values",
         );
-        hosts.forEach((h, j) => problems.check(HOST_PATTERN.test(h), sk(`hostPatterns[${j}]`), h, "must be a host pattern of up to 128 characters (letters, digits, . - * ?)", "correct the pattern"));
-        paths.forEach((p, j) => problems.check(PATH_PATTERN.test(p), sk(`pathPatterns[${j}]`), p, "must start with / and use ALB path pattern characters (max 128)", "correct the pattern"));
+        hosts.forEach((h, j) =>
+            problems.check(HOST_PATTERN.test(h), sk(`hostPatterns[${j}]`), h, "must be a host pattern of up to 128 characters (letters, digits, . - * ?)", "correct the pattern"),
+        );
+        paths.forEach((p, j) =>
+            problems.check(PATH_PATTERN.test(p), sk(`pathPatterns[${j}]`), p, "must start with / and use ALB path pattern characters (max 128)", "correct the pattern"),
+        );
 
         // Target group.
         const hc = healthCheckSettings(svc.healthCheck);
-        problems.check(HEALTH_PATH.test(hc.path) && hc.path.length <= 1024, sk("healthCheck.path"), hc.path, "must be an absolute URL path starting with / (max 1024)", "use e.g. /health");
+        problems.check(
+            HEALTH_PATH.test(hc.path) && hc.path.length <= 1024,
+            sk("healthCheck.path"),
+            hc.path,
+            "must be an absolute URL path starting with / (max 1024)",
+            "use e.g. /health",
+        );
         problems.check(MATCHER.test(hc.matcher), sk("healthCheck.matcher"), hc.matcher, "must be HTTP codes such as 200, 200,204 or 200-299", "use 200");
         problems.check(within(hc.intervalSeconds, 5, 300), sk("healthCheck.intervalSeconds"), hc.intervalSeconds, "must be an integer from 5 to 300 seconds", "use 15");
         problems.check(
@@ -612,7 +685,13 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
         // Scaling.
         const min = svc.minCount ?? s.minCount;
         const max = svc.maxCount ?? s.maxCount;
-        problems.check(isInt(min) && min >= 1, sk("minCount"), min, "must be an integer >= 1 (a service behind a listener rule needs a task; backlog per task divides by the running count)", "use 2 to run one task per AZ");
+        problems.check(
+            isInt(min) && min >= 1,
+            sk("minCount"),
+            min,
+            "must be an integer >= 1 (a service behind a listener rule needs a task; backlog per task divides by the running count)",
+            "use 2 to run one task per AZ",
+        );
         problems.check(isInt(max) && max >= 1, sk("maxCount"), max, "must be an integer >= 1", "raise maxCount");
         problems.check(min <= max, sk("minCount"), min, `must not exceed maxCount (${max})`, "raise maxCount or lower minCount");
         const cpuTarget = svc.cpuTargetPercent ?? s.cpuTargetPercent;
@@ -622,7 +701,13 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
         const requests = svc.requestsPerTarget ?? s.requestsPerTarget;
         problems.check(requests >= 1, sk("requestsPerTarget"), requests, "must be >= 1 request per target per minute", "use a load-tested value, e.g. 1000");
         if (svc.queueScaling) {
-            problems.check(svc.queueScaling.backlogPerTask > 0, sk("queueScaling.backlogPerTask"), svc.queueScaling.backlogPerTask, "must be > 0 messages per task", "use acceptable latency / average processing time per message");
+            problems.check(
+                svc.queueScaling.backlogPerTask > 0,
+                sk("queueScaling.backlogPerTask"),
+                svc.queueScaling.backlogPerTask,
+                "must be > 0 messages per task",
+                "use acceptable latency / average processing time per message",
+            );
         }
 
         // Container.
@@ -638,18 +723,48 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
         const envNames = Object.keys(svc.environment ?? {});
         const secretNames = Object.keys(svc.secrets ?? {});
         for (const envName of envNames) {
-            problems.check(ENV_NAME.test(envName), sk(`environment.${envName}`), envName, "must be an environment variable name (letters, digits, _; not starting with a digit)", "rename the variable");
+            problems.check(
+                ENV_NAME.test(envName),
+                sk(`environment.${envName}`),
+                envName,
+                "must be an environment variable name (letters, digits, _; not starting with a digit)",
+                "rename the variable",
+            );
         }
         for (const secretName of secretNames) {
-            problems.check(ENV_NAME.test(secretName), sk(`secrets.${secretName}`), secretName, "must be an environment variable name (letters, digits, _; not starting with a digit)", "rename the variable");
-            problems.check(!envNames.includes(secretName), sk(`secrets.${secretName}`), secretName, "is also a plain environment variable; a name can be set once", "remove it from environment or from secrets");
+            problems.check(
+                ENV_NAME.test(secretName),
+                sk(`secrets.${secretName}`),
+                secretName,
+                "must be an environment variable name (letters, digits, _; not starting with a digit)",
+                "rename the variable",
+            );
+            problems.check(
+                !envNames.includes(secretName),
+                sk(`secrets.${secretName}`),
+                secretName,
+                "is also a plain environment variable; a name can be set once",
+                "remove it from environment or from secrets",
+            );
             const arn = svc.secrets?.[secretName];
             if (typeof arn === "string") {
-                problems.check(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^:]+(:.*)?$/.test(arn), sk(`secrets.${secretName}`), arn, "must be a Secrets Manager secret ARN", "copy the ARN from Secrets Manager or from the component that owns the secret");
+                problems.check(
+                    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^:]+(:.*)?$/.test(arn),
+                    sk(`secrets.${secretName}`),
+                    arn,
+                    "must be a Secrets Manager secret ARN",
+                    "copy the ARN from Secrets Manager or from the component that owns the secret",
+                );
             }
         }
         for (const reserved of RESERVED_ENVIRONMENT) {
-            problems.check(!envNames.includes(reserved) && !secretNames.includes(reserved), sk(`environment.${reserved}`), reserved, "is set by the component (service name and envelope-encryption key)", "remove it");
+            problems.check(
+                !envNames.includes(reserved) && !secretNames.includes(reserved),
+                sk(`environment.${reserved}`),
+                reserved,
+                "is set by the component (service name and envelope-encryption key)",
+                "remove it",
+            );
         }
 
         // Task role statements, when they are plain data: no wildcard actions (least privilege).
@@ -659,14 +774,26 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
                 const statement = st as Partial<PolicyStatement>;
                 if (statement && statement.Effect === "Allow" && Array.isArray(statement.Action)) {
                     const wild = statement.Action.filter((a): a is string => typeof a === "string" && isWildcardAction(a));
-                    problems.check(wild.length === 0, sk(`policyStatements[${j}].Action`), wild, "must not grant wildcard actions (least privilege)", "list the exact actions the service calls");
+                    problems.check(
+                        wild.length === 0,
+                        sk(`policyStatements[${j}].Action`),
+                        wild,
+                        "must not grant wildcard actions (least privilege)",
+                        "list the exact actions the service calls",
+                    );
                 }
             });
         }
 
         (svc.connectsTo ?? []).forEach((c, j) => {
             problems.check(within(c.port, 1, 65535), sk(`connectsTo[${j}].port`), c.port, "must be a TCP port 1-65535", "use the dependency's port");
-            problems.check(c.description.trim().length > 0 && c.description.length <= 255, sk(`connectsTo[${j}].description`), c.description, "must be 1-255 characters", "describe the connection, e.g. orders -> database");
+            problems.check(
+                c.description.trim().length > 0 && c.description.length <= 255,
+                sk(`connectsTo[${j}].description`),
+                c.description,
+                "must be 1-255 characters",
+                "describe the connection, e.g. orders -> database",
+            );
         });
     });
 
@@ -738,7 +865,11 @@ export class InternalAlbService extends pulumi.ComponentResource {
         // ---------------------------------------------------------------------------------------
         const protectLogs = args.protectAccessLogs ?? INTERNAL_ALB_SERVICE_DEFAULTS.protectAccessLogs;
         const bucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: false }, { parent: this, protect: protectLogs, retainOnDelete: protectLogs });
-        const ownership = new aws.s3.BucketOwnershipControls(`${name}-alb-logs-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
+        const ownership = new aws.s3.BucketOwnershipControls(
+            `${name}-alb-logs-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            { parent: this },
+        );
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             `${name}-alb-logs-pab`,
             { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
@@ -776,7 +907,13 @@ export class InternalAlbService extends pulumi.ComponentResource {
         const logObjects = pulumi.interpolate`${bucket.arn}/${logs.prefix}/AWSLogs/${account}/*`;
         const elbAccountArn = ELB_ACCOUNT_REGIONS.includes(region) ? aws.elb.getServiceAccountOutput({ region }, { parent: this }).arn : undefined;
         const bucketStatements: pulumi.Output<PolicyStatement[]> = pulumi.all([bucket.arn, logObjects, elbAccountArn]).apply(([bucketArn, objects, elbArn]): PolicyStatement[] => {
-            const delivery = (sid: string, principal: Record<string, string>): PolicyStatement => ({ Sid: sid, Effect: "Allow", Principal: principal, Action: ["s3:PutObject"], Resource: [objects] });
+            const delivery = (sid: string, principal: Record<string, string>): PolicyStatement => ({
+                Sid: sid,
+                Effect: "Allow",
+                Principal: principal,
+                Action: ["s3:PutObject"],
+                Resource: [objects],
+            });
             return [
                 ...(elbArn !== undefined ? [delivery("AllowElbAccountLogDelivery", { AWS: elbArn })] : []),
                 delivery("AllowElbServiceLogDelivery", { Service: ELB_LOG_DELIVERY_PRINCIPAL }),
@@ -813,7 +950,14 @@ export class InternalAlbService extends pulumi.ComponentResource {
         );
         new aws.vpc.SecurityGroupIngressRule(
             `${name}-alb-from-client`,
-            { securityGroupId: albSg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, referencedSecurityGroupId: clientSg.id, description: "HTTPS from the client group (API VPC link)" },
+            {
+                securityGroupId: albSg.id,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                referencedSecurityGroupId: clientSg.id,
+                description: "HTTPS from the client group (API VPC link)",
+            },
             { parent: this },
         );
         for (const cidr of args.extraIngressCidrs ?? []) {
@@ -827,11 +971,7 @@ export class InternalAlbService extends pulumi.ComponentResource {
         // ---------------------------------------------------------------------------------------
         // Certificate (DNS-validated in the public zone), ALB and listeners.
         // ---------------------------------------------------------------------------------------
-        const certificate = new aws.acm.Certificate(
-            `${name}-cert`,
-            { domainName: args.certificateDomain, validationMethod: "DNS" },
-            { parent: this },
-        );
+        const certificate = new aws.acm.Certificate(`${name}-cert`, { domainName: args.certificateDomain, validationMethod: "DNS" }, { parent: this });
         const option = certificate.domainValidationOptions.apply((options) => options[0]);
         const validationRecord = new aws.route53.Record(
             `${name}-cert-validation`,
@@ -977,7 +1117,14 @@ export class InternalAlbService extends pulumi.ComponentResource {
         );
         new aws.vpc.SecurityGroupIngressRule(
             `${prefix}-from-alb`,
-            { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: svc.port, toPort: svc.port, referencedSecurityGroupId: shared.albSg.id, description: `Traffic and health checks from ALB ${name}` },
+            {
+                securityGroupId: sg.id,
+                ipProtocol: "tcp",
+                fromPort: svc.port,
+                toPort: svc.port,
+                referencedSecurityGroupId: shared.albSg.id,
+                description: `Traffic and health checks from ALB ${name}`,
+            },
             opts,
         );
         new aws.vpc.SecurityGroupEgressRule(
@@ -991,7 +1138,14 @@ export class InternalAlbService extends pulumi.ComponentResource {
         // rule (security groups do not filter the VPC resolver).
         new aws.vpc.SecurityGroupEgressRule(
             `${prefix}-to-aws-apis`,
-            { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "HTTPS to AWS APIs (ECR, Logs, Secrets Manager, STS, SQS, KMS) through NAT" },
+            {
+                securityGroupId: sg.id,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: "0.0.0.0/0",
+                description: "HTTPS to AWS APIs (ECR, Logs, Secrets Manager, STS, SQS, KMS) through NAT",
+            },
             opts,
         );
         (svc.connectsTo ?? []).forEach((c, j) => {
@@ -1011,7 +1165,11 @@ export class InternalAlbService extends pulumi.ComponentResource {
 
         // Execution role: what ECS needs to start the task (pull, log, inject secrets), nothing else.
         const secretEntries = Object.entries(svc.secrets ?? {}).sort(([a], [b]) => a.localeCompare(b));
-        const executionRole = new aws.iam.Role(`${prefix}-exec-role`, { assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"), description: `ECS execution role of ${svc.name} (${name})` }, opts);
+        const executionRole = new aws.iam.Role(
+            `${prefix}-exec-role`,
+            { assumeRolePolicy: assumeRolePolicy("ecs-tasks.amazonaws.com"), description: `ECS execution role of ${svc.name} (${name})` },
+            opts,
+        );
         const executionStatements = pulumi
             .all([pulumi.output(svc.image), logGroup.arn, pulumi.output(secretEntries.map(([, arn]) => arn)), args.secretsKeyArn])
             .apply(([image, logGroupArn, secretArns, secretsKeyArn]): PolicyStatement[] => {
@@ -1020,7 +1178,12 @@ export class InternalAlbService extends pulumi.ComponentResource {
                 if (repository !== undefined) {
                     // GetAuthorizationToken has no resource type: IAM only accepts "*" for it.
                     statements.push({ Sid: "EcrAuth", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] });
-                    statements.push({ Sid: "EcrPull", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [repository] });
+                    statements.push({
+                        Sid: "EcrPull",
+                        Effect: "Allow",
+                        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                        Resource: [repository],
+                    });
                 }
                 statements.push({ Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:log-stream:*`] });
                 if (secretArns.length > 0) {
@@ -1195,11 +1358,20 @@ export class InternalAlbService extends pulumi.ComponentResource {
                 },
                 opts,
             );
-        policy("scale-cpu", { targetValue: svc.cpuTargetPercent ?? s.cpuTargetPercent, predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" } });
-        policy("scale-memory", { targetValue: svc.memoryTargetPercent ?? s.memoryTargetPercent, predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" } });
+        policy("scale-cpu", {
+            targetValue: svc.cpuTargetPercent ?? s.cpuTargetPercent,
+            predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        });
+        policy("scale-memory", {
+            targetValue: svc.memoryTargetPercent ?? s.memoryTargetPercent,
+            predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
+        });
         policy("scale-requests", {
             targetValue: svc.requestsPerTarget ?? s.requestsPerTarget,
-            predefinedMetricSpecification: { predefinedMetricType: "ALBRequestCountPerTarget", resourceLabel: pulumi.interpolate`${shared.alb.arnSuffix}/${targetGroup.arnSuffix}` },
+            predefinedMetricSpecification: {
+                predefinedMetricType: "ALBRequestCountPerTarget",
+                resourceLabel: pulumi.interpolate`${shared.alb.arnSuffix}/${targetGroup.arnSuffix}`,
+            },
         });
         if (svc.queueScaling) {
             // Backlog per task as metric math (Application Auto Scaling user guide, "target
@@ -1212,7 +1384,14 @@ export class InternalAlbService extends pulumi.ComponentResource {
                         {
                             id: "m1",
                             label: "Visible messages in the queue",
-                            metricStat: { metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: svc.queueScaling.queueName }] }, stat: "Sum" },
+                            metricStat: {
+                                metric: {
+                                    namespace: "AWS/SQS",
+                                    metricName: "ApproximateNumberOfMessagesVisible",
+                                    dimensions: [{ name: "QueueName", value: svc.queueScaling.queueName }],
+                                },
+                                stat: "Sum",
+                            },
                             returnData: false,
                         },
                         {

@@ -54,11 +54,35 @@ const DEFAULTS = {
 export function validateNetworkArgs(args: NetworkArgs): Problems {
     const problems = new Problems();
     const cidr = parseCidr(args.cidrBlock);
-    problems.check(cidr !== undefined && cidr.prefix >= 16 && cidr.prefix <= 24, "NetworkArgs.cidrBlock", args.cidrBlock, "must be an IPv4 CIDR from /16 to /24 with no host bits set", "use e.g. 10.0.0.0/16");
-    problems.check(Number.isInteger(args.availabilityZoneCount) && args.availabilityZoneCount >= 2 && args.availabilityZoneCount <= 6, "NetworkArgs.availabilityZoneCount", args.availabilityZoneCount, "must be 2-6: ALBs and DB subnet groups need subnets in at least two AZs", "use 2 (dev) or 3 (prod)");
-    problems.check((NAT_STRATEGIES as readonly string[]).includes(args.natStrategy), "NetworkArgs.natStrategy", args.natStrategy, `must be one of ${NAT_STRATEGIES.join(", ")}`, "use OnePerAz for HA, Single to save cost");
+    problems.check(
+        cidr !== undefined && cidr.prefix >= 16 && cidr.prefix <= 24,
+        "NetworkArgs.cidrBlock",
+        args.cidrBlock,
+        "must be an IPv4 CIDR from /16 to /24 with no host bits set",
+        "use e.g. 10.0.0.0/16",
+    );
+    problems.check(
+        Number.isInteger(args.availabilityZoneCount) && args.availabilityZoneCount >= 2 && args.availabilityZoneCount <= 6,
+        "NetworkArgs.availabilityZoneCount",
+        args.availabilityZoneCount,
+        "must be 2-6: ALBs and DB subnet groups need subnets in at least two AZs",
+        "use 2 (dev) or 3 (prod)",
+    );
+    problems.check(
+        (NAT_STRATEGIES as readonly string[]).includes(args.natStrategy),
+        "NetworkArgs.natStrategy",
+        args.natStrategy,
+        `must be one of ${NAT_STRATEGIES.join(", ")}`,
+        "use OnePerAz for HA, Single to save cost",
+    );
     const retention = args.flowLogRetentionDays ?? DEFAULTS.flowLogRetentionDays;
-    problems.check((LIMITS.logRetentionDays as readonly number[]).includes(retention), "NetworkArgs.flowLogRetentionDays", retention, "must be a CloudWatch Logs retention value", "use e.g. 365");
+    problems.check(
+        (LIMITS.logRetentionDays as readonly number[]).includes(retention),
+        "NetworkArgs.flowLogRetentionDays",
+        retention,
+        "must be a CloudWatch Logs retention value",
+        "use e.g. 365",
+    );
     return problems;
 }
 

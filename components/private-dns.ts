@@ -188,7 +188,13 @@ export function validatePrivateDnsArgs(args: PrivateDnsArgs): Problems {
     const k = (field: string) => `PrivateDnsArgs.${field}`;
     const { min, max, failoverMax } = PRIVATE_DNS_TTL_LIMITS;
 
-    const zoneOk = problems.check(isDomainName(args.zoneName) && args.zoneName.includes("."), k("zoneName"), args.zoneName, "must be a lowercase domain of at least two labels such as platform.internal", "set the zone name to e.g. platform.internal");
+    const zoneOk = problems.check(
+        isDomainName(args.zoneName) && args.zoneName.includes("."),
+        k("zoneName"),
+        args.zoneName,
+        "must be a lowercase domain of at least two labels such as platform.internal",
+        "set the zone name to e.g. platform.internal",
+    );
 
     const ttls = privateDnsTtls(args.ttl);
     for (const field of TTL_NAMES) {
@@ -209,14 +215,28 @@ export function validatePrivateDnsArgs(args: PrivateDnsArgs): Problems {
     const services = args.alb?.serviceNames ?? [];
     services.forEach((service, i) => {
         const key = k(`alb.serviceNames[${i}]`);
-        if (!problems.check(DNS_LABEL.test(service) && service.length <= 63, key, service, "must be a DNS label: lowercase letters, digits and hyphens, starting with a letter, at most 63 characters", "use the service's name")) {
+        if (
+            !problems.check(
+                DNS_LABEL.test(service) && service.length <= 63,
+                key,
+                service,
+                "must be a DNS label: lowercase letters, digits and hyphens, starting with a letter, at most 63 characters",
+                "use the service's name",
+            )
+        ) {
             return;
         }
         problems.check(!RESERVED_LABELS.includes(service), key, service, `must not be one of the component's own names (${RESERVED_LABELS.join(", ")})`, "rename the service");
         problems.check(services.indexOf(service) === i, key, service, "must be unique (one alias record per service)", "remove the duplicate");
         // Only meaningful under a valid zone name (otherwise the zone problem already says it all).
         if (zoneOk) {
-            problems.check(isDomainName(`${service}.${args.zoneName}`), key, service, `must give a valid domain name under ${args.zoneName} (at most 253 characters)`, "shorten the service or zone name");
+            problems.check(
+                isDomainName(`${service}.${args.zoneName}`),
+                key,
+                service,
+                `must give a valid domain name under ${args.zoneName} (at most 253 characters)`,
+                "shorten the service or zone name",
+            );
         }
     });
     return problems;

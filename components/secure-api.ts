@@ -590,7 +590,13 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
     const stageName = args.stageName ?? d.stageName;
     p.check(/^[A-Za-z0-9_-]{1,128}$/.test(stageName), "stageName", stageName, "must be 1-128 letters, digits, hyphens or underscores (API Gateway stage name)", "use e.g. v1");
     if (args.apiName !== undefined) {
-        p.check(/^[A-Za-z0-9._-]{1,128}$/.test(args.apiName), "apiName", args.apiName, "must be 1-128 letters, digits, . _ - (it also prefixes the WAF log group name)", "use e.g. platform-prod-api");
+        p.check(
+            /^[A-Za-z0-9._-]{1,128}$/.test(args.apiName),
+            "apiName",
+            args.apiName,
+            "must be 1-128 letters, digits, . _ - (it also prefixes the WAF log group name)",
+            "use e.g. platform-prod-api",
+        );
     }
     const rateOk = p.check(
         within(rate, 0.001, accountRate),
@@ -607,29 +613,91 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
         "lower throttle.burstLimit",
     );
     const timeout = args.integrationTimeoutMs ?? d.integrationTimeoutMs;
-    p.check(Number.isInteger(timeout) && within(timeout, 50, 29_000), "integrationTimeoutMs", timeout, "must be an integer 50-29000 ms (REST API integration timeout)", "use e.g. 29000");
+    p.check(
+        Number.isInteger(timeout) && within(timeout, 50, 29_000),
+        "integrationTimeoutMs",
+        timeout,
+        "must be an integer 50-29000 ms (REST API integration timeout)",
+        "use e.g. 29000",
+    );
     const retention = args.logRetentionDays ?? d.logRetentionDays;
-    p.check((LIMITS.logRetentionDays as readonly number[]).includes(retention), "logRetentionDays", retention, `must be a CloudWatch Logs retention value (${LIMITS.logRetentionDays.join(", ")})`, "pick the nearest allowed value");
+    p.check(
+        (LIMITS.logRetentionDays as readonly number[]).includes(retention),
+        "logRetentionDays",
+        retention,
+        `must be a CloudWatch Logs retention value (${LIMITS.logRetentionDays.join(", ")})`,
+        "pick the nearest allowed value",
+    );
 
     // Routes.
-    p.check(args.services.length > 0 || args.asyncEvents !== undefined, "services", [], "the API needs at least one service or the async events route (an API without methods cannot be deployed)", "expose a service or set asyncEvents");
-    duplicates(args.services.map((s) => s.name)).forEach((n) => p.add("services", n, "service names must be unique (they name the routes' resources)", "rename one of the services"));
-    duplicates(args.services.map((s) => s.basePath)).forEach((bp) => p.add("services", bp, "base paths must be unique: two services cannot own the same /<basePath>", "give each service its own basePath"));
+    p.check(
+        args.services.length > 0 || args.asyncEvents !== undefined,
+        "services",
+        [],
+        "the API needs at least one service or the async events route (an API without methods cannot be deployed)",
+        "expose a service or set asyncEvents",
+    );
+    duplicates(args.services.map((s) => s.name)).forEach((n) =>
+        p.add("services", n, "service names must be unique (they name the routes' resources)", "rename one of the services"),
+    );
+    duplicates(args.services.map((s) => s.basePath)).forEach((bp) =>
+        p.add("services", bp, "base paths must be unique: two services cannot own the same /<basePath>", "give each service its own basePath"),
+    );
     const cacheOn = args.cacheSizeGb !== undefined;
     args.services.forEach((s, i) => {
         const k = (field: string) => `services[${i}].${field}`;
-        p.check(DNS_LABEL.test(s.name) && s.name.length <= 32, k("name"), s.name, "must be a DNS label of at most 32 characters (lowercase letters, digits, hyphens)", "rename the service, e.g. orders");
+        p.check(
+            DNS_LABEL.test(s.name) && s.name.length <= 32,
+            k("name"),
+            s.name,
+            "must be a DNS label of at most 32 characters (lowercase letters, digits, hyphens)",
+            "rename the service, e.g. orders",
+        );
         p.check(BASE_PATH.test(s.basePath), k("basePath"), s.basePath, "must be one lowercase path segment (letters, digits, hyphens; at most 63)", "use e.g. orders");
         if (args.asyncEvents !== undefined) {
-            p.check(s.basePath !== ASYNC_BASE, k("basePath"), s.basePath, `"${ASYNC_BASE}" is reserved for the async route POST /${ASYNC_BASE}/{detailType}`, "choose another base path");
+            p.check(
+                s.basePath !== ASYNC_BASE,
+                k("basePath"),
+                s.basePath,
+                `"${ASYNC_BASE}" is reserved for the async route POST /${ASYNC_BASE}/{detailType}`,
+                "choose another base path",
+            );
         }
         if (typeof s.host === "string") {
-            p.check(isDomainName(s.host), k("host"), s.host, "must be the service's host name on the internal ALB (lowercase FQDN, no scheme or path)", "use e.g. orders.internal.example.com");
+            p.check(
+                isDomainName(s.host),
+                k("host"),
+                s.host,
+                "must be the service's host name on the internal ALB (lowercase FQDN, no scheme or path)",
+                "use e.g. orders.internal.example.com",
+            );
         }
-        p.check(s.scopes.length > 0, k("scopes"), s.scopes, "at least one scope is required: a Cognito authorizer without scopes accepts any valid token, ID tokens included", "list the scopes a token must carry, e.g. [\"orders.read\"]");
-        s.scopes.forEach((scope, j) => p.check(SCOPE_NAME.test(scope), `${k("scopes")}[${j}]`, scope, "must be a scope name: a lowercase letter, then lowercase letters, digits, . _ - (at most 64)", "use e.g. orders.read"));
+        p.check(
+            s.scopes.length > 0,
+            k("scopes"),
+            s.scopes,
+            "at least one scope is required: a Cognito authorizer without scopes accepts any valid token, ID tokens included",
+            'list the scopes a token must carry, e.g. ["orders.read"]',
+        );
+        s.scopes.forEach((scope, j) =>
+            p.check(
+                SCOPE_NAME.test(scope),
+                `${k("scopes")}[${j}]`,
+                scope,
+                "must be a scope name: a lowercase letter, then lowercase letters, digits, . _ - (at most 64)",
+                "use e.g. orders.read",
+            ),
+        );
         const publicPaths = s.publicPaths ?? [];
-        publicPaths.forEach((pp, j) => p.check(PUBLIC_PATH.test(pp), `${k("publicPaths")}[${j}]`, pp, "must be a relative path below basePath: segments of lowercase letters, digits, _ - separated by / (no leading or trailing /, no {parameters})", "use e.g. health"));
+        publicPaths.forEach((pp, j) =>
+            p.check(
+                PUBLIC_PATH.test(pp),
+                `${k("publicPaths")}[${j}]`,
+                pp,
+                "must be a relative path below basePath: segments of lowercase letters, digits, _ - separated by / (no leading or trailing /, no {parameters})",
+                "use e.g. health",
+            ),
+        );
         duplicates([...publicPaths]).forEach((pp) => p.add(k("publicPaths"), pp, "public paths must be unique", "remove the duplicate"));
         const ttl = s.cacheTtlSeconds ?? 0;
         p.check(Number.isInteger(ttl) && within(ttl, 0, 3600), k("cacheTtlSeconds"), ttl, "must be an integer 0-3600 seconds (API Gateway cache TTL)", "use 0 to disable caching");
@@ -656,7 +724,13 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
         }
     });
     const resourceCount = args.services.reduce((n, s) => n + planServiceRoutes(s).length, 0) + (args.asyncEvents ? 2 : 0);
-    p.check(resourceCount <= MAX_RESOURCES_PER_API, "services", `${resourceCount} resources`, `a REST API allows at most ${MAX_RESOURCES_PER_API} resources (default quota)`, "expose fewer public paths or split the API");
+    p.check(
+        resourceCount <= MAX_RESOURCES_PER_API,
+        "services",
+        `${resourceCount} resources`,
+        `a REST API allows at most ${MAX_RESOURCES_PER_API} resources (default quota)`,
+        "expose fewer public paths or split the API",
+    );
 
     // Cache.
     if (args.cacheSizeGb !== undefined) {
@@ -672,9 +746,21 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
     // Scopes and auth.
     const auth = args.auth;
     const scopes = resourceServerScopes(args);
-    p.check(scopes.length <= MAX_CUSTOM_SCOPES, "services", `${scopes.length} scopes`, `at most ${MAX_CUSTOM_SCOPES} distinct scopes: an app client allows 50 OAuth scopes and the user client also needs openid and email`, "share scopes between services");
+    p.check(
+        scopes.length <= MAX_CUSTOM_SCOPES,
+        "services",
+        `${scopes.length} scopes`,
+        `at most ${MAX_CUSTOM_SCOPES} distinct scopes: an app client allows 50 OAuth scopes and the user client also needs openid and email`,
+        "share scopes between services",
+    );
     const rsId = auth.resourceServerIdentifier ?? d.auth.resourceServerIdentifier;
-    p.check(/^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/.test(rsId), "auth.resourceServerIdentifier", rsId, "must be 1-256 printable characters without spaces, quotes or backslashes (Cognito resource server identifier)", "use e.g. api or https://api.example.com");
+    p.check(
+        /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/.test(rsId),
+        "auth.resourceServerIdentifier",
+        rsId,
+        "must be 1-256 printable characters without spaces, quotes or backslashes (Cognito resource server identifier)",
+        "use e.g. api or https://api.example.com",
+    );
     const prefix = auth.domainPrefix;
     p.check(
         /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) && !/(aws|amazon|cognito)/.test(prefix),
@@ -686,31 +772,77 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
     const tier = auth.userPoolTier ?? d.auth.userPoolTier;
     const threat = auth.threatProtection ?? d.auth.threatProtection;
     if (threat !== "OFF") {
-        p.check(tier === "PLUS", "auth.threatProtection", threat, `threat protection (advancedSecurityMode ${threat}) requires the PLUS user pool tier, not ${tier}`, "set auth.userPoolTier to PLUS, or auth.threatProtection to OFF");
+        p.check(
+            tier === "PLUS",
+            "auth.threatProtection",
+            threat,
+            `threat protection (advancedSecurityMode ${threat}) requires the PLUS user pool tier, not ${tier}`,
+            "set auth.userPoolTier to PLUS, or auth.threatProtection to OFF",
+        );
     }
     const minLength = auth.passwordMinimumLength ?? d.auth.passwordMinimumLength;
-    p.check(Number.isInteger(minLength) && within(minLength, 12, 99), "auth.passwordMinimumLength", minLength, "must be an integer 12-99 (platform minimum 12; Cognito maximum 99)", "use e.g. 14");
+    p.check(
+        Number.isInteger(minLength) && within(minLength, 12, 99),
+        "auth.passwordMinimumLength",
+        minLength,
+        "must be an integer 12-99 (platform minimum 12; Cognito maximum 99)",
+        "use e.g. 14",
+    );
     const tempDays = auth.temporaryPasswordValidityDays ?? d.auth.temporaryPasswordValidityDays;
     p.check(Number.isInteger(tempDays) && within(tempDays, 1, 365), "auth.temporaryPasswordValidityDays", tempDays, "must be an integer 1-365 days", "use e.g. 3");
     const access = auth.accessTokenValidityMinutes ?? d.auth.accessTokenValidityMinutes;
-    p.check(Number.isInteger(access) && within(access, 5, 1440), "auth.accessTokenValidityMinutes", access, "must be an integer 5-1440 minutes (Cognito: 5 minutes to 1 day)", "use e.g. 60");
+    p.check(
+        Number.isInteger(access) && within(access, 5, 1440),
+        "auth.accessTokenValidityMinutes",
+        access,
+        "must be an integer 5-1440 minutes (Cognito: 5 minutes to 1 day)",
+        "use e.g. 60",
+    );
     const idValidity = auth.idTokenValidityMinutes ?? d.auth.idTokenValidityMinutes;
-    p.check(Number.isInteger(idValidity) && within(idValidity, 5, 1440), "auth.idTokenValidityMinutes", idValidity, "must be an integer 5-1440 minutes (Cognito: 5 minutes to 1 day)", "use e.g. 60");
+    p.check(
+        Number.isInteger(idValidity) && within(idValidity, 5, 1440),
+        "auth.idTokenValidityMinutes",
+        idValidity,
+        "must be an integer 5-1440 minutes (Cognito: 5 minutes to 1 day)",
+        "use e.g. 60",
+    );
     const refresh = auth.refreshTokenValidityDays ?? d.auth.refreshTokenValidityDays;
-    p.check(Number.isInteger(refresh) && within(refresh, 1, 3650), "auth.refreshTokenValidityDays", refresh, "must be an integer 1-3650 days (Cognito: 1 hour to 10 years)", "use e.g. 30");
+    p.check(
+        Number.isInteger(refresh) && within(refresh, 1, 3650),
+        "auth.refreshTokenValidityDays",
+        refresh,
+        "must be an integer 1-3650 days (Cognito: 1 hour to 10 years)",
+        "use e.g. 30",
+    );
     const callbacks = auth.callbackUrls ?? [];
-    callbacks.forEach((url, i) => p.check(urlProblem(url), `auth.callbackUrls[${i}]`, url, "must be an https URL without a fragment (http only for localhost)", "use e.g. https://app.example.com/callback"));
-    (auth.logoutUrls ?? []).forEach((url, i) => p.check(urlProblem(url), `auth.logoutUrls[${i}]`, url, "must be an https URL without a fragment (http only for localhost)", "use e.g. https://app.example.com/"));
+    callbacks.forEach((url, i) =>
+        p.check(urlProblem(url), `auth.callbackUrls[${i}]`, url, "must be an https URL without a fragment (http only for localhost)", "use e.g. https://app.example.com/callback"),
+    );
+    (auth.logoutUrls ?? []).forEach((url, i) =>
+        p.check(urlProblem(url), `auth.logoutUrls[${i}]`, url, "must be an https URL without a fragment (http only for localhost)", "use e.g. https://app.example.com/"),
+    );
     p.check(callbacks.length <= 100, "auth.callbackUrls", `${callbacks.length} URLs`, "at most 100 callback URLs per app client", "remove URLs");
     if ((auth.logoutUrls ?? []).length > 0) {
-        p.check(callbacks.length > 0, "auth.logoutUrls", auth.logoutUrls, "sign-out URLs belong to the user client, which exists only with callbackUrls", "set auth.callbackUrls or remove auth.logoutUrls");
+        p.check(
+            callbacks.length > 0,
+            "auth.logoutUrls",
+            auth.logoutUrls,
+            "sign-out URLs belong to the user client, which exists only with callbackUrls",
+            "set auth.callbackUrls or remove auth.logoutUrls",
+        );
     }
 
     // Custom domain, mTLS.
     const domain = args.customDomain;
     const policy = domain?.securityPolicy ?? d.securityPolicy;
     if (domain !== undefined) {
-        p.check(isDomainName(domain.publicZoneName), "customDomain.publicZoneName", domain.publicZoneName, "must be a lowercase DNS domain such as example.com", "pass the public hosted zone's name");
+        p.check(
+            isDomainName(domain.publicZoneName),
+            "customDomain.publicZoneName",
+            domain.publicZoneName,
+            "must be a lowercase DNS domain such as example.com",
+            "pass the public hosted zone's name",
+        );
         p.check(
             isDomainName(domain.domainName) && isWithinZone(domain.domainName, domain.publicZoneName) && domain.domainName !== domain.publicZoneName,
             "customDomain.domainName",
@@ -730,17 +862,51 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
     }
     if (args.mtls !== undefined) {
         const m = args.mtls;
-        p.check(domain !== undefined, "mtls", m.truststoreFileName, "mTLS requires a Regional custom domain: set customDomain too (the execute-api endpoint cannot do mTLS)", "set customDomain or remove mtls");
-        p.check(args.storageKmsKeyArn !== undefined, "storageKmsKeyArn", undefined, "is required with mtls: the truststore bucket is encrypted with the storage CMK", "pass the storage key ARN");
+        p.check(
+            domain !== undefined,
+            "mtls",
+            m.truststoreFileName,
+            "mTLS requires a Regional custom domain: set customDomain too (the execute-api endpoint cannot do mTLS)",
+            "set customDomain or remove mtls",
+        );
+        p.check(
+            args.storageKmsKeyArn !== undefined,
+            "storageKmsKeyArn",
+            undefined,
+            "is required with mtls: the truststore bucket is encrypted with the storage CMK",
+            "pass the storage key ARN",
+        );
         if (domain !== undefined) {
-            p.check(policy === "TLS_1_2", "customDomain.securityPolicy", policy, "must be TLS_1_2 with mTLS: API Gateway does not support mutual TLS on a domain with an enhanced (SecurityPolicy_*) policy", "set customDomain.securityPolicy to TLS_1_2 or remove mtls");
+            p.check(
+                policy === "TLS_1_2",
+                "customDomain.securityPolicy",
+                policy,
+                "must be TLS_1_2 with mTLS: API Gateway does not support mutual TLS on a domain with an enhanced (SecurityPolicy_*) policy",
+                "set customDomain.securityPolicy to TLS_1_2 or remove mtls",
+            );
         }
-        p.check(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}\.pem$/.test(m.truststoreFileName) && !m.truststoreFileName.includes(".."), "mtls.truststoreFileName", m.truststoreFileName, "must be an S3 object key ending in .pem (letters, digits, . _ - /; at most 255)", "use e.g. truststore.pem");
+        p.check(
+            /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}\.pem$/.test(m.truststoreFileName) && !m.truststoreFileName.includes(".."),
+            "mtls.truststoreFileName",
+            m.truststoreFileName,
+            "must be an S3 object key ending in .pem (letters, digits, . _ - /; at most 255)",
+            "use e.g. truststore.pem",
+        );
         for (const problem of truststoreProblems(m.truststorePem)) {
-            p.add("mtls.truststorePem", `${m.truststoreFileName} (${Buffer.byteLength(m.truststorePem, "utf8")} bytes)`, problem, "export the trusted CA certificates only, in PEM");
+            p.add(
+                "mtls.truststorePem",
+                `${m.truststoreFileName} (${Buffer.byteLength(m.truststorePem, "utf8")} bytes)`,
+                problem,
+                "export the trusted CA certificates only, in PEM",
+            );
         }
         if (args.cdnOnly === true) {
-            p.add("mtls", m.truststoreFileName, "cannot be combined with cdnOnly: an mTLS domain rejects CloudFront, which presents no client certificate, and cdnOnly rejects every client that bypasses CloudFront", "serve mTLS partners from a stack without cdnOnly, or remove mtls");
+            p.add(
+                "mtls",
+                m.truststoreFileName,
+                "cannot be combined with cdnOnly: an mTLS domain rejects CloudFront, which presents no client certificate, and cdnOnly rejects every client that bypasses CloudFront",
+                "serve mTLS partners from a stack without cdnOnly, or remove mtls",
+            );
         }
     }
 
@@ -754,10 +920,24 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
         const k = (field: string) => `usagePlans[${i}].${field}`;
         p.check(DNS_LABEL.test(u.name) && u.name.length <= 64, k("name"), u.name, "must be a DNS label of at most 64 characters", "rename the plan");
         p.check(u.consumers.length > 0, k("consumers"), u.consumers, "a plan needs at least one consumer", "list the consumers or remove the plan");
-        u.consumers.forEach((c, j) => p.check(DNS_LABEL.test(c) && c.length <= 64, `${k("consumers")}[${j}]`, c, "must be a DNS label of at most 64 characters", "rename the consumer"));
+        u.consumers.forEach((c, j) =>
+            p.check(DNS_LABEL.test(c) && c.length <= 64, `${k("consumers")}[${j}]`, c, "must be a DNS label of at most 64 characters", "rename the consumer"),
+        );
         duplicates([...u.consumers]).forEach((c) => p.add(k("consumers"), c, "consumers must be unique within a plan", "remove the duplicate"));
-        p.check(within(u.rateLimit, 0.001, rateOk ? rate : accountRate), k("rateLimit"), u.rateLimit, `must be > 0 and at most the stage limit throttle.rateLimit (${rate})`, "lower the plan's rate limit");
-        p.check(Number.isInteger(u.burstLimit) && within(u.burstLimit, 1, burstOk ? burst : accountBurst), k("burstLimit"), u.burstLimit, `must be an integer 1 to the stage burst throttle.burstLimit (${burst})`, "lower the plan's burst limit");
+        p.check(
+            within(u.rateLimit, 0.001, rateOk ? rate : accountRate),
+            k("rateLimit"),
+            u.rateLimit,
+            `must be > 0 and at most the stage limit throttle.rateLimit (${rate})`,
+            "lower the plan's rate limit",
+        );
+        p.check(
+            Number.isInteger(u.burstLimit) && within(u.burstLimit, 1, burstOk ? burst : accountBurst),
+            k("burstLimit"),
+            u.burstLimit,
+            `must be an integer 1 to the stage burst throttle.burstLimit (${burst})`,
+            "lower the plan's burst limit",
+        );
         if (u.quotaPerDay !== undefined) {
             p.check(Number.isInteger(u.quotaPerDay) && u.quotaPerDay >= 1, k("quotaPerDay"), u.quotaPerDay, "must be an integer >= 1 request per day", "remove it for no quota");
         }
@@ -765,14 +945,32 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
 
     // WAF.
     const wafRate = args.wafRateLimit ?? d.wafRateLimit;
-    p.check(Number.isInteger(wafRate) && within(wafRate, LIMITS.wafRateMin, LIMITS.wafRateMax), "wafRateLimit", wafRate, `must be an integer ${LIMITS.wafRateMin}-${LIMITS.wafRateMax} requests per 5 minutes (WAF rate-based rule)`, "use e.g. 2000");
+    p.check(
+        Number.isInteger(wafRate) && within(wafRate, LIMITS.wafRateMin, LIMITS.wafRateMax),
+        "wafRateLimit",
+        wafRate,
+        `must be an integer ${LIMITS.wafRateMin}-${LIMITS.wafRateMax} requests per 5 minutes (WAF rate-based rule)`,
+        "use e.g. 2000",
+    );
 
     // Async route.
     if (args.asyncEvents !== undefined) {
         const a = args.asyncEvents;
-        p.check(/^[A-Za-z0-9._/-]{1,256}$/.test(a.source) && !a.source.startsWith("aws."), "asyncEvents.source", a.source, "must be 1-256 letters, digits, . _ / - and must not start with aws. (reserved for AWS services)", "use e.g. platform.api");
+        p.check(
+            /^[A-Za-z0-9._/-]{1,256}$/.test(a.source) && !a.source.startsWith("aws."),
+            "asyncEvents.source",
+            a.source,
+            "must be 1-256 letters, digits, . _ / - and must not start with aws. (reserved for AWS services)",
+            "use e.g. platform.api",
+        );
         const scope = a.scope ?? d.asyncScope;
-        p.check(SCOPE_NAME.test(scope), "asyncEvents.scope", scope, "must be a scope name: a lowercase letter, then lowercase letters, digits, . _ - (at most 64)", "use e.g. events.write");
+        p.check(
+            SCOPE_NAME.test(scope),
+            "asyncEvents.scope",
+            scope,
+            "must be a scope name: a lowercase letter, then lowercase letters, digits, . _ - (at most 64)",
+            "use e.g. events.write",
+        );
     }
 
     // Alarms.
@@ -812,7 +1010,7 @@ export const PUT_EVENTS_RESPONSE_TEMPLATE = [
     "#set($context.responseOverride.status = 502)",
     '{"message": "The event was not accepted"}',
     "#else",
-    "{\"eventId\": \"$input.path('$.Entries[0].EventId')\"}",
+    '{"eventId": "$input.path(\'$.Entries[0].EventId\')"}',
     "#end",
 ].join("\n");
 
@@ -995,11 +1193,7 @@ export class SecureApi extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const vpcLink = new aws.apigatewayv2.VpcLink(
-            `${name}-vpc-link`,
-            { subnetIds: args.vpcLinkSubnetIds, securityGroupIds: [args.vpcLinkSecurityGroupId] },
-            { parent: this },
-        );
+        const vpcLink = new aws.apigatewayv2.VpcLink(`${name}-vpc-link`, { subnetIds: args.vpcLinkSubnetIds, securityGroupIds: [args.vpcLinkSecurityGroupId] }, { parent: this });
 
         // ---------------------------------------------------------------------------------------
         // Service routes.
@@ -1022,7 +1216,11 @@ export class SecureApi extends pulumi.ComponentResource {
             const caching = (service.cacheTtlSeconds ?? 0) > 0;
             const serviceScopes = service.scopes.map(fullScope);
             for (const route of routes) {
-                const resource = new aws.apigateway.Resource(`${name}-resource${route.path}`, { restApi: api.id, parentId: parentId(route.parentPath), pathPart: route.pathPart }, { parent: this });
+                const resource = new aws.apigateway.Resource(
+                    `${name}-resource${route.path}`,
+                    { restApi: api.id, parentId: parentId(route.parentPath), pathPart: route.pathPart },
+                    { parent: this },
+                );
                 resources.set(route.path, resource);
 
                 const methodParameters: Record<string, boolean> = {};
@@ -1092,8 +1290,16 @@ export class SecureApi extends pulumi.ComponentResource {
         if (args.asyncEvents !== undefined) {
             const a = args.asyncEvents;
             const scope = fullScope(a.scope ?? d.asyncScope);
-            const eventsResource = new aws.apigateway.Resource(`${name}-resource/${ASYNC_BASE}`, { restApi: api.id, parentId: api.rootResourceId, pathPart: ASYNC_BASE }, { parent: this });
-            const detailResource = new aws.apigateway.Resource(`${name}-resource/${ASYNC_BASE}/{detailType}`, { restApi: api.id, parentId: eventsResource.id, pathPart: "{detailType}" }, { parent: this });
+            const eventsResource = new aws.apigateway.Resource(
+                `${name}-resource/${ASYNC_BASE}`,
+                { restApi: api.id, parentId: api.rootResourceId, pathPart: ASYNC_BASE },
+                { parent: this },
+            );
+            const detailResource = new aws.apigateway.Resource(
+                `${name}-resource/${ASYNC_BASE}/{detailType}`,
+                { restApi: api.id, parentId: eventsResource.id, pathPart: "{detailType}" },
+                { parent: this },
+            );
             const model = new aws.apigateway.Model(
                 `${name}-event-model`,
                 {
@@ -1178,7 +1384,13 @@ export class SecureApi extends pulumi.ComponentResource {
             );
             const acceptedMapping = new aws.apigateway.IntegrationResponse(
                 `${name}-integration-response-202/${ASYNC_BASE}/{detailType}`,
-                { restApi: api.id, resourceId: detailResource.id, httpMethod: method.httpMethod, statusCode: accepted.statusCode, responseTemplates: { "application/json": PUT_EVENTS_RESPONSE_TEMPLATE } },
+                {
+                    restApi: api.id,
+                    resourceId: detailResource.id,
+                    httpMethod: method.httpMethod,
+                    statusCode: accepted.statusCode,
+                    responseTemplates: { "application/json": PUT_EVENTS_RESPONSE_TEMPLATE },
+                },
                 { parent: this, dependsOn: [integration] },
             );
             const failedMapping = new aws.apigateway.IntegrationResponse(
@@ -1211,7 +1423,10 @@ export class SecureApi extends pulumi.ComponentResource {
         // Deployment and stage.
         // ---------------------------------------------------------------------------------------
         const redeployment = pulumi
-            .output({ routes: definition, authorizer: { type: "COGNITO_USER_POOLS", providerArns: [userPool.arn], identitySource: "method.request.header.Authorization", ttl: d.authorizerResultTtlSeconds } })
+            .output({
+                routes: definition,
+                authorizer: { type: "COGNITO_USER_POOLS", providerArns: [userPool.arn], identitySource: "method.request.header.Authorization", ttl: d.authorizerResultTtlSeconds },
+            })
             .apply((resolved) => createHash("sha256").update(JSON.stringify(resolved)).digest("hex"));
         const deployment = new aws.apigateway.Deployment(
             `${name}-deployment`,
@@ -1243,7 +1458,15 @@ export class SecureApi extends pulumi.ComponentResource {
                             {
                                 Sid: "WriteApiGatewayLogs",
                                 Effect: "Allow",
-                                Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
+                                Action: [
+                                    "logs:CreateLogGroup",
+                                    "logs:CreateLogStream",
+                                    "logs:DescribeLogGroups",
+                                    "logs:DescribeLogStreams",
+                                    "logs:PutLogEvents",
+                                    "logs:GetLogEvents",
+                                    "logs:FilterLogEvents",
+                                ],
                                 Resource: [`arn:${partition}:logs:${region}:${acct}:log-group:*`, `arn:${partition}:logs:${region}:${acct}:log-group:*:log-stream:*`],
                             },
                         ]),
@@ -1297,7 +1520,13 @@ export class SecureApi extends pulumi.ComponentResource {
                         throttlingRateLimit: service.rateLimit ?? throttle.rateLimit,
                         throttlingBurstLimit: service.burstLimit ?? throttle.burstLimit,
                         ...(cached
-                            ? { cachingEnabled: true, cacheTtlInSeconds: ttl, cacheDataEncrypted: true, requireAuthorizationForCacheControl: true, unauthorizedCacheControlHeaderStrategy: "FAIL_WITH_403" }
+                            ? {
+                                  cachingEnabled: true,
+                                  cacheTtlInSeconds: ttl,
+                                  cacheDataEncrypted: true,
+                                  requireAuthorizationForCacheControl: true,
+                                  unauthorizedCacheControlHeaderStrategy: "FAIL_WITH_403",
+                              }
                             : {}),
                     });
                 }
@@ -1309,7 +1538,11 @@ export class SecureApi extends pulumi.ComponentResource {
             { parent: this },
         );
         for (const [methodPath, settings] of overrides) {
-            previous = new aws.apigateway.MethodSettings(`${name}-settings-${methodPath}`, { restApi: api.id, stageName: stage.stageName, methodPath, settings }, { parent: this, dependsOn: [previous] });
+            previous = new aws.apigateway.MethodSettings(
+                `${name}-settings-${methodPath}`,
+                { restApi: api.id, stageName: stage.stageName, methodPath, settings },
+                { parent: this, dependsOn: [previous] },
+            );
         }
 
         // ---------------------------------------------------------------------------------------
@@ -1390,7 +1623,11 @@ export class SecureApi extends pulumi.ComponentResource {
         new aws.wafv2.WebAclAssociation(`${name}-waf-association`, { resourceArn: stage.arn, webAclArn: webAcl.arn }, { parent: this });
 
         // WAF only logs to destinations named aws-waf-logs-*; namePrefix keeps that whatever autonaming is configured to do.
-        const wafLogs = new aws.cloudwatch.LogGroup(`${name}-waf-logs`, { namePrefix: `aws-waf-logs-${apiName}-`, retentionInDays: retention, kmsKeyId: args.logsKmsKeyArn }, { parent: this });
+        const wafLogs = new aws.cloudwatch.LogGroup(
+            `${name}-waf-logs`,
+            { namePrefix: `aws-waf-logs-${apiName}-`, retentionInDays: retention, kmsKeyId: args.logsKmsKeyArn },
+            { parent: this },
+        );
         // Our own scoped delivery policy, so WAF does not grow the shared AWSWAF-LOGS account policy.
         const wafLogsPolicy = new aws.cloudwatch.LogResourcePolicy(
             `${name}-waf-logs-delivery`,
@@ -1427,14 +1664,29 @@ export class SecureApi extends pulumi.ComponentResource {
         let domainName: aws.apigateway.DomainName | undefined;
         if (domain !== undefined) {
             // A Regional domain's certificate must live in the API's Region.
-            const certificate = new aws.acm.Certificate(`${name}-certificate`, { region, domainName: domain.domainName, validationMethod: "DNS", keyAlgorithm: "RSA_2048" }, { parent: this });
+            const certificate = new aws.acm.Certificate(
+                `${name}-certificate`,
+                { region, domainName: domain.domainName, validationMethod: "DNS", keyAlgorithm: "RSA_2048" },
+                { parent: this },
+            );
             const option = certificate.domainValidationOptions[0];
             const validationRecord = new aws.route53.Record(
                 `${name}-certificate-validation-record`,
-                { zoneId: domain.publicZoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 60, allowOverwrite: true },
+                {
+                    zoneId: domain.publicZoneId,
+                    name: option.resourceRecordName,
+                    type: option.resourceRecordType,
+                    records: [option.resourceRecordValue],
+                    ttl: 60,
+                    allowOverwrite: true,
+                },
                 { parent: this },
             );
-            const validation = new aws.acm.CertificateValidation(`${name}-certificate-validation`, { region, certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] }, { parent: this });
+            const validation = new aws.acm.CertificateValidation(
+                `${name}-certificate-validation`,
+                { region, certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
+                { parent: this },
+            );
 
             let mutualTls: aws.types.input.apigateway.DomainNameMutualTlsAuthentication | undefined;
             if (args.mtls !== undefined && args.storageKmsKeyArn !== undefined) {
@@ -1554,7 +1806,12 @@ export class SecureApi extends pulumi.ComponentResource {
     }
 
     /** Private, versioned, SSE-KMS, TLS-only truststore bucket; returns the domain's pinned mTLS settings. */
-    private truststore(name: string, mtls: SecureApiMtls, storageKeyArn: pulumi.Input<string>, stateful: pulumi.CustomResourceOptions): aws.types.input.apigateway.DomainNameMutualTlsAuthentication {
+    private truststore(
+        name: string,
+        mtls: SecureApiMtls,
+        storageKeyArn: pulumi.Input<string>,
+        stateful: pulumi.CustomResourceOptions,
+    ): aws.types.input.apigateway.DomainNameMutualTlsAuthentication {
         const bucket = new aws.s3.Bucket(`${name}-truststore`, { forceDestroy: false }, stateful);
         new aws.s3.BucketOwnershipControls(`${name}-truststore-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
         const publicAccess = new aws.s3.BucketPublicAccessBlock(
@@ -1577,7 +1834,14 @@ export class SecureApi extends pulumi.ComponentResource {
         // Versioning and default encryption first: the object's version id is what the domain pins.
         const object = new aws.s3.BucketObjectv2(
             `${name}-truststore-object`,
-            { bucket: bucket.id, key: mtls.truststoreFileName, content: mtls.truststorePem, contentType: "application/x-pem-file", serverSideEncryption: "aws:kms", kmsKeyId: storageKeyArn },
+            {
+                bucket: bucket.id,
+                key: mtls.truststoreFileName,
+                content: mtls.truststorePem,
+                contentType: "application/x-pem-file",
+                serverSideEncryption: "aws:kms",
+                kmsKeyId: storageKeyArn,
+            },
             { parent: this, dependsOn: [versioning, encryption] },
         );
         return { truststoreUri: pulumi.interpolate`s3://${bucket.bucket}/${object.key}`, truststoreVersion: object.versionId };

@@ -35,9 +35,17 @@ const p = (dev: unknown, staging: unknown, prod: unknown): ProfileValues => ({ d
 export const KEYS = {
     // --- environment and safety -------------------------------------------------------------
     environment: { type: "string", required: true, description: "Environment profile: dev, staging or prod. Selects the profile defaults below." },
-    protectStatefulResources: { type: "boolean", profile: p(false, false, true), description: "Create stateful resources (database, table, cache, keys, secrets) with protect and retainOnDelete." },
+    protectStatefulResources: {
+        type: "boolean",
+        profile: p(false, false, true),
+        description: "Create stateful resources (database, table, cache, keys, secrets) with protect and retainOnDelete.",
+    },
     deletionProtection: { type: "boolean", profile: p(false, true, true), description: "Deletion protection on the ALB, Aurora cluster and DynamoDB tables." },
-    requireMultiAz: { type: "boolean", profile: p(false, true, true), description: "Reject configs that are not Multi-AZ (>= 2 tasks per service, >= 2 Aurora instances, cache Multi-AZ)." },
+    requireMultiAz: {
+        type: "boolean",
+        profile: p(false, true, true),
+        description: "Reject configs that are not Multi-AZ (>= 2 tasks per service, >= 2 Aurora instances, cache Multi-AZ).",
+    },
     logRetentionDays: { type: "integer", profile: p(14, 90, 365), description: "Retention of every CloudWatch log group the platform creates (a CloudWatch-allowed value)." },
     alarmEmails: { type: "string[]", default: [], description: "E-mail addresses subscribed to the alarm topic (each confirms by mail)." },
     kmsDeletionWindowDays: { type: "integer", default: 30, description: "Waiting period before a scheduled KMS key deletion (7-30 days)." },
@@ -116,7 +124,11 @@ export const KEYS = {
     cdnMinimumProtocolVersion: { type: "string", default: "TLSv1.2_2021", description: "Viewer minimum TLS: TLSv1.2_2021, TLSv1.2_2025 or TLSv1.3_2025." },
     cdnGeoRestrictionType: { type: "string", default: "none", description: "none, whitelist or blacklist." },
     cdnGeoRestrictionLocations: { type: "string[]", default: [], description: "ISO 3166-1 alpha-2 country codes for the geo restriction." },
-    cdnContentSecurityPolicy: { type: "string", default: "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'", description: "Content-Security-Policy response header." },
+    cdnContentSecurityPolicy: {
+        type: "string",
+        default: "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
+        description: "Content-Security-Policy response header.",
+    },
     cdnApiCacheTtlSeconds: { type: "integer", default: 0, description: "Default TTL for cached API GET responses at the edge (0 = caching disabled)." },
     cdnWafRateLimit: { type: "integer", default: 2000, description: "CloudFront WAF rate-based rule: requests per 5 minutes per client IP." },
 } as const satisfies Record<string, KeySpec>;

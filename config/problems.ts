@@ -27,6 +27,8 @@ export function show(value: unknown): string {
         const json = JSON.stringify(value);
         return json.length > 120 ? `${json.slice(0, 117)}...` : json;
     } catch {
+        // Last resort for what JSON cannot render (a BigInt, a cycle): the value's own toString().
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- deliberate, see above
         return String(value);
     }
 }

@@ -8,10 +8,7 @@ import { Problems } from "./problems";
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Parses a raw config string according to a declared key type. */
-export function parseRaw(
-    raw: string,
-    type: "string" | "integer" | "number" | "boolean" | "string[]" | "object[]",
-): { ok: true; value: unknown } | { ok: false; expected: string } {
+export function parseRaw(raw: string, type: "string" | "integer" | "number" | "boolean" | "string[]" | "object[]"): { ok: true; value: unknown } | { ok: false; expected: string } {
     switch (type) {
         case "string":
             return { ok: true, value: raw };

@@ -6,16 +6,7 @@
  * Pure: no Pulumi runtime, no file system except through `ctx.readFile`, so tests call it directly.
  */
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
-import {
-    COMPONENT_NAMES,
-    DNS_LABEL,
-    LB_NAME_MAX,
-    isDomainName,
-    isWithinZone,
-    loadBalancerLogicalName,
-    maxLogicalNameLength,
-    targetGroupLogicalName,
-} from "../lib/naming";
+import { COMPONENT_NAMES, DNS_LABEL, LB_NAME_MAX, isDomainName, isWithinZone, loadBalancerLogicalName, maxLogicalNameLength, targetGroupLogicalName } from "../lib/naming";
 import { KEYS, KEY_NAMES, KeyName, KeySpec, fullKey } from "./keys";
 import { Problems, show } from "./problems";
 import { EntryReader, parseRaw } from "./reader";
@@ -201,7 +192,9 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     // --- environment and safety ---
     retention("logRetentionDays");
     inRange("kmsDeletionWindowDays", 7, 30, " (KMS pending-deletion window)");
-    list("alarmEmails").forEach((email, i) => problems.check(/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email), `${k("alarmEmails")}[${i}]`, email, "must be an e-mail address", "correct the address"));
+    list("alarmEmails").forEach((email, i) =>
+        problems.check(/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email), `${k("alarmEmails")}[${i}]`, email, "must be an e-mail address", "correct the address"),
+    );
     const requireMultiAz = bool("requireMultiAz");
 
     // --- network ---
@@ -210,7 +203,13 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     if (!vpcCidr) {
         problems.add(k("vpcCidr"), vpcCidrText, "must be an IPv4 network in CIDR notation with no host bits set (e.g. 10.0.0.0/16)", `correct ${k("vpcCidr")}`);
     } else {
-        problems.check(vpcCidr.prefix >= 16 && vpcCidr.prefix <= 24, k("vpcCidr"), vpcCidrText, "prefix length must be /16 to /24 (a VPC allows /16-/28; /24 is the smallest that fits three subnet tiers)", "choose a /16 to /24 block");
+        problems.check(
+            vpcCidr.prefix >= 16 && vpcCidr.prefix <= 24,
+            k("vpcCidr"),
+            vpcCidrText,
+            "prefix length must be /16 to /24 (a VPC allows /16-/28; /24 is the smallest that fits three subnet tiers)",
+            "choose a /16 to /24 block",
+        );
     }
     list("reservedCidrs").forEach((text, i) => {
         const reserved = parseCidr(text);
@@ -225,17 +224,36 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         if (!cidr) {
             problems.add(`${k("albIngressCidrs")}[${i}]`, text, "must be an IPv4 network in CIDR notation", "correct the entry");
         } else if (cidr.prefix < 8) {
-            problems.add(`${k("albIngressCidrs")}[${i}]`, text, "must be a private range of /8 or narrower; the internal ALB never accepts the internet", "list only the private networks that need the ALB");
+            problems.add(
+                `${k("albIngressCidrs")}[${i}]`,
+                text,
+                "must be a private range of /8 or narrower; the internal ALB never accepts the internet",
+                "list only the private networks that need the ALB",
+            );
         }
     });
     const azCount = num("availabilityZoneCount", 2);
-    problems.check(azCount >= 2 && azCount <= 6, k("availabilityZoneCount"), values.get("availabilityZoneCount"), "must be 2-6: an ALB and a DB subnet group need subnets in at least 2 Availability Zones", `set ${k("availabilityZoneCount")} to 2 or more`);
+    problems.check(
+        azCount >= 2 && azCount <= 6,
+        k("availabilityZoneCount"),
+        values.get("availabilityZoneCount"),
+        "must be 2-6: an ALB and a DB subnet group need subnets in at least 2 Availability Zones",
+        `set ${k("availabilityZoneCount")} to 2 or more`,
+    );
     const natStrategy = oneOf<NatStrategy>("natStrategy", NAT_STRATEGIES, "Single");
     const masks = (["publicSubnetMask", "privateSubnetMask", "isolatedSubnetMask"] as const).map((name) => ({ name, mask: num(name, 24) }));
     if (vpcCidr) {
         let needed = 0;
         for (const { name, mask } of masks) {
-            if (!problems.check(mask > vpcCidr.prefix && mask <= 28, k(name), mask, `must be longer than the VPC prefix /${vpcCidr.prefix} and at most /28`, `choose a mask between ${vpcCidr.prefix + 1} and 28`)) {
+            if (
+                !problems.check(
+                    mask > vpcCidr.prefix && mask <= 28,
+                    k(name),
+                    mask,
+                    `must be longer than the VPC prefix /${vpcCidr.prefix} and at most /28`,
+                    `choose a mask between ${vpcCidr.prefix + 1} and 28`,
+                )
+            ) {
                 needed = Number.NaN;
             }
             needed += azCount * 2 ** (32 - mask);
@@ -254,10 +272,22 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     // --- DNS ---
     const publicZoneName = str("publicZoneName");
     if (values.has("publicZoneName")) {
-        problems.check(isDomainName(publicZoneName), k("publicZoneName"), publicZoneName, "must be a lowercase DNS domain such as example.com", `set ${k("publicZoneName")} to your public hosted zone's name`);
+        problems.check(
+            isDomainName(publicZoneName),
+            k("publicZoneName"),
+            publicZoneName,
+            "must be a lowercase DNS domain such as example.com",
+            `set ${k("publicZoneName")} to your public hosted zone's name`,
+        );
     }
     const privateZoneName = str("privateZoneName");
-    problems.check(isDomainName(privateZoneName), k("privateZoneName"), privateZoneName, "must be a lowercase DNS domain such as platform.internal", `correct ${k("privateZoneName")}`);
+    problems.check(
+        isDomainName(privateZoneName),
+        k("privateZoneName"),
+        privateZoneName,
+        "must be a lowercase DNS domain such as platform.internal",
+        `correct ${k("privateZoneName")}`,
+    );
     const albCertificateDomain = optStr("albCertificateDomain") ?? `*.internal.${publicZoneName}`;
     if (values.has("albCertificateDomain")) {
         problems.check(
@@ -277,34 +307,74 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     const services = entries("services").map((entry, i) => readService(new EntryReader(entry, `${k("services")}[${i}]`, problems), problems, environment));
     validateServices(services, problems, k("services"), requireMultiAz);
     if (services.length > 0 && natStrategy === "None") {
-        problems.add(k("natStrategy"), natStrategy, "must be Single or OnePerAz when services are defined: Fargate tasks in private subnets pull images and ship logs through NAT", `set ${k("natStrategy")} to Single (dev) or OnePerAz`);
+        problems.add(
+            k("natStrategy"),
+            natStrategy,
+            "must be Single or OnePerAz when services are defined: Fargate tasks in private subnets pull images and ship logs through NAT",
+            `set ${k("natStrategy")} to Single (dev) or OnePerAz`,
+        );
     }
     if (requireMultiAz && natStrategy !== "OnePerAz" && natStrategy !== "None") {
-        problems.add(k("natStrategy"), natStrategy, `must be OnePerAz when ${k("requireMultiAz")} is true: a single NAT gateway is a single-AZ dependency`, `set ${k("natStrategy")} to OnePerAz, or requireMultiAz to false`);
+        problems.add(
+            k("natStrategy"),
+            natStrategy,
+            `must be OnePerAz when ${k("requireMultiAz")} is true: a single NAT gateway is a single-AZ dependency`,
+            `set ${k("natStrategy")} to OnePerAz, or requireMultiAz to false`,
+        );
     }
 
     // --- data ---
     const dataKind = oneOf<DataKind>("dataKind", ["sql", "nosql"], "sql");
     const engineVersion = str("auroraEngineVersion");
-    problems.check(/^\d{2}(\.\d{1,2})?$/.test(engineVersion), k("auroraEngineVersion"), engineVersion, "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version", `set ${k("auroraEngineVersion")} to e.g. 16`);
+    problems.check(
+        /^\d{2}(\.\d{1,2})?$/.test(engineVersion),
+        k("auroraEngineVersion"),
+        engineVersion,
+        "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version",
+        `set ${k("auroraEngineVersion")} to e.g. 16`,
+    );
     const instanceClass = str("auroraInstanceClass");
-    problems.check(instanceClass === "db.serverless" || /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass), k("auroraInstanceClass"), instanceClass, "must be db.serverless or a DB instance class such as db.r7g.large", `correct ${k("auroraInstanceClass")}`);
+    problems.check(
+        instanceClass === "db.serverless" || /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass),
+        k("auroraInstanceClass"),
+        instanceClass,
+        "must be db.serverless or a DB instance class such as db.r7g.large",
+        `correct ${k("auroraInstanceClass")}`,
+    );
     inRange("auroraInstanceCount", 1, 16, " (Aurora allows a writer and up to 15 readers)");
     const instanceCount = num("auroraInstanceCount", 1);
     if (dataKind === "sql" && requireMultiAz) {
-        problems.check(instanceCount >= 2, k("auroraInstanceCount"), instanceCount, `must be >= 2 when ${k("requireMultiAz")} is true (a writer and a reader in another AZ to fail over to)`, `set ${k("auroraInstanceCount")} to 2 or 3`);
+        problems.check(
+            instanceCount >= 2,
+            k("auroraInstanceCount"),
+            instanceCount,
+            `must be >= 2 when ${k("requireMultiAz")} is true (a writer and a reader in another AZ to fail over to)`,
+            `set ${k("auroraInstanceCount")} to 2 or 3`,
+        );
     }
     const minAcu = num("auroraMinCapacity", 0.5);
     const maxAcu = num("auroraMaxCapacity", 1);
     for (const name of ["auroraMinCapacity", "auroraMaxCapacity"] as const) {
         const value = num(name, 1);
-        problems.check(value >= LIMITS.auroraMinAcu && value <= LIMITS.auroraMaxAcu && Number.isInteger(value * 2), k(name), values.get(name), "must be 0-256 ACUs in steps of 0.5", `set ${k(name)} to e.g. 0.5, 1, 2 ... 256`);
+        problems.check(
+            value >= LIMITS.auroraMinAcu && value <= LIMITS.auroraMaxAcu && Number.isInteger(value * 2),
+            k(name),
+            values.get(name),
+            "must be 0-256 ACUs in steps of 0.5",
+            `set ${k(name)} to e.g. 0.5, 1, 2 ... 256`,
+        );
     }
     problems.check(minAcu <= maxAcu, k("auroraMinCapacity"), minAcu, `must not exceed ${k("auroraMaxCapacity")} (${maxAcu})`, "raise the maximum or lower the minimum");
     problems.check(maxAcu >= 1, k("auroraMaxCapacity"), maxAcu, "must be at least 1 ACU", `set ${k("auroraMaxCapacity")} to 1 or more`);
     inRange("auroraReaderMaxCount", 1, 15);
     const readerMax = num("auroraReaderMaxCount", 1);
-    problems.check(readerMax >= instanceCount - 1, k("auroraReaderMaxCount"), readerMax, `must be at least the configured readers (${k("auroraInstanceCount")} - 1 = ${instanceCount - 1})`, "raise the reader maximum");
+    problems.check(
+        readerMax >= instanceCount - 1,
+        k("auroraReaderMaxCount"),
+        readerMax,
+        `must be at least the configured readers (${k("auroraInstanceCount")} - 1 = ${instanceCount - 1})`,
+        "raise the reader maximum",
+    );
     inRange("auroraBackupRetentionDays", 1, 35);
     const piRetention = num("auroraPerformanceInsightsRetentionDays", 7);
     problems.check(
@@ -315,12 +385,30 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         "use 7 (free tier) or e.g. 93",
     );
     const monitoring = num("auroraMonitoringInterval", 60);
-    problems.check((LIMITS.monitoringIntervals as readonly number[]).includes(monitoring), k("auroraMonitoringInterval"), monitoring, `must be one of ${LIMITS.monitoringIntervals.join(", ")}`, "pick an allowed interval");
+    problems.check(
+        (LIMITS.monitoringIntervals as readonly number[]).includes(monitoring),
+        k("auroraMonitoringInterval"),
+        monitoring,
+        `must be one of ${LIMITS.monitoringIntervals.join(", ")}`,
+        "pick an allowed interval",
+    );
     const databaseName = str("auroraDatabaseName");
-    problems.check(/^[a-z][a-z0-9_]{0,62}$/.test(databaseName), k("auroraDatabaseName"), databaseName, "must start with a letter and contain only lowercase letters, digits and underscores (max 63)", "rename the database");
+    problems.check(
+        /^[a-z][a-z0-9_]{0,62}$/.test(databaseName),
+        k("auroraDatabaseName"),
+        databaseName,
+        "must start with a letter and contain only lowercase letters, digits and underscores (max 63)",
+        "rename the database",
+    );
     const tables = entries("dynamoTables").map((entry, i) => readTable(new EntryReader(entry, `${k("dynamoTables")}[${i}]`, problems), problems));
     if (dataKind === "nosql") {
-        problems.check(tables.length > 0, k("dynamoTables"), values.get("dynamoTables"), `at least one table is required when ${k("dataKind")} is nosql`, `add an entry to ${k("dynamoTables")}`);
+        problems.check(
+            tables.length > 0,
+            k("dynamoTables"),
+            values.get("dynamoTables"),
+            `at least one table is required when ${k("dataKind")} is nosql`,
+            `add an entry to ${k("dynamoTables")}`,
+        );
     }
     duplicates(tables.map((t) => t.name)).forEach((name) => problems.add(k("dynamoTables"), name, "table names must be unique", "rename one of the tables"));
 
@@ -328,14 +416,32 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     const cacheEnabled = bool("cacheEnabled", true);
     const cacheEngine = oneOf<CacheEngine>("cacheEngine", ["valkey", "redis"], "valkey");
     const cacheEngineVersion = optStr("cacheEngineVersion") ?? ENGINE_DEFAULT_VERSION[cacheEngine];
-    problems.check(/^\d+\.\d+$/.test(cacheEngineVersion), k("cacheEngineVersion"), cacheEngineVersion, "must be major.minor such as 8.0 (valkey) or 7.1 (redis)", `correct ${k("cacheEngineVersion")}`);
+    problems.check(
+        /^\d+\.\d+$/.test(cacheEngineVersion),
+        k("cacheEngineVersion"),
+        cacheEngineVersion,
+        "must be major.minor such as 8.0 (valkey) or 7.1 (redis)",
+        `correct ${k("cacheEngineVersion")}`,
+    );
     const nodeType = str("cacheNodeType");
-    problems.check(/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType), k("cacheNodeType"), nodeType, "must be a cache node type such as cache.t4g.micro", `correct ${k("cacheNodeType")}`);
+    problems.check(
+        /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType),
+        k("cacheNodeType"),
+        nodeType,
+        "must be a cache node type such as cache.t4g.micro",
+        `correct ${k("cacheNodeType")}`,
+    );
     inRange("cacheNodeCount", 1, 6, " (1 primary and up to 5 replicas)");
     const nodeCount = num("cacheNodeCount", 1);
     const cacheMultiAz = bool("cacheMultiAz");
     if (cacheEnabled && cacheMultiAz) {
-        problems.check(nodeCount >= 2, k("cacheNodeCount"), nodeCount, `must be >= 2 when ${k("cacheMultiAz")} is true: Multi-AZ needs automatic failover, which needs a primary and a replica`, `set ${k("cacheNodeCount")} to 2 or more, or cacheMultiAz to false`);
+        problems.check(
+            nodeCount >= 2,
+            k("cacheNodeCount"),
+            nodeCount,
+            `must be >= 2 when ${k("cacheMultiAz")} is true: Multi-AZ needs automatic failover, which needs a primary and a replica`,
+            `set ${k("cacheNodeCount")} to 2 or more, or cacheMultiAz to false`,
+        );
     }
     if (cacheEnabled && requireMultiAz) {
         problems.check(cacheMultiAz, k("cacheMultiAz"), cacheMultiAz, `must be true when ${k("requireMultiAz")} is true`, `set ${k("cacheMultiAz")} to true`);
@@ -369,7 +475,12 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     });
 
     duplicates(subscriptions.map((sub) => sub.consumer)).forEach((consumer) =>
-        problems.add(k("eventSubscriptions"), consumer, "a service scales on the backlog of one queue: it may consume at most one subscription", "route the event types into one subscription (detailTypes takes a list) or split the consumer"),
+        problems.add(
+            k("eventSubscriptions"),
+            consumer,
+            "a service scales on the backlog of one queue: it may consume at most one subscription",
+            "route the event types into one subscription (detailTypes takes a list) or split the consumer",
+        ),
     );
 
     // API Gateway verifies the ALB's certificate against the integration host name.
@@ -391,64 +502,155 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     problems.check(/^[A-Za-z0-9_]{1,128}$/.test(stageName), k("apiStageName"), stageName, "must be 1-128 letters, digits or underscores", `correct ${k("apiStageName")}`);
     const apiRate = num("apiRateLimit", 1);
     const apiBurst = num("apiBurstLimit", 1);
-    problems.check(apiRate >= 1 && apiRate <= LIMITS.apiAccountRateLimit, k("apiRateLimit"), apiRate, `must be 1-${LIMITS.apiAccountRateLimit} rps: API Gateway's account limit is ${LIMITS.apiAccountRateLimit} rps per Region, shared by all APIs`, "lower the limit, or raise the account quota first and then this validator's limit");
-    problems.check(apiBurst >= 1 && apiBurst <= LIMITS.apiAccountBurstLimit, k("apiBurstLimit"), apiBurst, `must be 1-${LIMITS.apiAccountBurstLimit}: API Gateway's account burst limit is ${LIMITS.apiAccountBurstLimit} per Region`, "lower the burst limit");
+    problems.check(
+        apiRate >= 1 && apiRate <= LIMITS.apiAccountRateLimit,
+        k("apiRateLimit"),
+        apiRate,
+        `must be 1-${LIMITS.apiAccountRateLimit} rps: API Gateway's account limit is ${LIMITS.apiAccountRateLimit} rps per Region, shared by all APIs`,
+        "lower the limit, or raise the account quota first and then this validator's limit",
+    );
+    problems.check(
+        apiBurst >= 1 && apiBurst <= LIMITS.apiAccountBurstLimit,
+        k("apiBurstLimit"),
+        apiBurst,
+        `must be 1-${LIMITS.apiAccountBurstLimit}: API Gateway's account burst limit is ${LIMITS.apiAccountBurstLimit} per Region`,
+        "lower the burst limit",
+    );
     const apiDomainName = optStr("apiDomainName");
     if (apiDomainName !== undefined) {
-        problems.check(isDomainName(apiDomainName) && isWithinZone(apiDomainName, publicZoneName), k("apiDomainName"), apiDomainName, `must be a domain name in the public zone ${publicZoneName} (its certificate is DNS-validated there)`, `use e.g. api.${publicZoneName}`);
+        problems.check(
+            isDomainName(apiDomainName) && isWithinZone(apiDomainName, publicZoneName),
+            k("apiDomainName"),
+            apiDomainName,
+            `must be a domain name in the public zone ${publicZoneName} (its certificate is DNS-validated there)`,
+            `use e.g. api.${publicZoneName}`,
+        );
     }
     const apiBasePath = str("apiBasePath");
-    problems.check(/^[A-Za-z0-9._-]{1,64}$/.test(apiBasePath), k("apiBasePath"), apiBasePath, "must be a single path segment (letters, digits, . _ -)", `set ${k("apiBasePath")} to e.g. v1`);
+    problems.check(
+        /^[A-Za-z0-9._-]{1,64}$/.test(apiBasePath),
+        k("apiBasePath"),
+        apiBasePath,
+        "must be a single path segment (letters, digits, . _ -)",
+        `set ${k("apiBasePath")} to e.g. v1`,
+    );
     const mtlsFile = optStr("apiMtlsTruststoreFile");
     if (mtlsFile !== undefined) {
         if (apiDomainName === undefined) {
-            problems.add(k("apiMtlsTruststoreFile"), mtlsFile, `mTLS requires a Regional custom domain: set ${k("apiDomainName")} too`, `set ${k("apiDomainName")} or remove ${k("apiMtlsTruststoreFile")}`);
+            problems.add(
+                k("apiMtlsTruststoreFile"),
+                mtlsFile,
+                `mTLS requires a Regional custom domain: set ${k("apiDomainName")} too`,
+                `set ${k("apiDomainName")} or remove ${k("apiMtlsTruststoreFile")}`,
+            );
         }
         const pem = ctx.readFile(mtlsFile);
         if (pem === undefined) {
-            problems.add(k("apiMtlsTruststoreFile"), mtlsFile, "must name a PEM file in the repository (path relative to Pulumi.yaml)", "commit the truststore and correct the path");
+            problems.add(
+                k("apiMtlsTruststoreFile"),
+                mtlsFile,
+                "must name a PEM file in the repository (path relative to Pulumi.yaml)",
+                "commit the truststore and correct the path",
+            );
         } else {
             const certs = (pem.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
-            problems.check(certs > 0 && !/PRIVATE KEY-----/.test(pem), k("apiMtlsTruststoreFile"), mtlsFile, "must contain one or more PEM certificates (-----BEGIN CERTIFICATE-----) and no private key", "export the CA certificates only, in PEM");
+            problems.check(
+                certs > 0 && !/PRIVATE KEY-----/.test(pem),
+                k("apiMtlsTruststoreFile"),
+                mtlsFile,
+                "must contain one or more PEM certificates (-----BEGIN CERTIFICATE-----) and no private key",
+                "export the CA certificates only, in PEM",
+            );
         }
     }
     const wafRate = num("apiWafRateLimit", 100);
-    problems.check(wafRate >= LIMITS.wafRateMin && wafRate <= LIMITS.wafRateMax, k("apiWafRateLimit"), wafRate, `must be ${LIMITS.wafRateMin}-${LIMITS.wafRateMax} requests per 5 minutes (WAF rate-based rule)`, "set a limit within range");
+    problems.check(
+        wafRate >= LIMITS.wafRateMin && wafRate <= LIMITS.wafRateMax,
+        k("apiWafRateLimit"),
+        wafRate,
+        `must be ${LIMITS.wafRateMin}-${LIMITS.wafRateMax} requests per 5 minutes (WAF rate-based rule)`,
+        "set a limit within range",
+    );
     const cognitoMfa = oneOf<CognitoMfa>("apiCognitoMfa", ["OFF", "OPTIONAL", "ON"], "ON");
     list("apiCallbackUrls").forEach((url, i) => {
-        problems.check(/^https:\/\/[^\s/]+(\/\S*)?$/.test(url) || /^http:\/\/localhost(:\d+)?(\/\S*)?$/.test(url), `${k("apiCallbackUrls")}[${i}]`, url, "must be an https URL (http only for localhost)", "use https");
+        problems.check(
+            /^https:\/\/[^\s/]+(\/\S*)?$/.test(url) || /^http:\/\/localhost(:\d+)?(\/\S*)?$/.test(url),
+            `${k("apiCallbackUrls")}[${i}]`,
+            url,
+            "must be an https URL (http only for localhost)",
+            "use https",
+        );
     });
     const usagePlans = entries("apiUsagePlans").map((entry, i) => readUsagePlan(new EntryReader(entry, `${k("apiUsagePlans")}[${i}]`, problems), problems, apiRate, apiBurst));
     duplicates(usagePlans.map((u) => u.name)).forEach((name) => problems.add(k("apiUsagePlans"), name, "usage plan names must be unique", "rename one of them"));
     const cacheSize = optStr("apiCacheSizeGb");
     if (cacheSize !== undefined) {
-        problems.check((LIMITS.apiCacheSizes as readonly string[]).includes(cacheSize), k("apiCacheSizeGb"), cacheSize, `must be one of ${LIMITS.apiCacheSizes.join(", ")} (GB)`, "pick an allowed cache cluster size");
+        problems.check(
+            (LIMITS.apiCacheSizes as readonly string[]).includes(cacheSize),
+            k("apiCacheSizeGb"),
+            cacheSize,
+            `must be one of ${LIMITS.apiCacheSizes.join(", ")} (GB)`,
+            "pick an allowed cache cluster size",
+        );
     }
     const cdnEnabled = bool("cdnEnabled");
     const apiCdnOnly = bool("apiCdnOnly");
     if (apiCdnOnly && !cdnEnabled) {
-        problems.add(k("apiCdnOnly"), true, `requires ${k("cdnEnabled")} = true (only the CDN can add the origin secret header)`, `enable the CDN or set ${k("apiCdnOnly")} to false`);
+        problems.add(
+            k("apiCdnOnly"),
+            true,
+            `requires ${k("cdnEnabled")} = true (only the CDN can add the origin secret header)`,
+            `enable the CDN or set ${k("apiCdnOnly")} to false`,
+        );
     }
     const asyncEvents = bool("apiAsyncEventsEnabled", true);
     if (asyncEvents && !eventsEnabled) {
-        problems.add(k("apiAsyncEventsEnabled"), true, `requires ${k("eventsEnabled")} = true (the async route puts events on the bus)`, "enable events or disable the async route");
+        problems.add(
+            k("apiAsyncEventsEnabled"),
+            true,
+            `requires ${k("eventsEnabled")} = true (the async route puts events on the bus)`,
+            "enable events or disable the async route",
+        );
     }
     services.forEach((svc, i) => {
         if (svc.api?.rateLimit !== undefined) {
-            problems.check(svc.api.rateLimit <= apiRate, `${k("services")}[${i}].api.rateLimit`, svc.api.rateLimit, `must not exceed the stage limit ${k("apiRateLimit")} (${apiRate})`, "lower the route limit");
+            problems.check(
+                svc.api.rateLimit <= apiRate,
+                `${k("services")}[${i}].api.rateLimit`,
+                svc.api.rateLimit,
+                `must not exceed the stage limit ${k("apiRateLimit")} (${apiRate})`,
+                "lower the route limit",
+            );
         }
         if (svc.api?.burstLimit !== undefined) {
-            problems.check(svc.api.burstLimit <= apiBurst, `${k("services")}[${i}].api.burstLimit`, svc.api.burstLimit, `must not exceed the stage burst ${k("apiBurstLimit")} (${apiBurst})`, "lower the route burst");
+            problems.check(
+                svc.api.burstLimit <= apiBurst,
+                `${k("services")}[${i}].api.burstLimit`,
+                svc.api.burstLimit,
+                `must not exceed the stage burst ${k("apiBurstLimit")} (${apiBurst})`,
+                "lower the route burst",
+            );
         }
         if (svc.api && svc.api.cacheTtlSeconds > 0 && cacheSize === undefined) {
-            problems.add(`${k("services")}[${i}].api.cacheTtlSeconds`, svc.api.cacheTtlSeconds, `caching needs a stage cache: set ${k("apiCacheSizeGb")}`, `set ${k("apiCacheSizeGb")} or cacheTtlSeconds to 0`);
+            problems.add(
+                `${k("services")}[${i}].api.cacheTtlSeconds`,
+                svc.api.cacheTtlSeconds,
+                `caching needs a stage cache: set ${k("apiCacheSizeGb")}`,
+                `set ${k("apiCacheSizeGb")} or cacheTtlSeconds to 0`,
+            );
         }
     });
 
     // --- CDN ---
     const aliases = list("cdnAliases");
     aliases.forEach((alias, i) => {
-        problems.check(isDomainName(alias) && isWithinZone(alias, publicZoneName), `${k("cdnAliases")}[${i}]`, alias, `must be a domain name in the public zone ${publicZoneName} (the us-east-1 certificate is DNS-validated there)`, `use e.g. www.${publicZoneName}`);
+        problems.check(
+            isDomainName(alias) && isWithinZone(alias, publicZoneName),
+            `${k("cdnAliases")}[${i}]`,
+            alias,
+            `must be a domain name in the public zone ${publicZoneName} (the us-east-1 certificate is DNS-validated there)`,
+            `use e.g. www.${publicZoneName}`,
+        );
     });
     if (cdnEnabled && mtlsFile !== undefined) {
         problems.add(
@@ -465,7 +667,15 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     const minTls = oneOf<CdnMinimumProtocol>("cdnMinimumProtocolVersion", ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"], "TLSv1.2_2021");
     const geoType = oneOf<GeoRestrictionType>("cdnGeoRestrictionType", ["none", "whitelist", "blacklist"], "none");
     const geoLocations = list("cdnGeoRestrictionLocations");
-    geoLocations.forEach((code, i) => problems.check(/^[A-Z]{2}$/.test(code), `${k("cdnGeoRestrictionLocations")}[${i}]`, code, "must be an ISO 3166-1 alpha-2 country code (two capital letters)", "use e.g. DE, US"));
+    geoLocations.forEach((code, i) =>
+        problems.check(
+            /^[A-Z]{2}$/.test(code),
+            `${k("cdnGeoRestrictionLocations")}[${i}]`,
+            code,
+            "must be an ISO 3166-1 alpha-2 country code (two capital letters)",
+            "use e.g. DE, US",
+        ),
+    );
     problems.check(
         (geoType === "none") === (geoLocations.length === 0),
         k("cdnGeoRestrictionLocations"),
@@ -475,9 +685,21 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     );
     inRange("cdnApiCacheTtlSeconds", 0, 3600);
     const cdnWaf = num("cdnWafRateLimit", 100);
-    problems.check(cdnWaf >= LIMITS.wafRateMin && cdnWaf <= LIMITS.wafRateMax, k("cdnWafRateLimit"), cdnWaf, `must be ${LIMITS.wafRateMin}-${LIMITS.wafRateMax} requests per 5 minutes`, "set a limit within range");
+    problems.check(
+        cdnWaf >= LIMITS.wafRateMin && cdnWaf <= LIMITS.wafRateMax,
+        k("cdnWafRateLimit"),
+        cdnWaf,
+        `must be ${LIMITS.wafRateMin}-${LIMITS.wafRateMax} requests per 5 minutes`,
+        "set a limit within range",
+    );
     const csp = str("cdnContentSecurityPolicy");
-    problems.check(csp.trim().length > 0 && !/[\r\n]/.test(csp), k("cdnContentSecurityPolicy"), csp, "must be a non-empty single-line header value", "write the policy on one line");
+    problems.check(
+        csp.trim().length > 0 && !/[\r\n]/.test(csp),
+        k("cdnContentSecurityPolicy"),
+        csp,
+        "must be a non-empty single-line header value",
+        "write the policy on one line",
+    );
 
     // An unknown environment makes every profile-derived value meaningless: stop here.
     problems.throwIfAny(`Invalid configuration for stack environment ${show(envRaw)}`);
@@ -626,7 +848,13 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
     r.finish();
 
     const key = (field: string) => `${r.path}.${field}`;
-    problems.check(DNS_LABEL.test(name) && name.length <= 20, key("name"), name, "must be DNS-safe: 1-20 lowercase letters, digits and hyphens, starting with a letter", "rename the service, e.g. orders-api");
+    problems.check(
+        DNS_LABEL.test(name) && name.length <= 20,
+        key("name"),
+        name,
+        "must be DNS-safe: 1-20 lowercase letters, digits and hyphens, starting with a letter",
+        "rename the service, e.g. orders-api",
+    );
     const tgName = targetGroupLogicalName(COMPONENT_NAMES.services, name);
     problems.check(
         tgName.length <= maxLogicalNameLength(LB_NAME_MAX),
@@ -635,23 +863,59 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         `gives target group "${tgName}", which autonaming extends to ${tgName.length + 8} characters; target group names are limited to ${LB_NAME_MAX}`,
         `shorten the service name to ${maxLogicalNameLength(LB_NAME_MAX) - COMPONENT_NAMES.services.length - 1} characters or fewer`,
     );
-    problems.check(image.trim().length > 0 && !/\s/.test(image), key("image"), image, "must be a container image reference without spaces", "use registry/repository:tag or @sha256 digest");
+    problems.check(
+        image.trim().length > 0 && !/\s/.test(image),
+        key("image"),
+        image,
+        "must be a container image reference without spaces",
+        "use registry/repository:tag or @sha256 digest",
+    );
     problems.check(port >= 1 && port <= 65535, key("port"), port, "must be a TCP port 1-65535", "use the port the container listens on");
     const memories = LIMITS.fargate[cpu];
     if (memories === undefined) {
         problems.add(key("cpu"), cpu, `must be a Fargate CPU value: ${Object.keys(LIMITS.fargate).join(", ")}`, "pick a supported CPU size");
     } else {
-        problems.check(memories.includes(memory), key("memory"), memory, `is not a valid Fargate pair with cpu ${cpu}; allowed: ${memories[0]}-${memories[memories.length - 1]} MiB (${memories.join(", ")})`, "pick a memory size listed for this CPU");
+        problems.check(
+            memories.includes(memory),
+            key("memory"),
+            memory,
+            `is not a valid Fargate pair with cpu ${cpu}; allowed: ${memories[0]}-${memories[memories.length - 1]} MiB (${memories.join(", ")})`,
+            "pick a memory size listed for this CPU",
+        );
     }
-    problems.check(/^\/[A-Za-z0-9._~\-/]*$/.test(healthCheckPath) && healthCheckPath.length <= 1024, key("healthCheckPath"), healthCheckPath, "must be an absolute URL path starting with /", "use e.g. /health");
-    problems.check(priority >= 1 && priority <= LIMITS.albMaxPriority, key("priority"), priority, `must be 1-${LIMITS.albMaxPriority} (ALB listener rule priority)`, "give every service a distinct priority; leave gaps (10, 20, 30) for later services");
+    problems.check(
+        /^\/[A-Za-z0-9._~\-/]*$/.test(healthCheckPath) && healthCheckPath.length <= 1024,
+        key("healthCheckPath"),
+        healthCheckPath,
+        "must be an absolute URL path starting with /",
+        "use e.g. /health",
+    );
+    problems.check(
+        priority >= 1 && priority <= LIMITS.albMaxPriority,
+        key("priority"),
+        priority,
+        `must be 1-${LIMITS.albMaxPriority} (ALB listener rule priority)`,
+        "give every service a distinct priority; leave gaps (10, 20, 30) for later services",
+    );
     problems.check(minCount >= 1, key("minCount"), minCount, "must be at least 1", "raise minCount");
     problems.check(minCount <= maxCount, key("minCount"), minCount, `must not exceed maxCount (${maxCount})`, "raise maxCount or lower minCount");
     problems.check(cpuTargetPercent >= 10 && cpuTargetPercent <= 90, key("cpuTargetPercent"), cpuTargetPercent, "must be 10-90 (%)", "use e.g. 60");
     problems.check(memoryTargetPercent >= 10 && memoryTargetPercent <= 90, key("memoryTargetPercent"), memoryTargetPercent, "must be 10-90 (%)", "use e.g. 70");
     problems.check(requestsPerTarget >= 1, key("requestsPerTarget"), requestsPerTarget, "must be >= 1 request per target per minute", "use e.g. 1000");
-    problems.check(deregistrationDelaySeconds >= 0 && deregistrationDelaySeconds <= 3600, key("deregistrationDelaySeconds"), deregistrationDelaySeconds, "must be 0-3600 seconds", "use e.g. 30");
-    problems.check(hostPatterns.length + pathPatterns.length > 0, r.path, name, "needs at least one of hostPatterns or pathPatterns for its listener rule", "add hostPatterns and/or pathPatterns");
+    problems.check(
+        deregistrationDelaySeconds >= 0 && deregistrationDelaySeconds <= 3600,
+        key("deregistrationDelaySeconds"),
+        deregistrationDelaySeconds,
+        "must be 0-3600 seconds",
+        "use e.g. 30",
+    );
+    problems.check(
+        hostPatterns.length + pathPatterns.length > 0,
+        r.path,
+        name,
+        "needs at least one of hostPatterns or pathPatterns for its listener rule",
+        "add hostPatterns and/or pathPatterns",
+    );
     problems.check(
         hostPatterns.length + pathPatterns.length <= LIMITS.albMaxConditionValues,
         r.path,
@@ -659,12 +923,48 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         `has ${hostPatterns.length + pathPatterns.length} host/path values; an ALB rule allows at most ${LIMITS.albMaxConditionValues} condition values in total`,
         "use wildcards (e.g. /orders/*) to need fewer values",
     );
-    hostPatterns.forEach((h, i) => problems.check(/^[a-z0-9*?.-]{1,128}$/.test(h), `${key("hostPatterns")}[${i}]`, h, "must be a host name pattern (lowercase letters, digits, . - * ?; max 128)", "correct the pattern"));
-    pathPatterns.forEach((pth, i) => problems.check(/^\/[A-Za-z0-9_\-.$/~"'@:+*?&]{0,127}$/.test(pth), `${key("pathPatterns")}[${i}]`, pth, "must start with / and use ALB path pattern characters (max 128)", "correct the pattern"));
-    secretArns.forEach((arn, i) => problems.check(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn), `${key("secretArns")}[${i}]`, arn, "must be a Secrets Manager secret ARN", "copy the ARN from Secrets Manager"));
+    hostPatterns.forEach((h, i) =>
+        problems.check(
+            /^[a-z0-9*?.-]{1,128}$/.test(h),
+            `${key("hostPatterns")}[${i}]`,
+            h,
+            "must be a host name pattern (lowercase letters, digits, . - * ?; max 128)",
+            "correct the pattern",
+        ),
+    );
+    pathPatterns.forEach((pth, i) =>
+        problems.check(
+            /^\/[A-Za-z0-9_\-.$/~"'@:+*?&]{0,127}$/.test(pth),
+            `${key("pathPatterns")}[${i}]`,
+            pth,
+            "must start with / and use ALB path pattern characters (max 128)",
+            "correct the pattern",
+        ),
+    );
+    secretArns.forEach((arn, i) =>
+        problems.check(
+            /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn),
+            `${key("secretArns")}[${i}]`,
+            arn,
+            "must be a Secrets Manager secret ARN",
+            "copy the ARN from Secrets Manager",
+        ),
+    );
     for (const envName of Object.keys(environment)) {
-        problems.check(/^[A-Z_][A-Z0-9_]*$/.test(envName), `${key("environment")}.${envName}`, envName, "must be an environment variable name (A-Z, 0-9, _)", "rename the variable");
-        problems.check(!/(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)/.test(envName), `${key("environment")}.${envName}`, envName, "looks like a secret; secrets belong in Secrets Manager, never in config or state", "store it in Secrets Manager and list its ARN in secretArns");
+        problems.check(
+            /^[A-Z_][A-Z0-9_]*$/.test(envName),
+            `${key("environment")}.${envName}`,
+            envName,
+            "must be an environment variable name (A-Z, 0-9, _)",
+            "rename the variable",
+        );
+        problems.check(
+            !/(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)/.test(envName),
+            `${key("environment")}.${envName}`,
+            envName,
+            "looks like a secret; secrets belong in Secrets Manager, never in config or state",
+            "store it in Secrets Manager and list its ARN in secretArns",
+        );
     }
 
     let api: ServiceApiConfig | undefined;
@@ -678,9 +978,19 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         const burstLimit = a.optionalNumber("burstLimit");
         a.finish();
         problems.check(/^[a-z0-9][a-z0-9-]{0,62}$/.test(basePath), `${key("api")}.basePath`, basePath, "must be one lowercase path segment", "use e.g. orders");
-        problems.check(scopes.length > 0, `${key("api")}.scopes`, scopes, "an exposed service needs at least one OAuth scope: without one its protected routes would accept any token, ID tokens included", "list the scopes a token must carry, e.g. [orders.read]");
-        scopes.forEach((s, i) => problems.check(/^[a-z][a-z0-9._-]{0,63}$/.test(s), `${key("api")}.scopes[${i}]`, s, "must be a scope name (lowercase letters, digits, . _ -)", "use e.g. orders.read"));
-        publicPaths.forEach((s, i) => problems.check(/^[a-z0-9][a-z0-9/_-]*$/.test(s), `${key("api")}.publicPaths[${i}]`, s, "must be a relative path below basePath (no leading /)", "use e.g. health"));
+        problems.check(
+            scopes.length > 0,
+            `${key("api")}.scopes`,
+            scopes,
+            "an exposed service needs at least one OAuth scope: without one its protected routes would accept any token, ID tokens included",
+            "list the scopes a token must carry, e.g. [orders.read]",
+        );
+        scopes.forEach((s, i) =>
+            problems.check(/^[a-z][a-z0-9._-]{0,63}$/.test(s), `${key("api")}.scopes[${i}]`, s, "must be a scope name (lowercase letters, digits, . _ -)", "use e.g. orders.read"),
+        );
+        publicPaths.forEach((s, i) =>
+            problems.check(/^[a-z0-9][a-z0-9/_-]*$/.test(s), `${key("api")}.publicPaths[${i}]`, s, "must be a relative path below basePath (no leading /)", "use e.g. health"),
+        );
         problems.check(cacheTtlSeconds >= 0 && cacheTtlSeconds <= 3600, `${key("api")}.cacheTtlSeconds`, cacheTtlSeconds, "must be 0-3600 seconds", "use 0 to disable caching");
         api = { basePath, scopes, publicPaths, cacheTtlSeconds, rateLimit, burstLimit };
     }
@@ -712,15 +1022,39 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
 
 function validateServices(services: readonly ServiceConfig[], problems: Problems, key: string, requireMultiAz: boolean): void {
     duplicates(services.map((s) => s.name)).forEach((name) => problems.add(key, name, "service names must be unique", "rename one of the services"));
-    duplicates(services.map((s) => String(s.priority))).forEach((prio) => problems.add(key, Number(prio), "listener rule priorities must be unique", "give each service its own priority"));
-    duplicates(services.filter((s) => s.api).map((s) => s.api?.basePath ?? "")).forEach((bp) => problems.add(key, bp, "api.basePath must be unique across services", "give each exposed service its own base path"));
-    problems.check(services.length <= LIMITS.albMaxRules, key, `${services.length} services`, `an ALB listener allows at most ${LIMITS.albMaxRules} rules (one per service)`, "split services across several platforms");
+    duplicates(services.map((s) => String(s.priority))).forEach((prio) =>
+        problems.add(key, Number(prio), "listener rule priorities must be unique", "give each service its own priority"),
+    );
+    duplicates(services.filter((s) => s.api).map((s) => s.api?.basePath ?? "")).forEach((bp) =>
+        problems.add(key, bp, "api.basePath must be unique across services", "give each exposed service its own base path"),
+    );
+    problems.check(
+        services.length <= LIMITS.albMaxRules,
+        key,
+        `${services.length} services`,
+        `an ALB listener allows at most ${LIMITS.albMaxRules} rules (one per service)`,
+        "split services across several platforms",
+    );
     if (requireMultiAz) {
-        services.forEach((s, i) => problems.check(s.minCount >= 2, `${key}[${i}].minCount`, s.minCount, "must be >= 2 when platform:requireMultiAz is true, so tasks run in two AZs", "set minCount to 2 or more"));
+        services.forEach((s, i) =>
+            problems.check(
+                s.minCount >= 2,
+                `${key}[${i}].minCount`,
+                s.minCount,
+                "must be >= 2 when platform:requireMultiAz is true, so tasks run in two AZs",
+                "set minCount to 2 or more",
+            ),
+        );
     }
     // The ALB's own logical name must also survive autonaming.
     const albName = loadBalancerLogicalName(COMPONENT_NAMES.services);
-    problems.check(albName.length <= maxLogicalNameLength(LB_NAME_MAX), "component name", albName, `load balancer names are limited to ${LB_NAME_MAX} characters`, "shorten COMPONENT_NAMES.services");
+    problems.check(
+        albName.length <= maxLogicalNameLength(LB_NAME_MAX),
+        "component name",
+        albName,
+        `load balancer names are limited to ${LB_NAME_MAX} characters`,
+        "shorten COMPONENT_NAMES.services",
+    );
 }
 
 function readKey(obj: Record<string, unknown> | undefined, path: string, problems: Problems, required: boolean): DynamoKey | undefined {
@@ -753,8 +1087,20 @@ function readTable(r: EntryReader, problems: Problems): DynamoTableConfig {
         const nonKeyAttributes = gr.strings("nonKeyAttributes");
         gr.finish();
         problems.check(/^[A-Za-z0-9_.-]{3,255}$/.test(gsiName), `${path}.name`, gsiName, "must be 3-255 letters, digits, _ . -", "rename the index");
-        problems.check(["ALL", "KEYS_ONLY", "INCLUDE"].includes(projectionType), `${path}.projectionType`, projectionType, "must be ALL, KEYS_ONLY or INCLUDE", "pick a projection");
-        problems.check((projectionType === "INCLUDE") === (nonKeyAttributes.length > 0), `${path}.nonKeyAttributes`, nonKeyAttributes, "must be listed exactly when projectionType is INCLUDE", "make them agree");
+        problems.check(
+            ["ALL", "KEYS_ONLY", "INCLUDE"].includes(projectionType),
+            `${path}.projectionType`,
+            projectionType,
+            "must be ALL, KEYS_ONLY or INCLUDE",
+            "pick a projection",
+        );
+        problems.check(
+            (projectionType === "INCLUDE") === nonKeyAttributes.length > 0,
+            `${path}.nonKeyAttributes`,
+            nonKeyAttributes,
+            "must be listed exactly when projectionType is INCLUDE",
+            "make them agree",
+        );
         return { name: gsiName, partitionKey: pk, sortKey: sk, projectionType: projectionType as DynamoGsiConfig["projectionType"], nonKeyAttributes };
     });
     const ttlAttribute = r.optionalString("ttlAttribute");
@@ -765,14 +1111,38 @@ function readTable(r: EntryReader, problems: Problems): DynamoTableConfig {
     const contributorInsights = r.boolean("contributorInsights", false);
     r.finish();
     problems.check(/^[A-Za-z0-9_.-]{3,255}$/.test(name), `${r.path}.name`, name, "must be 3-255 letters, digits, _ . -", "rename the table");
-    problems.check(["PAY_PER_REQUEST", "PROVISIONED"].includes(billingMode), `${r.path}.billingMode`, billingMode, "must be PAY_PER_REQUEST or PROVISIONED", "use PAY_PER_REQUEST (on-demand) unless the load is steady");
+    problems.check(
+        ["PAY_PER_REQUEST", "PROVISIONED"].includes(billingMode),
+        `${r.path}.billingMode`,
+        billingMode,
+        "must be PAY_PER_REQUEST or PROVISIONED",
+        "use PAY_PER_REQUEST (on-demand) unless the load is steady",
+    );
     if (billingMode === "PROVISIONED") {
-        problems.check((readCapacity ?? 0) >= 1 && (writeCapacity ?? 0) >= 1, `${r.path}.readCapacity`, { readCapacity, writeCapacity }, "PROVISIONED tables need readCapacity and writeCapacity >= 1", "set both capacities or use PAY_PER_REQUEST");
+        problems.check(
+            (readCapacity ?? 0) >= 1 && (writeCapacity ?? 0) >= 1,
+            `${r.path}.readCapacity`,
+            { readCapacity, writeCapacity },
+            "PROVISIONED tables need readCapacity and writeCapacity >= 1",
+            "set both capacities or use PAY_PER_REQUEST",
+        );
     } else {
-        problems.check(readCapacity === undefined && writeCapacity === undefined, `${r.path}.readCapacity`, { readCapacity, writeCapacity }, "capacities apply only to PROVISIONED tables", "remove them or set billingMode: PROVISIONED");
+        problems.check(
+            readCapacity === undefined && writeCapacity === undefined,
+            `${r.path}.readCapacity`,
+            { readCapacity, writeCapacity },
+            "capacities apply only to PROVISIONED tables",
+            "remove them or set billingMode: PROVISIONED",
+        );
     }
     if (streamView !== undefined) {
-        problems.check(["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"].includes(streamView), `${r.path}.streamView`, streamView, "must be NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES or KEYS_ONLY", "pick a stream view");
+        problems.check(
+            ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"].includes(streamView),
+            `${r.path}.streamView`,
+            streamView,
+            "must be NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES or KEYS_ONLY",
+            "pick a stream view",
+        );
     }
     problems.check(gsis.length <= 20, `${r.path}.globalSecondaryIndexes`, gsis.length, "a table allows at most 20 global secondary indexes", "remove indexes");
     return {
@@ -807,11 +1177,41 @@ function readSubscription(r: EntryReader, problems: Problems): EventSubscription
     };
     r.finish();
     const key = (field: string) => `${r.path}.${field}`;
-    problems.check(DNS_LABEL.test(s.name) && s.name.length <= 40, key("name"), s.name, "must be 1-40 lowercase letters, digits and hyphens, starting with a letter (it names the queue and rule)", "rename the subscription");
-    problems.check(s.maxReceiveCount >= 1 && s.maxReceiveCount <= LIMITS.sqsMaxReceiveCountMax, key("maxReceiveCount"), s.maxReceiveCount, `must be 1-${LIMITS.sqsMaxReceiveCountMax} (SQS redrive policy)`, "use e.g. 5");
-    problems.check(s.visibilityTimeoutSeconds >= 0 && s.visibilityTimeoutSeconds <= LIMITS.sqsVisibilityMax, key("visibilityTimeoutSeconds"), s.visibilityTimeoutSeconds, `must be 0-${LIMITS.sqsVisibilityMax} seconds`, "use e.g. 60");
-    problems.check(s.retentionSeconds >= LIMITS.sqsRetentionMin && s.retentionSeconds <= LIMITS.sqsRetentionMax, key("retentionSeconds"), s.retentionSeconds, `must be ${LIMITS.sqsRetentionMin}-${LIMITS.sqsRetentionMax} seconds`, "use e.g. 345600 (4 days)");
-    problems.check(s.dlqRetentionSeconds >= LIMITS.sqsRetentionMin && s.dlqRetentionSeconds <= LIMITS.sqsRetentionMax, key("dlqRetentionSeconds"), s.dlqRetentionSeconds, `must be ${LIMITS.sqsRetentionMin}-${LIMITS.sqsRetentionMax} seconds`, "use 1209600 (14 days)");
+    problems.check(
+        DNS_LABEL.test(s.name) && s.name.length <= 40,
+        key("name"),
+        s.name,
+        "must be 1-40 lowercase letters, digits and hyphens, starting with a letter (it names the queue and rule)",
+        "rename the subscription",
+    );
+    problems.check(
+        s.maxReceiveCount >= 1 && s.maxReceiveCount <= LIMITS.sqsMaxReceiveCountMax,
+        key("maxReceiveCount"),
+        s.maxReceiveCount,
+        `must be 1-${LIMITS.sqsMaxReceiveCountMax} (SQS redrive policy)`,
+        "use e.g. 5",
+    );
+    problems.check(
+        s.visibilityTimeoutSeconds >= 0 && s.visibilityTimeoutSeconds <= LIMITS.sqsVisibilityMax,
+        key("visibilityTimeoutSeconds"),
+        s.visibilityTimeoutSeconds,
+        `must be 0-${LIMITS.sqsVisibilityMax} seconds`,
+        "use e.g. 60",
+    );
+    problems.check(
+        s.retentionSeconds >= LIMITS.sqsRetentionMin && s.retentionSeconds <= LIMITS.sqsRetentionMax,
+        key("retentionSeconds"),
+        s.retentionSeconds,
+        `must be ${LIMITS.sqsRetentionMin}-${LIMITS.sqsRetentionMax} seconds`,
+        "use e.g. 345600 (4 days)",
+    );
+    problems.check(
+        s.dlqRetentionSeconds >= LIMITS.sqsRetentionMin && s.dlqRetentionSeconds <= LIMITS.sqsRetentionMax,
+        key("dlqRetentionSeconds"),
+        s.dlqRetentionSeconds,
+        `must be ${LIMITS.sqsRetentionMin}-${LIMITS.sqsRetentionMax} seconds`,
+        "use 1209600 (14 days)",
+    );
     problems.check(
         s.dlqRetentionSeconds > s.retentionSeconds,
         key("dlqRetentionSeconds"),
@@ -819,8 +1219,20 @@ function readSubscription(r: EntryReader, problems: Problems): EventSubscription
         `must exceed retentionSeconds (${s.retentionSeconds}): a dead-lettered message keeps its original enqueue time and would expire early`,
         "raise dlqRetentionSeconds or lower retentionSeconds",
     );
-    problems.check(s.maxEventAgeSeconds >= LIMITS.eventMaxAgeMin && s.maxEventAgeSeconds <= LIMITS.eventMaxAgeMax, key("maxEventAgeSeconds"), s.maxEventAgeSeconds, `must be ${LIMITS.eventMaxAgeMin}-${LIMITS.eventMaxAgeMax} seconds (EventBridge retry policy)`, "use e.g. 3600");
-    problems.check(s.maxRetryAttempts >= 0 && s.maxRetryAttempts <= LIMITS.eventMaxRetryAttempts, key("maxRetryAttempts"), s.maxRetryAttempts, `must be 0-${LIMITS.eventMaxRetryAttempts} (EventBridge retry policy)`, "use e.g. 8");
+    problems.check(
+        s.maxEventAgeSeconds >= LIMITS.eventMaxAgeMin && s.maxEventAgeSeconds <= LIMITS.eventMaxAgeMax,
+        key("maxEventAgeSeconds"),
+        s.maxEventAgeSeconds,
+        `must be ${LIMITS.eventMaxAgeMin}-${LIMITS.eventMaxAgeMax} seconds (EventBridge retry policy)`,
+        "use e.g. 3600",
+    );
+    problems.check(
+        s.maxRetryAttempts >= 0 && s.maxRetryAttempts <= LIMITS.eventMaxRetryAttempts,
+        key("maxRetryAttempts"),
+        s.maxRetryAttempts,
+        `must be 0-${LIMITS.eventMaxRetryAttempts} (EventBridge retry policy)`,
+        "use e.g. 8",
+    );
     problems.check(s.backlogPerTask >= 1, key("backlogPerTask"), s.backlogPerTask, "must be >= 1 message per task", "use e.g. 100");
     return s;
 }
@@ -837,10 +1249,18 @@ function readUsagePlan(r: EntryReader, problems: Problems, stageRate: number, st
     const key = (field: string) => `${r.path}.${field}`;
     problems.check(DNS_LABEL.test(u.name) && u.name.length <= 40, key("name"), u.name, "must be 1-40 lowercase letters, digits and hyphens", "rename the plan");
     problems.check(u.rateLimit >= 1 && u.rateLimit <= stageRate, key("rateLimit"), u.rateLimit, `must be 1 to the stage limit (${stageRate})`, "lower the plan's rate limit");
-    problems.check(u.burstLimit >= 1 && u.burstLimit <= stageBurst, key("burstLimit"), u.burstLimit, `must be 1 to the stage burst (${stageBurst})`, "lower the plan's burst limit");
+    problems.check(
+        u.burstLimit >= 1 && u.burstLimit <= stageBurst,
+        key("burstLimit"),
+        u.burstLimit,
+        `must be 1 to the stage burst (${stageBurst})`,
+        "lower the plan's burst limit",
+    );
     if (u.quotaPerDay !== undefined) {
         problems.check(u.quotaPerDay >= 1, key("quotaPerDay"), u.quotaPerDay, "must be >= 1 request per day", "remove it for no quota");
     }
-    u.consumers.forEach((c, i) => problems.check(DNS_LABEL.test(c) && c.length <= 64, `${key("consumers")}[${i}]`, c, "must be a lowercase consumer name (letters, digits, hyphens)", "rename the consumer"));
+    u.consumers.forEach((c, i) =>
+        problems.check(DNS_LABEL.test(c) && c.length <= 64, `${key("consumers")}[${i}]`, c, "must be a lowercase consumer name (letters, digits, hyphens)", "rename the consumer"),
+    );
     return u;
 }

@@ -73,6 +73,20 @@ export function shortHash(text: string, length = 7): string {
     return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
+/**
+ * A scalar input or output (an id, a name, an ARN) as text, or `fallback` when it is unset.
+ * Structured values never reach these fields; should one, it shows as JSON, not "[object Object]".
+ */
+function text(value: unknown, fallback: string): string {
+    if (value === undefined || value === null) {
+        return fallback;
+    }
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+        return String(value);
+    }
+    return JSON.stringify(value);
+}
+
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -183,7 +197,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         const key = `${args.type}::${args.name}`;
         const parentQueue = this.parentByKey.get(key) ?? [];
         const parent = parentQueue.shift();
-        let props: Record<string, unknown> = { ...args.inputs };
+        let props: Record<string, unknown> = { ...(args.inputs as Record<string, unknown>) };
 
         // Transforms in engine order: the resource's own, its ancestors', then the stack's.
         const chain: pulumi.ResourceTransform[] = [...(args.transforms ?? [])];
@@ -218,7 +232,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         }
         const { value: plain } = unwrapSecrets(props);
         const outputs = this.outputsFor(args.type, args.name, plain as Record<string, unknown>);
-        const id = String(outputs.id ?? `${args.name}-id`);
+        const id = text(outputs.id, `${args.name}-id`);
         pending.id = id;
         pending.state = { ...(plain as Record<string, unknown>), ...outputs };
         return { id, state: { ...props, ...outputs } };
@@ -242,23 +256,37 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
-                return { names: ["a", "b", "c", "d"].map((s) => `${region}${s}`), zoneIds: [1, 2, 3, 4].map((n) => `${region.slice(0, 3)}1-az${n}`), id: region, groupNames: [region] };
+                return {
+                    names: ["a", "b", "c", "d"].map((s) => `${region}${s}`),
+                    zoneIds: [1, 2, 3, 4].map((n) => `${region.slice(0, 3)}1-az${n}`),
+                    id: region,
+                    groupNames: [region],
+                };
             case "aws:elb/getServiceAccount:getServiceAccount": {
                 const target = (inputs.region as string | undefined) ?? region;
                 const account = ELB_ACCOUNT_BY_REGION[target];
                 if (!account) {
-                    throw new Error(`aws.elb.getServiceAccount: Region ${target} has no ELB log-delivery account (it uses the logdelivery.elasticloadbalancing.amazonaws.com principal)`);
+                    throw new Error(
+                        `aws.elb.getServiceAccount: Region ${target} has no ELB log-delivery account (it uses the logdelivery.elasticloadbalancing.amazonaws.com principal)`,
+                    );
                 }
                 return { id: account, arn: `arn:aws:iam::${account}:root`, region: target };
             }
             case "aws:route53/getZone:getZone": {
-                const name = String(inputs.name ?? "");
-                return { zoneId: `Z${shortHash(name, 12).toUpperCase()}`, id: `Z${shortHash(name, 12).toUpperCase()}`, name, privateZone: inputs.privateZone ?? false, arn: `arn:aws:route53:::hostedzone/Z${shortHash(name, 12).toUpperCase()}`, nameServers: ["ns-1.awsdns-01.org"] };
+                const name = text(inputs.name, "");
+                return {
+                    zoneId: `Z${shortHash(name, 12).toUpperCase()}`,
+                    id: `Z${shortHash(name, 12).toUpperCase()}`,
+                    name,
+                    privateZone: inputs.privateZone ?? false,
+                    arn: `arn:aws:route53:::hostedzone/Z${shortHash(name, 12).toUpperCase()}`,
+                    nameServers: ["ns-1.awsdns-01.org"],
+                };
             }
             case "aws:cloudfront/getCachePolicy:getCachePolicy":
             case "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy":
             case "aws:cloudfront/getResponseHeadersPolicy:getResponseHeadersPolicy": {
-                const name = String(inputs.name ?? "");
+                const name = text(inputs.name, "");
                 const id = CLOUDFRONT_MANAGED_POLICY_IDS[name];
                 if (!id) {
                     throw new Error(`${args.token}: no managed policy named ${name} in the mock (known: ${Object.keys(CLOUDFRONT_MANAGED_POLICY_IDS).join(", ")})`);
@@ -274,7 +302,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
     private outputsFor(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
         const region = (inputs.region as string | undefined) ?? this.options.region;
         const account = MOCK_ACCOUNT_ID;
-        const physical = (field = "name") => (typeof inputs[field] === "string" ? (inputs[field] as string) : this.autoname(name, type));
+        const physical = (field = "name") => (typeof inputs[field] === "string" ? inputs[field] : this.autoname(name, type));
         const h = (n = 8) => shortHash(`${type}::${name}`, n);
         const arn = (service: string, resource: string, r: string = region) => `arn:aws:${service}:${r}:${account}:${resource}`;
         switch (type) {
@@ -314,17 +342,31 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:s3/bucket:Bucket":
             case "aws:s3/bucketV2:BucketV2": {
                 const bucket = physical("bucket");
-                return { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region };
+                return {
+                    id: bucket,
+                    bucket,
+                    arn: `arn:aws:s3:::${bucket}`,
+                    bucketDomainName: `${bucket}.s3.amazonaws.com`,
+                    bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
+                    region,
+                };
             }
             case "aws:s3/bucketObjectv2:BucketObjectv2":
             case "aws:s3/bucketObject:BucketObject":
-                return { id: String(inputs.key ?? name), versionId: `v${h(20)}`, etag: h(32) };
+                return { id: text(inputs.key, name), versionId: `v${h(20)}`, etag: h(32) };
             case "aws:lb/loadBalancer:LoadBalancer":
             case "aws:alb/loadBalancer:LoadBalancer": {
                 const lbName = physical();
                 const suffix = `app/${lbName}/${h(16)}`;
                 const internal = inputs.internal === true ? "internal-" : "";
-                return { id: arn("elasticloadbalancing", `loadbalancer/${suffix}`), arn: arn("elasticloadbalancing", `loadbalancer/${suffix}`), arnSuffix: suffix, dnsName: `${internal}${lbName}-${h(10)}.${region}.elb.amazonaws.com`, zoneId: "Z32O12XQLNTSW2", name: lbName };
+                return {
+                    id: arn("elasticloadbalancing", `loadbalancer/${suffix}`),
+                    arn: arn("elasticloadbalancing", `loadbalancer/${suffix}`),
+                    arnSuffix: suffix,
+                    dnsName: `${internal}${lbName}-${h(10)}.${region}.elb.amazonaws.com`,
+                    zoneId: "Z32O12XQLNTSW2",
+                    name: lbName,
+                };
             }
             case "aws:lb/targetGroup:TargetGroup":
             case "aws:alb/targetGroup:TargetGroup": {
@@ -339,17 +381,22 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:alb/listenerRule:ListenerRule":
                 return { id: arn("elasticloadbalancing", `listener-rule/app/${name}/${h(16)}`), arn: arn("elasticloadbalancing", `listener-rule/app/${name}/${h(16)}`) };
             case "aws:acm/certificate:Certificate": {
-                const domain = String(inputs.domainName ?? `${name}.example.com`);
+                const domain = text(inputs.domainName, `${name}.example.com`);
                 const names = [domain, ...((inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
                 return {
                     id: arn("acm", `certificate/${h(8)}-${h(4)}-${h(4)}-${h(4)}-${h(12)}`, region),
                     arn: arn("acm", `certificate/${h(8)}-${h(4)}-${h(4)}-${h(4)}-${h(12)}`, region),
-                    domainValidationOptions: names.map((d) => ({ domainName: d, resourceRecordName: `_${shortHash(d, 10)}.${d.replace(/^\*\./, "")}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${shortHash(`v${d}`, 10)}.acm-validations.aws.` })),
+                    domainValidationOptions: names.map((d) => ({
+                        domainName: d,
+                        resourceRecordName: `_${shortHash(d, 10)}.${d.replace(/^\*\./, "")}.`,
+                        resourceRecordType: "CNAME",
+                        resourceRecordValue: `_${shortHash(`v${d}`, 10)}.acm-validations.aws.`,
+                    })),
                     status: "ISSUED",
                 };
             }
             case "aws:acm/certificateValidation:CertificateValidation":
-                return { id: String(inputs.certificateArn ?? name) };
+                return { id: text(inputs.certificateArn, name) };
             case "aws:route53/zone:Zone": {
                 const zoneId = `Z${h(12).toUpperCase()}`;
                 return { id: zoneId, zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: [] };
@@ -359,7 +406,12 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:ecs/cluster:Cluster":
                 return { id: arn("ecs", `cluster/${physical()}`), arn: arn("ecs", `cluster/${physical()}`), name: physical() };
             case "aws:ecs/taskDefinition:TaskDefinition":
-                return { id: physical("family"), arn: arn("ecs", `task-definition/${physical("family")}:1`), revision: 1, arnWithoutRevision: arn("ecs", `task-definition/${physical("family")}`) };
+                return {
+                    id: physical("family"),
+                    arn: arn("ecs", `task-definition/${physical("family")}:1`),
+                    revision: 1,
+                    arnWithoutRevision: arn("ecs", `task-definition/${physical("family")}`),
+                };
             case "aws:ecs/service:Service":
                 return { id: arn("ecs", `service/${physical()}`), name: physical() };
             case "aws:rds/cluster:Cluster": {
@@ -372,7 +424,9 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                     readerEndpoint: `${id}.cluster-ro-${h(12)}.${region}.rds.amazonaws.com`,
                     clusterResourceId: `cluster-${h(26).toUpperCase()}`,
                     port: inputs.port ?? 5432,
-                    masterUserSecrets: inputs.manageMasterUserPassword ? [{ secretArn: arn("secretsmanager", `secret:rds!cluster-${h(8)}-${h(6)}`), secretStatus: "active", kmsKeyId: inputs.masterUserSecretKmsKeyId }] : [],
+                    masterUserSecrets: inputs.manageMasterUserPassword
+                        ? [{ secretArn: arn("secretsmanager", `secret:rds!cluster-${h(8)}-${h(6)}`), secretStatus: "active", kmsKeyId: inputs.masterUserSecretKmsKeyId }]
+                        : [],
                 };
             }
             case "aws:rds/clusterInstance:ClusterInstance": {
@@ -381,16 +435,32 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             }
             case "aws:dynamodb/table:Table": {
                 const table = physical();
-                return { id: table, name: table, arn: arn("dynamodb", `table/${table}`), streamArn: inputs.streamEnabled ? arn("dynamodb", `table/${table}/stream/2026-01-01T00:00:00.000`) : "" };
+                return {
+                    id: table,
+                    name: table,
+                    arn: arn("dynamodb", `table/${table}`),
+                    streamArn: inputs.streamEnabled ? arn("dynamodb", `table/${table}/stream/2026-01-01T00:00:00.000`) : "",
+                };
             }
             case "aws:elasticache/replicationGroup:ReplicationGroup": {
                 const id = physical("replicationGroupId");
-                return { id, arn: arn("elasticache", `replicationgroup:${id}`), primaryEndpointAddress: `master.${id}.${h(6)}.${region.replace(/-/g, "")}.cache.amazonaws.com`, readerEndpointAddress: `replica.${id}.${h(6)}.${region.replace(/-/g, "")}.cache.amazonaws.com`, port: inputs.port ?? 6379 };
+                return {
+                    id,
+                    arn: arn("elasticache", `replicationgroup:${id}`),
+                    primaryEndpointAddress: `master.${id}.${h(6)}.${region.replace(/-/g, "")}.cache.amazonaws.com`,
+                    readerEndpointAddress: `replica.${id}.${h(6)}.${region.replace(/-/g, "")}.cache.amazonaws.com`,
+                    port: inputs.port ?? 6379,
+                };
             }
             case "aws:sqs/queue:Queue": {
                 // pulumi-aws appends .fifo to autonamed FIFO queues (pulumi-aws#1398).
                 const queue = typeof inputs.name === "string" ? inputs.name : inputs.fifoQueue === true ? `${physical()}.fifo` : physical();
-                return { id: `https://sqs.${region}.amazonaws.com/${account}/${queue}`, url: `https://sqs.${region}.amazonaws.com/${account}/${queue}`, arn: arn("sqs", queue), name: queue };
+                return {
+                    id: `https://sqs.${region}.amazonaws.com/${account}/${queue}`,
+                    url: `https://sqs.${region}.amazonaws.com/${account}/${queue}`,
+                    arn: arn("sqs", queue),
+                    name: queue,
+                };
             }
             case "aws:sns/topic:Topic":
                 return { id: arn("sns", physical()), arn: arn("sns", physical()), name: physical() };
@@ -407,13 +477,25 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:apigateway/restApi:RestApi":
                 return { id: h(10), rootResourceId: h(10), executionArn: arn("execute-api", h(10)), arn: `arn:aws:apigateway:${region}::/restapis/${h(10)}` };
             case "aws:apigateway/stage:Stage": {
-                const api = String(inputs.restApi ?? "api");
-                const stage = String(inputs.stageName ?? name);
-                return { id: `ags-${api}-${stage}`, arn: `arn:aws:apigateway:${region}::/restapis/${api}/stages/${stage}`, invokeUrl: `https://${api}.execute-api.${region}.amazonaws.com/${stage}`, executionArn: arn("execute-api", `${api}/${stage}`) };
+                const api = text(inputs.restApi, "api");
+                const stage = text(inputs.stageName, name);
+                return {
+                    id: `ags-${api}-${stage}`,
+                    arn: `arn:aws:apigateway:${region}::/restapis/${api}/stages/${stage}`,
+                    invokeUrl: `https://${api}.execute-api.${region}.amazonaws.com/${stage}`,
+                    executionArn: arn("execute-api", `${api}/${stage}`),
+                };
             }
             case "aws:apigateway/domainName:DomainName": {
-                const domain = String(inputs.domainName ?? name);
-                return { id: domain, arn: `arn:aws:apigateway:${region}::/domainnames/${domain}`, regionalDomainName: `d-${h(10)}.execute-api.${region}.amazonaws.com`, regionalZoneId: "ZMOCKAPIGWREGION", cloudfrontDomainName: "", cloudfrontZoneId: "Z2FDTNDATAQYW2" };
+                const domain = text(inputs.domainName, name);
+                return {
+                    id: domain,
+                    arn: `arn:aws:apigateway:${region}::/domainnames/${domain}`,
+                    regionalDomainName: `d-${h(10)}.execute-api.${region}.amazonaws.com`,
+                    regionalZoneId: "ZMOCKAPIGWREGION",
+                    cloudfrontDomainName: "",
+                    cloudfrontZoneId: "Z2FDTNDATAQYW2",
+                };
             }
             case "aws:apigateway/apiKey:ApiKey":
                 return { id: h(10), arn: `arn:aws:apigateway:${region}::/apikeys/${h(10)}`, value: `key-${h(20)}` };
@@ -426,13 +508,22 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "aws:cognito/userPoolClient:UserPoolClient":
                 return { id: h(26), clientSecret: inputs.generateSecret ? `secret-${h(40)}` : "" };
             case "aws:cognito/resourceServer:ResourceServer":
-                return { id: `${String(inputs.userPoolId)}|${String(inputs.identifier)}`, scopeIdentifiers: ((inputs.scopes as { scopeName: string }[] | undefined) ?? []).map((s) => `${String(inputs.identifier)}/${s.scopeName}`) };
+                return {
+                    id: `${String(inputs.userPoolId)}|${String(inputs.identifier)}`,
+                    scopeIdentifiers: ((inputs.scopes as { scopeName: string }[] | undefined) ?? []).map((s) => `${String(inputs.identifier)}/${s.scopeName}`),
+                };
             case "aws:wafv2/webAcl:WebAcl": {
-                const scope = String(inputs.scope ?? "REGIONAL") === "CLOUDFRONT" ? "global" : "regional";
+                const scope = text(inputs.scope, "REGIONAL") === "CLOUDFRONT" ? "global" : "regional";
                 return { id: `${h(8)}-${h(4)}`, arn: arn("wafv2", `${scope}/webacl/${physical()}/${h(8)}`, scope === "global" ? "us-east-1" : region), capacity: 700 };
             }
             case "aws:cloudfront/distribution:Distribution":
-                return { id: `E${h(13).toUpperCase()}`, arn: `arn:aws:cloudfront::${account}:distribution/E${h(13).toUpperCase()}`, domainName: `d${h(13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", status: "Deployed" };
+                return {
+                    id: `E${h(13).toUpperCase()}`,
+                    arn: `arn:aws:cloudfront::${account}:distribution/E${h(13).toUpperCase()}`,
+                    domainName: `d${h(13)}.cloudfront.net`,
+                    hostedZoneId: "Z2FDTNDATAQYW2",
+                    status: "Deployed",
+                };
             case "aws:cloudfront/originAccessControl:OriginAccessControl":
             case "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy":
             case "aws:cloudfront/cachePolicy:CachePolicy":
@@ -440,7 +531,12 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             case "random:index/randomPassword:RandomPassword":
             case "random:index/randomString:RandomString": {
                 const length = Number(inputs.length ?? 32);
-                const result = createHash("sha512").update(`${type}::${name}`).digest("base64").replace(/[^A-Za-z0-9]/g, "").padEnd(length, "x").slice(0, length);
+                const result = createHash("sha512")
+                    .update(`${type}::${name}`)
+                    .digest("base64")
+                    .replace(/[^A-Za-z0-9]/g, "")
+                    .padEnd(length, "x")
+                    .slice(0, length);
                 return { id: "none", result };
             }
             case "aws:rds/subnetGroup:SubnetGroup":
@@ -451,7 +547,7 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                 return { id: group, name: group, arn: arn(type.startsWith("aws:rds") ? "rds" : "elasticache", `${type.includes("subnet") ? "subgrp" : "cluster-pg"}:${group}`) };
             }
             case "aws:appautoscaling/target:Target":
-                return { id: String(inputs.resourceId ?? name), arn: arn("application-autoscaling", `scalable-target/${h(20)}`) };
+                return { id: text(inputs.resourceId, name), arn: arn("application-autoscaling", `scalable-target/${h(20)}`) };
             case "aws:cloudwatch/metricAlarm:MetricAlarm":
                 return { id: physical(), arn: arn("cloudwatch", `alarm:${physical()}`) };
             default: {

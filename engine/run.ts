@@ -41,7 +41,7 @@ export async function runOnMocks<T>(build: () => T | Promise<T>, options: RunOpt
     await installMockEngine(mocks, engineOptions, { "aws:region": engineOptions.region, ...options.config }, [...(options.secretKeys ?? [])]);
     let value: T | undefined;
     let failure: unknown;
-    let outputs: Record<string, unknown> = {};
+    let outputs: Record<string, unknown>;
     try {
         const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
             try {
@@ -52,11 +52,13 @@ export async function runOnMocks<T>(build: () => T | Promise<T>, options: RunOpt
             }
             return isOutputBag(value) ? value : undefined;
         });
-        outputs = (stackOutputs as Record<string, unknown> | undefined) ?? {};
+        outputs = stackOutputs ?? {};
     } finally {
         await pulumi.runtime.disconnect();
     }
     if (failure !== undefined) {
+        // Rethrown unchanged (see above): build() may throw any value, not only an Error.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- a deliberate rethrow of what build() threw
         throw failure;
     }
     return { value: value as T, resources: mocks.resources, outputs, mocks };

@@ -61,7 +61,9 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
         const known = listStacks(projectDir);
-        throw new StackFileError(`unknown stack "${stack}": ${path.basename(stackFile)} does not exist. Known stacks: ${known.join(", ") || "none"}. Create the stack file or pass --stack with one of them.`);
+        throw new StackFileError(
+            `unknown stack "${stack}": ${path.basename(stackFile)} does not exist. Known stacks: ${known.join(", ") || "none"}. Create the stack file or pass --stack with one of them.`,
+        );
     }
     let stackDoc: { config?: Record<string, unknown> } | null;
     try {
@@ -77,7 +79,7 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
     // Project-level declarations: apply their defaults, as the CLI does for keys a stack leaves unset.
     for (const [key, declaration] of Object.entries(project.config)) {
         if (declaration !== null && typeof declaration === "object" && "default" in declaration) {
-            config[qualify(key)] = toEngineString((declaration as { default: unknown }).default);
+            config[qualify(key)] = toEngineString(declaration.default);
         } else if (declaration === null || typeof declaration !== "object") {
             config[qualify(key)] = toEngineString(declaration);
         }

@@ -52,7 +52,8 @@ export function defaultTagsTransform(defaults: DefaultTags): pulumi.ResourceTran
         }
         const parentUrn = args.opts.parent ? await urnOf(args.opts.parent) : undefined;
         const defaultsHere = tagsFor(defaults, componentOf(parentUrn));
-        const existing: pulumi.Input<Record<string, pulumi.Input<string>>> = args.props.tags ?? {};
+        // `props` is untyped (`Inputs`); tags of a taggable AWS resource are a string map.
+        const existing = (args.props.tags as pulumi.Input<Record<string, pulumi.Input<string>>> | undefined) ?? {};
         return {
             props: { ...args.props, tags: pulumi.output(existing).apply((tags) => ({ ...defaultsHere, ...tags })) },
             opts: args.opts,

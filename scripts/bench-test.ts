@@ -5,6 +5,7 @@
  * for ever moving the gate to tsgo. Usage: npm run bench:test -- [--runs N]
  */
 import { spawnSync } from "child_process";
+import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -26,7 +27,11 @@ function timeCommand(command: string, args: string[], allowFailure = false): { s
 
 /** The set of `file(line,col): error TSnnnn` lines a compiler printed. */
 function errorSet(output: string): string[] {
-    return output.split("\n").filter((l) => /error TS\d+/.test(l)).map((l) => l.trim()).sort();
+    return output
+        .split("\n")
+        .filter((l) => /error TS\d+/.test(l))
+        .map((l) => l.trim())
+        .sort();
 }
 
 function median(values: number[]): number {
@@ -49,7 +54,7 @@ for (let i = 0; i < runs; i++) {
     measurements["mocha (transpile-only)"].push(timeCommand("npx", ["mocha"]).seconds);
     measurements["npm test (typecheck+mocha)"].push(timeCommand("npm", ["test"]).seconds);
 }
-console.log(`node ${process.version}, ${require("os").cpus().length} cores, ${runs} runs each`);
+console.log(`node ${process.version}, ${os.cpus().length} cores, ${runs} runs each`);
 for (const [name, values] of Object.entries(measurements)) {
     console.log(`${name.padEnd(28)} median ${median(values).toFixed(2)} s   runs: ${values.map((v) => v.toFixed(2)).join(", ")}`);
 }

@@ -52,7 +52,9 @@ function parseArgs(argv: string[]): Options | "help" {
         values[flag] = value;
     }
     if (!values["--file"]) {
-        throw new InputError("--file is required: pass a `pulumi stack export` document, e.g. `pulumi stack export --file stack.json` then `npm run policy:check -- --file stack.json`.");
+        throw new InputError(
+            "--file is required: pass a `pulumi stack export` document, e.g. `pulumi stack export --file stack.json` then `npm run policy:check -- --file stack.json`.",
+        );
     }
     return { file: values["--file"], policyConfig: values["--policy-config"], json: values["--json"] };
 }
@@ -102,13 +104,15 @@ async function main(argv: string[]): Promise<number> {
     // (require, not import(): under "module": "node16" a dynamic import() in this CommonJS file
     // would be emitted as an ES module import.)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const evaluate: typeof import("../policies/evaluate") = require("../policies/evaluate");
+    const evaluate = require("../policies/evaluate") as typeof import("../policies/evaluate");
     let config: PolicyConfigFile | undefined;
     try {
         config = options.policyConfig ? evaluate.loadPolicyConfig(options.policyConfig) : undefined;
     } catch (e) {
         if (e instanceof evaluate.PolicyConfigError) {
-            console.error(`error: ${e.message}\nfix: keys must be policy names of the pack (see policies/config/prod.json), levels advisory|mandatory|remediate|disabled, properties as in each policy's configSchema.`);
+            console.error(
+                `error: ${e.message}\nfix: keys must be policy names of the pack (see policies/config/prod.json), levels advisory|mandatory|remediate|disabled, properties as in each policy's configSchema.`,
+            );
             return 2;
         }
         throw e;
@@ -128,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Policy pack platform-guardrails on ${options.file}${options.policyConfig ? ` with ${options.policyConfig}` : ""}`);
     console.log(evaluate.formatReport(report));
     if (options.json) {
-        const violations = report.violations.map(v => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn, message: v.message }));
+        const violations = report.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn, message: v.message }));
         try {
             fs.writeFileSync(options.json, JSON.stringify({ violations }, null, 2) + "\n");
         } catch (e) {
@@ -140,9 +144,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-    code => { process.exitCode = code; },
-    e => {
-        console.error(`error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    (code) => {
+        process.exitCode = code;
+    },
+    (e) => {
+        console.error(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         process.exitCode = 2;
     },
 );

@@ -23,8 +23,16 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
     ["malformed CIDR", { vpcCidr: "10.0.0.300/16" }, 'platform:vpcCidr = "10.0.0.300/16": must be an IPv4 network in CIDR notation'],
     ["CIDR with host bits", { vpcCidr: "10.0.0.1/16" }, 'platform:vpcCidr = "10.0.0.1/16": must be an IPv4 network in CIDR notation with no host bits set'],
     ["VPC prefix too small", { vpcCidr: "10.0.0.0/8" }, 'platform:vpcCidr = "10.0.0.0/8": prefix length must be /16 to /24'],
-    ["overlapping CIDRs", { vpcCidr: "10.20.0.0/16", reservedCidrs: ["10.20.128.0/17"] }, 'platform:vpcCidr = "10.20.0.0/16": must not overlap reserved CIDR 10.20.128.0/17 (platform:reservedCidrs[0])'],
-    ["subnets do not fit", { vpcCidr: "10.0.0.0/22", availabilityZoneCount: 3, publicSubnetMask: 24, privateSubnetMask: 24, isolatedSubnetMask: 24 }, 'platform:vpcCidr = "10.0.0.0/22": too small: 3 AZs x (public /24 + private /24 + isolated /24) need 2304 addresses, the VPC has 1024'],
+    [
+        "overlapping CIDRs",
+        { vpcCidr: "10.20.0.0/16", reservedCidrs: ["10.20.128.0/17"] },
+        'platform:vpcCidr = "10.20.0.0/16": must not overlap reserved CIDR 10.20.128.0/17 (platform:reservedCidrs[0])',
+    ],
+    [
+        "subnets do not fit",
+        { vpcCidr: "10.0.0.0/22", availabilityZoneCount: 3, publicSubnetMask: 24, privateSubnetMask: 24, isolatedSubnetMask: 24 },
+        'platform:vpcCidr = "10.0.0.0/22": too small: 3 AZs x (public /24 + private /24 + isolated /24) need 2304 addresses, the VPC has 1024',
+    ],
     ["fewer than 2 AZs", { availabilityZoneCount: 1 }, "platform:availabilityZoneCount = 1: must be 2-6"],
     ["AZ count not an integer", { availabilityZoneCount: "two" }, 'platform:availabilityZoneCount = "two": must be an integer'],
     ["unknown NAT strategy", { natStrategy: "PerSubnet" }, 'platform:natStrategy = "PerSubnet": must be one of None, Single, OnePerAz'],
@@ -34,50 +42,138 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
     ["log retention not allowed by CloudWatch", { logRetentionDays: 42 }, "platform:logRetentionDays = 42: must be a CloudWatch Logs retention value"],
     ["service name not DNS-safe", { services: svc({ name: "Orders_API" }) }, 'platform:services[0].name = "Orders_API": must be DNS-safe'],
     ["duplicated service names", { services: [VALID_SERVICE, { ...VALID_SERVICE, priority: 20 }] }, 'platform:services = "orders": service names must be unique'],
-    ["target group name over 32 characters", { services: svc({ name: "order-processing-service" }) }, 'platform:services[0].name = "order-processing-service": must be DNS-safe: 1-20'],
-    ["target group autoname over 32 characters", { services: svc({ name: "order-processing-svc1" }), eventSubscriptions: [] }, 'platform:services[0].name = "order-processing-svc1": gives target group "app-order-processing-svc1", which autonaming extends to 33 characters; target group names are limited to 32'],
-    ["more than 5 path/host values in one rule", { services: svc({ hostPatterns: ["a.example.com", "b.example.com"], pathPatterns: ["/a", "/b", "/c", "/d"] }) }, "has 6 host/path values; an ALB rule allows at most 5 condition values in total"],
+    [
+        "target group name over 32 characters",
+        { services: svc({ name: "order-processing-service" }) },
+        'platform:services[0].name = "order-processing-service": must be DNS-safe: 1-20',
+    ],
+    [
+        "target group autoname over 32 characters",
+        { services: svc({ name: "order-processing-svc1" }), eventSubscriptions: [] },
+        'platform:services[0].name = "order-processing-svc1": gives target group "app-order-processing-svc1", which autonaming extends to 33 characters; target group names are limited to 32',
+    ],
+    [
+        "more than 5 path/host values in one rule",
+        { services: svc({ hostPatterns: ["a.example.com", "b.example.com"], pathPatterns: ["/a", "/b", "/c", "/d"] }) },
+        "has 6 host/path values; an ALB rule allows at most 5 condition values in total",
+    ],
     ["no host or path pattern", { services: svc({ hostPatterns: [], pathPatterns: [] }) }, 'platform:services[0] = "orders": needs at least one of hostPatterns or pathPatterns'],
-    ["duplicate listener priorities", { services: [VALID_SERVICE, { ...VALID_SERVICE, name: "catalog", api: { basePath: "catalog", scopes: ["catalog.read"] } }] }, "platform:services = 10: listener rule priorities must be unique"],
+    [
+        "duplicate listener priorities",
+        { services: [VALID_SERVICE, { ...VALID_SERVICE, name: "catalog", api: { basePath: "catalog", scopes: ["catalog.read"] } }] },
+        "platform:services = 10: listener rule priorities must be unique",
+    ],
     ["priority out of range", { services: svc({ priority: 50001 }) }, "platform:services[0].priority = 50001: must be 1-50000"],
     ["min > max scaling", { services: svc({ minCount: 5, maxCount: 3 }) }, "platform:services[0].minCount = 5: must not exceed maxCount (3)"],
     ["min below 2 when Multi-AZ is required", { services: svc({ minCount: 1 }) }, "platform:services[0].minCount = 1: must be >= 2 when platform:requireMultiAz is true"],
-    ["cpu/memory not a Fargate pair", { services: svc({ cpu: 256, memory: 4096 }) }, "platform:services[0].memory = 4096: is not a valid Fargate pair with cpu 256; allowed: 512-2048 MiB (512, 1024, 2048)"],
+    [
+        "cpu/memory not a Fargate pair",
+        { services: svc({ cpu: 256, memory: 4096 }) },
+        "platform:services[0].memory = 4096: is not a valid Fargate pair with cpu 256; allowed: 512-2048 MiB (512, 1024, 2048)",
+    ],
     ["cpu not a Fargate size", { services: svc({ cpu: 300 }) }, "platform:services[0].cpu = 300: must be a Fargate CPU value"],
     ["unknown service field", { services: svc({ replicas: 3 }) }, "platform:services[0].replicas = 3: unknown field"],
-    ["secret-looking environment variable", { services: svc({ environment: { DB_PASSWORD: "hunter2" } }) }, 'platform:services[0].environment.DB_PASSWORD = "DB_PASSWORD": looks like a secret'],
+    [
+        "secret-looking environment variable",
+        { services: svc({ environment: { DB_PASSWORD: "hunter2" } }) },
+        'platform:services[0].environment.DB_PASSWORD = "DB_PASSWORD": looks like a secret',
+    ],
     ["API rate above the account limit", { apiRateLimit: 12000 }, "platform:apiRateLimit = 12000: must be 1-10000 rps: API Gateway's account limit is 10000 rps per Region"],
     ["API burst above the account limit", { apiBurstLimit: 6000 }, "platform:apiBurstLimit = 6000: must be 1-5000"],
-    ["route rate above the stage limit", { apiRateLimit: 100, services: svc({ api: { basePath: "orders", scopes: ["orders.read"], rateLimit: 500 } }) }, "platform:services[0].api.rateLimit = 500: must not exceed the stage limit platform:apiRateLimit (100)"],
-    ["exposed service without scopes", { services: svc({ api: { basePath: "orders", scopes: [] } }) }, "platform:services[0].api.scopes = []: an exposed service needs at least one OAuth scope"],
-    ["exposed service with only public paths", { services: svc({ api: { basePath: "orders", scopes: [], publicPaths: ["health"] } }) }, "platform:services[0].api.scopes = []: an exposed service needs at least one OAuth scope"],
+    [
+        "route rate above the stage limit",
+        { apiRateLimit: 100, services: svc({ api: { basePath: "orders", scopes: ["orders.read"], rateLimit: 500 } }) },
+        "platform:services[0].api.rateLimit = 500: must not exceed the stage limit platform:apiRateLimit (100)",
+    ],
+    [
+        "exposed service without scopes",
+        { services: svc({ api: { basePath: "orders", scopes: [] } }) },
+        "platform:services[0].api.scopes = []: an exposed service needs at least one OAuth scope",
+    ],
+    [
+        "exposed service with only public paths",
+        { services: svc({ api: { basePath: "orders", scopes: [], publicPaths: ["health"] } }) },
+        "platform:services[0].api.scopes = []: an exposed service needs at least one OAuth scope",
+    ],
     ["data kind not sql|nosql", { dataKind: "graph" }, 'platform:dataKind = "graph": must be one of sql, nosql'],
     ["Aurora min ACU > max", { auroraMinCapacity: "16", auroraMaxCapacity: "8" }, "platform:auroraMinCapacity = 16: must not exceed platform:auroraMaxCapacity (8)"],
     ["Aurora ACU out of range", { auroraMaxCapacity: "300" }, "platform:auroraMaxCapacity = 300: must be 0-256 ACUs in steps of 0.5"],
     ["Aurora single instance when Multi-AZ is required", { auroraInstanceCount: 1 }, "platform:auroraInstanceCount = 1: must be >= 2 when platform:requireMultiAz is true"],
     ["Aurora backup retention out of range", { auroraBackupRetentionDays: 40 }, "platform:auroraBackupRetentionDays = 40: must be between 1 and 35"],
-    ["Performance Insights retention not allowed", { auroraPerformanceInsightsRetentionDays: 30 }, "platform:auroraPerformanceInsightsRetentionDays = 30: must be 7, a multiple of 31 from 31 to 713, or 731"],
-    ["Performance Insights retention 744 (not 731)", { auroraPerformanceInsightsRetentionDays: 744 }, "platform:auroraPerformanceInsightsRetentionDays = 744: must be 7, a multiple of 31 from 31 to 713, or 731"],
+    [
+        "Performance Insights retention not allowed",
+        { auroraPerformanceInsightsRetentionDays: 30 },
+        "platform:auroraPerformanceInsightsRetentionDays = 30: must be 7, a multiple of 31 from 31 to 713, or 731",
+    ],
+    [
+        "Performance Insights retention 744 (not 731)",
+        { auroraPerformanceInsightsRetentionDays: 744 },
+        "platform:auroraPerformanceInsightsRetentionDays = 744: must be 7, a multiple of 31 from 31 to 713, or 731",
+    ],
     ["nosql without tables", { dataKind: "nosql" }, "platform:dynamoTables = []: at least one table is required when platform:dataKind is nosql"],
-    ["provisioned table without capacity", { dataKind: "nosql", dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" }, billingMode: "PROVISIONED" }] }, "platform:dynamoTables[0].readCapacity = {}: PROVISIONED tables need readCapacity and writeCapacity >= 1"],
+    [
+        "provisioned table without capacity",
+        { dataKind: "nosql", dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" }, billingMode: "PROVISIONED" }] },
+        "platform:dynamoTables[0].readCapacity = {}: PROVISIONED tables need readCapacity and writeCapacity >= 1",
+    ],
     ["cache nodes < 2 with Multi-AZ", { cacheNodeCount: 1 }, "platform:cacheNodeCount = 1: must be >= 2 when platform:cacheMultiAz is true"],
     ["cache not Multi-AZ when required", { cacheMultiAz: false }, "platform:cacheMultiAz = false: must be true when platform:requireMultiAz is true"],
     ["unknown cache engine", { cacheEngine: "memcached" }, 'platform:cacheEngine = "memcached": must be one of valkey, redis'],
     ["DB writer TTL out of range", { dbWriterDnsTtl: 300 }, "platform:dbWriterDnsTtl = 300: must be between 1 and 30 seconds: the writer endpoint moves on failover"],
     ["cache reader TTL out of range", { cacheReaderDnsTtl: 0 }, "platform:cacheReaderDnsTtl = 0: must be between 1 and 300"],
-    ["DLQ retention not above the queue's", { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, retentionSeconds: 1209600, dlqRetentionSeconds: 1209600 }] }, "platform:eventSubscriptions[0].dlqRetentionSeconds = 1209600: must exceed retentionSeconds (1209600)"],
-    ["subscription consumer is not a service", { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, consumer: "billing" }] }, 'platform:eventSubscriptions[0].consumer = "billing": must name a service in platform:services (orders)'],
-    ["EventBridge retry attempts above 185", { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, maxRetryAttempts: 200 }] }, "platform:eventSubscriptions[0].maxRetryAttempts = 200: must be 0-185"],
-    ["a consumer on two queues", { services: [VALID_SERVICE], eventSubscriptions: [VALID_SUBSCRIPTION, { ...VALID_SUBSCRIPTION, name: "order-paid" }] }, 'platform:eventSubscriptions = "orders": a service scales on the backlog of one queue'],
-    ["API host not covered by the ALB certificate", { services: svc({ hostPatterns: ["orders.example.net"] }) }, 'platform:services[0].hostPatterns = ["orders.example.net"]: the API reaches this service at orders.example.net, which the ALB certificate *.internal.example.com does not cover'],
-    ["mTLS without a custom domain", { apiDomainName: undefined, cdnEnabled: false, apiMtlsTruststoreFile: "certs/truststore.pem" }, 'platform:apiMtlsTruststoreFile = "certs/truststore.pem": mTLS requires a Regional custom domain'],
-    ["mTLS truststore file missing", { cdnEnabled: false, apiMtlsTruststoreFile: "certs/missing.pem" }, 'platform:apiMtlsTruststoreFile = "certs/missing.pem": must name a PEM file in the repository'],
-    ["mTLS behind the CDN", { apiMtlsTruststoreFile: "certs/truststore.pem" }, 'platform:apiMtlsTruststoreFile = "certs/truststore.pem": cannot be combined with platform:cdnEnabled = true'],
-    ["API domain outside the public zone", { apiDomainName: "api.example.org" }, 'platform:apiDomainName = "api.example.org": must be a domain name in the public zone example.com'],
+    [
+        "DLQ retention not above the queue's",
+        { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, retentionSeconds: 1209600, dlqRetentionSeconds: 1209600 }] },
+        "platform:eventSubscriptions[0].dlqRetentionSeconds = 1209600: must exceed retentionSeconds (1209600)",
+    ],
+    [
+        "subscription consumer is not a service",
+        { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, consumer: "billing" }] },
+        'platform:eventSubscriptions[0].consumer = "billing": must name a service in platform:services (orders)',
+    ],
+    [
+        "EventBridge retry attempts above 185",
+        { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, maxRetryAttempts: 200 }] },
+        "platform:eventSubscriptions[0].maxRetryAttempts = 200: must be 0-185",
+    ],
+    [
+        "a consumer on two queues",
+        { services: [VALID_SERVICE], eventSubscriptions: [VALID_SUBSCRIPTION, { ...VALID_SUBSCRIPTION, name: "order-paid" }] },
+        'platform:eventSubscriptions = "orders": a service scales on the backlog of one queue',
+    ],
+    [
+        "API host not covered by the ALB certificate",
+        { services: svc({ hostPatterns: ["orders.example.net"] }) },
+        'platform:services[0].hostPatterns = ["orders.example.net"]: the API reaches this service at orders.example.net, which the ALB certificate *.internal.example.com does not cover',
+    ],
+    [
+        "mTLS without a custom domain",
+        { apiDomainName: undefined, cdnEnabled: false, apiMtlsTruststoreFile: "certs/truststore.pem" },
+        'platform:apiMtlsTruststoreFile = "certs/truststore.pem": mTLS requires a Regional custom domain',
+    ],
+    [
+        "mTLS truststore file missing",
+        { cdnEnabled: false, apiMtlsTruststoreFile: "certs/missing.pem" },
+        'platform:apiMtlsTruststoreFile = "certs/missing.pem": must name a PEM file in the repository',
+    ],
+    [
+        "mTLS behind the CDN",
+        { apiMtlsTruststoreFile: "certs/truststore.pem" },
+        'platform:apiMtlsTruststoreFile = "certs/truststore.pem": cannot be combined with platform:cdnEnabled = true',
+    ],
+    [
+        "API domain outside the public zone",
+        { apiDomainName: "api.example.org" },
+        'platform:apiDomainName = "api.example.org": must be a domain name in the public zone example.com',
+    ],
     ["stage cache size not allowed", { apiCacheSizeGb: "2" }, 'platform:apiCacheSizeGb = "2": must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237 (GB)'],
     ["CDN alias outside the zone", { cdnAliases: ["www.example.org"] }, 'platform:cdnAliases[0] = "www.example.org": must be a domain name in the public zone example.com'],
     ["CDN price class not allowed", { cdnPriceClass: "PriceClass_50" }, 'platform:cdnPriceClass = "PriceClass_50": must be one of PriceClass_100, PriceClass_200, PriceClass_All'],
-    ["CDN minimum TLS below 1.2", { cdnMinimumProtocolVersion: "TLSv1_2016" }, 'platform:cdnMinimumProtocolVersion = "TLSv1_2016": must be one of TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025'],
+    [
+        "CDN minimum TLS below 1.2",
+        { cdnMinimumProtocolVersion: "TLSv1_2016" },
+        'platform:cdnMinimumProtocolVersion = "TLSv1_2016": must be one of TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025',
+    ],
     ["CDN-only API without a CDN", { cdnEnabled: false, apiCdnOnly: true }, "platform:apiCdnOnly = true: requires platform:cdnEnabled = true"],
     ["public zone not a domain", { publicZoneName: "Example..com" }, 'platform:publicZoneName = "Example..com": must be a lowercase DNS domain'],
     ["boolean that is not a boolean", { cacheEnabled: "yes" }, 'platform:cacheEnabled = "yes": must be true or false'],
@@ -96,7 +192,10 @@ describe("config: validation", () => {
     for (const [title, overrides, expected] of INVALID) {
         it(`rejects: ${title}`, () => {
             const problems = problemsOf(overrides);
-            assert.ok(problems.some((p) => p.includes(expected)), `expected a problem containing:\n  ${expected}\ngot:\n  ${problems.join("\n  ") || "(none)"}`);
+            assert.ok(
+                problems.some((p) => p.includes(expected)),
+                `expected a problem containing:\n  ${expected}\ngot:\n  ${problems.join("\n  ") || "(none)"}`,
+            );
             for (const p of problems) {
                 assert.match(p, /^(platform:|aws:|project name|component name)\S* = .+: .+\. Fix: .+/, `problem must name key, value, rule and fix: ${p}`);
             }
@@ -125,7 +224,11 @@ describe("config: validation", () => {
 
     it("rejects a project name that breaks the 40-character replication group id", () => {
         const problems = problemsOf({}, { ...CONTEXT, project: "a-very-long-project-name-for-the-platform" });
-        assert.ok(problems.some((p) => p.startsWith('project name = "a-very-long-project-name-for-the-platform": the cache replication group id "a-very-long-project-name-for-the-platform-prod"')));
+        assert.ok(
+            problems.some((p) =>
+                p.startsWith('project name = "a-very-long-project-name-for-the-platform": the cache replication group id "a-very-long-project-name-for-the-platform-prod"'),
+            ),
+        );
     });
 });
 
@@ -136,7 +239,17 @@ describe("config: profiles", () => {
     it("dev is cheap: single NAT, 2 AZs, one Aurora instance, one cache node, no CDN, advisory Multi-AZ", () => {
         const c = resolve("dev");
         assert.deepStrictEqual(
-            [c.network.natStrategy, c.network.availabilityZoneCount, c.data.sql.instanceCount, c.cache.nodeCount, c.cache.multiAz, c.cdn.enabled, c.requireMultiAz, c.deletionProtection, c.protectStatefulResources],
+            [
+                c.network.natStrategy,
+                c.network.availabilityZoneCount,
+                c.data.sql.instanceCount,
+                c.cache.nodeCount,
+                c.cache.multiAz,
+                c.cdn.enabled,
+                c.requireMultiAz,
+                c.deletionProtection,
+                c.protectStatefulResources,
+            ],
             ["Single", 2, 1, 1, false, false, false, false, false],
         );
     });
@@ -144,7 +257,19 @@ describe("config: profiles", () => {
     it("prod is fully HA: 3 AZs, NAT per AZ, 3 Aurora instances, 3 cache nodes Multi-AZ, deletion protection, protect", () => {
         const c = resolve("prod");
         assert.deepStrictEqual(
-            [c.network.natStrategy, c.network.availabilityZoneCount, c.data.sql.instanceCount, c.cache.nodeCount, c.cache.multiAz, c.cdn.enabled, c.requireMultiAz, c.deletionProtection, c.protectStatefulResources, c.data.sql.backupRetentionDays, c.logRetentionDays],
+            [
+                c.network.natStrategy,
+                c.network.availabilityZoneCount,
+                c.data.sql.instanceCount,
+                c.cache.nodeCount,
+                c.cache.multiAz,
+                c.cdn.enabled,
+                c.requireMultiAz,
+                c.deletionProtection,
+                c.protectStatefulResources,
+                c.data.sql.backupRetentionDays,
+                c.logRetentionDays,
+            ],
             ["OnePerAz", 3, 3, 3, true, true, true, true, true, 14, 365],
         );
     });
@@ -179,7 +304,10 @@ describe("config: rejected before any resource is registered", () => {
             runStack("dev", { overrides: { "platform:natStrategy": "PerSubnet", "platform:availabilityZoneCount": "1" }, onResource: (r) => registered.push(r.type) }),
             (err: unknown) => {
                 assert.ok(err instanceof ValidationError);
-                assert.deepStrictEqual(err.problems.map((p) => p.key), ["platform:availabilityZoneCount", "platform:natStrategy"]);
+                assert.deepStrictEqual(
+                    err.problems.map((p) => p.key),
+                    ["platform:availabilityZoneCount", "platform:natStrategy"],
+                );
                 return true;
             },
         );

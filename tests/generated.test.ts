@@ -16,11 +16,17 @@ describe("generated: Pulumi.yaml and README config table", () => {
     });
 
     it("declares every declarable platform key with type and description; profile keys carry no default", () => {
-        const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, { type: string; description: string; default?: unknown }> };
+        const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+            name: string;
+            config: Record<string, { type: string; description: string; default?: unknown }>;
+        };
         assert.strictEqual(project.name, "platform");
         const structured = KEY_NAMES.filter((k) => KEYS[k].type === "object[]");
         assert.deepStrictEqual(structured, ["services", "dynamoTables", "eventSubscriptions", "apiUsagePlans"]);
-        assert.deepStrictEqual(Object.keys(project.config), KEY_NAMES.filter((k) => !structured.includes(k)));
+        assert.deepStrictEqual(
+            Object.keys(project.config),
+            KEY_NAMES.filter((k) => !structured.includes(k)),
+        );
         for (const [key, decl] of Object.entries(project.config)) {
             assert.ok(["string", "integer", "boolean", "array"].includes(decl.type), key);
             assert.ok(decl.description.length > 10, key);
@@ -43,7 +49,14 @@ describe("generated: taggable resource types", () => {
 
     it("classifies resources by whether their Args accept tags", () => {
         assert.deepStrictEqual(
-            ["aws:ec2/securityGroup:SecurityGroup", "aws:kms/key:Key", "awsx:ec2:Vpc", "aws:iam/rolePolicy:RolePolicy", "aws:s3/bucketPolicy:BucketPolicy", "aws:kms/alias:Alias"].map(isTaggable),
+            [
+                "aws:ec2/securityGroup:SecurityGroup",
+                "aws:kms/key:Key",
+                "awsx:ec2:Vpc",
+                "aws:iam/rolePolicy:RolePolicy",
+                "aws:s3/bucketPolicy:BucketPolicy",
+                "aws:kms/alias:Alias",
+            ].map(isTaggable),
             [true, true, true, false, false, false],
         );
     });

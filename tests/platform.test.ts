@@ -14,7 +14,10 @@ const runs = new Map<string, Promise<Recorded>>();
 function stack(name: StackName, overrides?: Record<string, string>): Promise<Recorded> {
     const key = `${name}${JSON.stringify(overrides ?? {})}`;
     if (!runs.has(key)) {
-        runs.set(key, runStack(name, { overrides }).then((r) => new Recorded(r.resources)));
+        runs.set(
+            key,
+            runStack(name, { overrides }).then((r) => new Recorded(r.resources)),
+        );
     }
     return runs.get(key) as Promise<Recorded>;
 }
@@ -24,13 +27,20 @@ function groupsById(r: Recorded): Map<string, RecordedResource> {
     return new Map(r.ofType("aws:ec2/securityGroup:SecurityGroup").map((g) => [String(g.id), g]));
 }
 
+/** Environment variables of a task definition's (single) container. */
+function containerEnvironment(task: RecordedResource): { name: string; value: string }[] {
+    const containers = JSON.parse(String(task.inputs.containerDefinitions)) as { environment: { name: string; value: string }[] }[];
+    return containers[0].environment;
+}
+
 /** Ingress rules as `source-group-name -> target-group-name:port`. */
 function ingressEdges(r: Recorded): string[] {
     const groups = groupsById(r);
     return r
         .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
         .map((rule) => {
-            const source = rule.inputs.referencedSecurityGroupId ? groups.get(String(rule.inputs.referencedSecurityGroupId))?.name : rule.inputs.cidrIpv4;
+            const ref = rule.inputs.referencedSecurityGroupId;
+            const source = typeof ref === "string" && ref !== "" ? groups.get(ref)?.name : rule.inputs.cidrIpv4;
             return `${String(source)} -> ${String(groups.get(String(rule.inputs.securityGroupId))?.name)}:${String(rule.inputs.fromPort)}`;
         })
         .sort();
@@ -79,14 +89,11 @@ describe("platform (prod): synchronous path client -> API -> VPC link -> ALB -> 
 
     it("routes each service by host and path with the priorities from config", async () => {
         const rules = (await stack("prod")).ofType("aws:lb/listenerRule:ListenerRule");
-        assert.deepStrictEqual(
-            rules.map((rule) => [rule.name, rule.inputs.priority]).sort(),
-            [
-                ["app-catalog-rule", 20],
-                ["app-fulfillment-rule", 30],
-                ["app-orders-rule", 10],
-            ],
-        );
+        assert.deepStrictEqual(rules.map((rule) => [rule.name, rule.inputs.priority]).sort(), [
+            ["app-catalog-rule", 20],
+            ["app-fulfillment-rule", 30],
+            ["app-orders-rule", 10],
+        ]);
     });
 });
 
@@ -94,9 +101,14 @@ describe("platform (prod): asynchronous path client -> API -> bus -> rule -> que
     it("puts events from the API on the bus, and the rule delivers order-placed to the fulfillment queue", async () => {
         const r = await stack("prod");
         const bus = r.one("aws:cloudwatch/eventBus:EventBus");
-        const role = r.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.parent?.endsWith("platform:api:SecureApi::api") && String(p.inputs.policy).includes("events:PutEvents"));
+        const role = r
+            .ofType("aws:iam/rolePolicy:RolePolicy")
+            .find((p) => p.parent?.endsWith("platform:api:SecureApi::api") && String(p.inputs.policy).includes("events:PutEvents"));
         assert.ok(role, "the API's events role policy");
-        assert.deepStrictEqual(policyDocument(role.inputs.policy).Statement.map((s) => [s.Action, s.Resource]), [[["events:PutEvents"], [bus.state.arn]]]);
+        assert.deepStrictEqual(
+            policyDocument(role.inputs.policy).Statement.map((s) => [s.Action, s.Resource]),
+            [[["events:PutEvents"], [bus.state.arn]]],
+        );
 
         const target = r.one("aws:cloudwatch/eventTarget:EventTarget", "events-order-placed-rule-target");
         const queue = r.one("aws:sqs/queue:Queue", "events-order-placed");
@@ -110,8 +122,13 @@ describe("platform (prod): asynchronous path client -> API -> bus -> rule -> que
         const taskPolicies = r.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("app-fulfillment"));
         const statements = taskPolicies.flatMap((p) => policyDocument(p.inputs.policy).Statement);
         const sqs = statements.filter((s) => (s.Action as string[]).some((a) => a.startsWith("sqs:")));
-        assert.deepStrictEqual(sqs.map((s) => s.Resource), [[queue.state.arn]]);
-        const backlog = r.ofType("aws:appautoscaling/policy:Policy").filter((p) => p.name.startsWith("app-fulfillment") && JSON.stringify(p.inputs).includes("ApproximateNumberOfMessagesVisible"));
+        assert.deepStrictEqual(
+            sqs.map((s) => s.Resource),
+            [[queue.state.arn]],
+        );
+        const backlog = r
+            .ofType("aws:appautoscaling/policy:Policy")
+            .filter((p) => p.name.startsWith("app-fulfillment") && JSON.stringify(p.inputs).includes("ApproximateNumberOfMessagesVisible"));
         assert.strictEqual(backlog.length, 1);
         assert.ok(JSON.stringify(backlog[0].inputs).includes(String(queue.state.name)));
         assert.ok(JSON.stringify(backlog[0].inputs).includes('"targetValue":50'), "backlogPerTask 50 from Pulumi.prod.yaml");
@@ -124,26 +141,23 @@ describe("platform: private DNS with failover-tuned TTLs", () => {
             const r = await stack(name);
             const zone = name === "prod" ? "internal.example.com" : "internal.dev.example.com";
             const records = r.ofType("aws:route53/record:Record").filter((rec) => rec.parent?.endsWith("platform:dns:PrivateDns::dns"));
-            assert.deepStrictEqual(
-                records.map((rec) => [rec.inputs.name, rec.inputs.type, rec.inputs.ttl ?? "alias"]).sort(),
-                [
-                    [`alb.${zone}`, "A", "alias"],
-                    [`cache-ro.${zone}`, "CNAME", 30],
-                    [`cache.${zone}`, "CNAME", 5],
-                    [`catalog.${zone}`, "A", "alias"],
-                    [`db-ro.${zone}`, "CNAME", 30],
-                    [`db.${zone}`, "CNAME", 5],
-                    [`fulfillment.${zone}`, "A", "alias"],
-                    [`orders.${zone}`, "A", "alias"],
-                ],
-            );
+            assert.deepStrictEqual(records.map((rec) => [rec.inputs.name, rec.inputs.type, rec.inputs.ttl ?? "alias"]).sort(), [
+                [`alb.${zone}`, "A", "alias"],
+                [`cache-ro.${zone}`, "CNAME", 30],
+                [`cache.${zone}`, "CNAME", 5],
+                [`catalog.${zone}`, "A", "alias"],
+                [`db-ro.${zone}`, "CNAME", 30],
+                [`db.${zone}`, "CNAME", 5],
+                [`fulfillment.${zone}`, "A", "alias"],
+                [`orders.${zone}`, "A", "alias"],
+            ]);
         });
     }
 
     it("services get the private names, and the real endpoint only as the TLS server name", async () => {
         const r = await stack("prod");
         const task = r.one("aws:ecs/taskDefinition:TaskDefinition", "app-orders-task");
-        const env = Object.fromEntries((JSON.parse(String(task.inputs.containerDefinitions))[0].environment as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+        const env = Object.fromEntries(containerEnvironment(task).map((e) => [e.name, e.value]));
         assert.strictEqual(env.DB_HOST, "db.internal.example.com");
         assert.strictEqual(env.CACHE_HOST, "cache.internal.example.com");
         assert.strictEqual(env.DB_TLS_SERVER_NAME, r.one("aws:rds/cluster:Cluster").state.endpoint);
@@ -169,7 +183,10 @@ describe("platform (prod): data safety", () => {
 
     it("dev protects nothing, so it can be torn down", async () => {
         const protectedInDev = (await stack("dev")).all.filter((res) => res.protect);
-        assert.deepStrictEqual(protectedInDev.map((res) => res.name), []);
+        assert.deepStrictEqual(
+            protectedInDev.map((res) => res.name),
+            [],
+        );
     });
 
     it("nosql: the same program builds DynamoDB tables with CMK, PITR and deletion protection, and no database ingress", async () => {
@@ -179,13 +196,20 @@ describe("platform (prod): data safety", () => {
         });
         const table = r.one("aws:dynamodb/table:Table");
         assert.deepStrictEqual(
-            [table.inputs.billingMode, (table.inputs.serverSideEncryption as { enabled: boolean }).enabled, (table.inputs.pointInTimeRecovery as { enabled: boolean }).enabled, table.inputs.deletionProtectionEnabled, table.protect, table.retainOnDelete],
+            [
+                table.inputs.billingMode,
+                (table.inputs.serverSideEncryption as { enabled: boolean }).enabled,
+                (table.inputs.pointInTimeRecovery as { enabled: boolean }).enabled,
+                table.inputs.deletionProtectionEnabled,
+                table.protect,
+                table.retainOnDelete,
+            ],
             ["PAY_PER_REQUEST", true, true, true, true, true],
         );
         assert.deepStrictEqual(r.ofType("aws:rds/cluster:Cluster"), []);
         assert.ok(!ingressEdges(r).some((edge) => edge.endsWith(":5432")));
         const task = r.one("aws:ecs/taskDefinition:TaskDefinition", "app-orders-task");
-        const env = (JSON.parse(String(task.inputs.containerDefinitions))[0].environment as { name: string; value: string }[]).map((e) => e.name);
+        const env = containerEnvironment(task).map((e) => e.name);
         assert.ok(env.includes("TABLE_ORDERS") && !env.includes("DB_HOST"));
     });
 });
@@ -222,7 +246,8 @@ describe("platform: EdgeCdn in front of the API", () => {
 });
 
 describe("platform: every stack passes the policy pack under its own enforcement levels", () => {
-    const evaluate = async (name: StackName) => evaluatePolicies(fromRecorded((await stack(name)).all.map((res) => ({ ...res, dependencies: [...res.dependencies] }))), { config: `policies/config/${name}.json` });
+    const evaluate = async (name: StackName) =>
+        evaluatePolicies(fromRecorded((await stack(name)).all.map((res) => ({ ...res, dependencies: [...res.dependencies] }))), { config: `policies/config/${name}.json` });
     const summary = (violations: { policy: string; enforcementLevel: string; urn: string }[]) =>
         violations.map((v) => `${v.enforcementLevel} ${v.policy} ${v.urn.split("::").pop()}`).sort();
 
@@ -232,13 +257,19 @@ describe("platform: every stack passes the policy pack under its own enforcement
 
     it("staging: no mandatory violation; advisory only for protect, which staging leaves off so it can be rebuilt", async () => {
         const violations = (await evaluate("staging")).violations;
-        assert.deepStrictEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+        assert.deepStrictEqual(
+            violations.filter((v) => v.enforcementLevel === "mandatory"),
+            [],
+        );
         assert.deepStrictEqual([...new Set(violations.map((v) => v.policy))], ["stateful-resources-protected"]);
     });
 
     it("dev: no mandatory violation; the advisories are exactly dev's cheaper choices (single NAT, single instances, no protection)", async () => {
         const violations = (await evaluate("dev")).violations;
-        assert.deepStrictEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+        assert.deepStrictEqual(
+            violations.filter((v) => v.enforcementLevel === "mandatory"),
+            [],
+        );
         assert.deepStrictEqual([...new Set(violations.map((v) => v.policy))].sort(), [
             "aurora-cluster-min-instances",
             "ecs-autoscaling-min-capacity",

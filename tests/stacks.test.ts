@@ -71,9 +71,15 @@ for (const name of Object.keys(EXPECTED) as (keyof typeof EXPECTED)[]) {
         it("creates five customer-managed keys with rotation, aliases and per-purpose key policies", async () => {
             const r = await stack(name);
             const keys = r.ofType("aws:kms/key:Key").filter((k) => k.parent?.endsWith("::keys"));
-            assert.deepStrictEqual(keys.map((k) => k.name), ["keys-logs", "keys-data", "keys-messaging", "keys-storage", "keys-app"]);
+            assert.deepStrictEqual(
+                keys.map((k) => k.name),
+                ["keys-logs", "keys-data", "keys-messaging", "keys-storage", "keys-app"],
+            );
             for (const key of keys) {
-                assert.deepStrictEqual([key.inputs.enableKeyRotation, key.inputs.rotationPeriodInDays, key.inputs.deletionWindowInDays, key.inputs.keyUsage], [true, 365, 30, "ENCRYPT_DECRYPT"]);
+                assert.deepStrictEqual(
+                    [key.inputs.enableKeyRotation, key.inputs.rotationPeriodInDays, key.inputs.deletionWindowInDays, key.inputs.keyUsage],
+                    [true, 365, 30, "ENCRYPT_DECRYPT"],
+                );
                 const statements = policyDocument(key.inputs.policy).Statement;
                 assert.deepStrictEqual(statements[0], {
                     Sid: "EnableAccountRootAdministration",
@@ -83,7 +89,10 @@ for (const name of Object.keys(EXPECTED) as (keyof typeof EXPECTED)[]) {
                     Resource: ["*"],
                 });
             }
-            const principals = (keyName: string) => policyDocument(r.one("aws:kms/key:Key", keyName).inputs.policy).Statement.slice(1).map((s) => s.Principal);
+            const principals = (keyName: string) =>
+                policyDocument(r.one("aws:kms/key:Key", keyName).inputs.policy)
+                    .Statement.slice(1)
+                    .map((s) => s.Principal);
             assert.deepStrictEqual(principals("keys-logs"), [{ Service: "logs.eu-west-1.amazonaws.com" }]);
             assert.deepStrictEqual(principals("keys-messaging"), [
                 { Service: ["events.amazonaws.com", "sns.amazonaws.com", "cloudwatch.amazonaws.com"] },
@@ -95,7 +104,12 @@ for (const name of Object.keys(EXPECTED) as (keyof typeof EXPECTED)[]) {
             assert.deepStrictEqual(data.Condition, {
                 StringEquals: {
                     "kms:CallerAccount": MOCK_ACCOUNT_ID,
-                    "kms:ViaService": ["rds.eu-west-1.amazonaws.com", "secretsmanager.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com", "elasticache.eu-west-1.amazonaws.com"],
+                    "kms:ViaService": [
+                        "rds.eu-west-1.amazonaws.com",
+                        "secretsmanager.eu-west-1.amazonaws.com",
+                        "dynamodb.eu-west-1.amazonaws.com",
+                        "elasticache.eu-west-1.amazonaws.com",
+                    ],
                 },
             });
             assert.deepStrictEqual(

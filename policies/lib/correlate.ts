@@ -22,7 +22,7 @@ import { isUnknownValueError } from "./unknowns";
 /** The resources whose type is the token of one of `resourceClasses`. */
 export function ofClasses(resources: readonly PolicyResource[], ...resourceClasses: object[]): PolicyResource[] {
     const tokens = new Set(resourceClasses.map(typeToken));
-    return resources.filter(r => tokens.has(r.type));
+    return resources.filter((r) => tokens.has(r.type));
 }
 
 /** Reads values, remembering (instead of throwing) the first unknown one. */
@@ -60,12 +60,12 @@ class KnownReader {
  */
 export function references(from: PolicyResource, propName: string, to: PolicyResource, toKeys: readonly string[]): boolean {
     const dependencies = from.propertyDependencies?.[propName] ?? [];
-    if (dependencies.some(d => d.urn === to.urn)) {
+    if (dependencies.some((d) => d.urn === to.urn)) {
         return true;
     }
     const reader = new KnownReader();
     const value = reader.string(from, propName);
-    if (value !== undefined && toKeys.some(k => reader.string(to, k) === value)) {
+    if (value !== undefined && toKeys.some((k) => reader.string(to, k) === value)) {
         return true;
     }
     reader.rethrow();

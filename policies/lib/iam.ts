@@ -114,7 +114,7 @@ function isEveryone(principal: unknown): boolean {
  * Condition operator and key names are matched case-insensitively, as IAM does; `BoolIfExists` counts.
  */
 export function deniesInsecureTransport(statements: readonly Statement[]): boolean {
-    return statements.some(s => {
+    return statements.some((s) => {
         if (s.effect !== "Deny" || !isEveryone(s.principal) || !isRecord(s.condition)) {
             return false;
         }
@@ -122,9 +122,9 @@ export function deniesInsecureTransport(statements: readonly Statement[]): boole
             if (!/^bool(ifexists)?$/i.test(operator) || !isRecord(block)) {
                 return false;
             }
-            return Object.entries(block).some(([key, value]) =>
-                key.toLowerCase() === "aws:securetransport" &&
-                (value === false || strings(value).some(v => v.toLowerCase() === "false")));
+            return Object.entries(block).some(
+                ([key, value]) => key.toLowerCase() === "aws:securetransport" && (value === false || strings(value).some((v) => v.toLowerCase() === "false")),
+            );
         });
     });
 }

@@ -53,7 +53,7 @@ function urnList(value: unknown): string[] | undefined {
  * Throws StackExportError (message: "is not a `pulumi stack export` document: ...") otherwise.
  */
 export function fromStackExport(doc: unknown): EvaluatedResource[] {
-    const expected = "expected {\"version\": 3, \"deployment\": {\"resources\": [...]}} as written by `pulumi stack export`";
+    const expected = 'expected {"version": 3, "deployment": {"resources": [...]}} as written by `pulumi stack export`';
     if (!isRecord(doc) || !isRecord(doc["deployment"]) || !Array.isArray(doc["deployment"]["resources"])) {
         throw new StackExportError(`is not a \`pulumi stack export\` document: ${expected}.`);
     }
@@ -87,4 +87,3 @@ export function fromStackExport(doc: unknown): EvaluatedResource[] {
     });
     return resources;
 }
-

@@ -45,7 +45,7 @@ export function validateResourceOfTypes<C extends ReadonlyArray<ResourceClass<ne
             // @pulumi/policy's validateResourceOfType makes when it passes `args.props` on.
             return validate(args.props as ArgsOf<C[number]>, args, reportViolation);
         }
-        return args.notApplicable(`Policy only applies to resources of type ${tokens.map(t => `'${t}'`).join(" or ")}`);
+        return args.notApplicable(`Policy only applies to resources of type ${tokens.map((t) => `'${t}'`).join(" or ")}`);
     };
 }
 
@@ -65,6 +65,6 @@ export function validateByType(...validations: ResourceValidation[]): ResourceVa
         if (index >= 0) {
             return validations[index](args, reportViolation);
         }
-        return args.notApplicable(`Policy only applies to resources of type ${tokens.map(t => `'${t}'`).join(" or ")}`);
+        return args.notApplicable(`Policy only applies to resources of type ${tokens.map((t) => `'${t}'`).join(" or ")}`);
     };
 }

@@ -9,7 +9,7 @@ import * as policy from "@pulumi/policy";
  * @pulumi/policy 1.21 re-exports the class from a `proxy.d.ts` that is emitted empty (the class is
  * marked @internal), so TypeScript types the import as `any`; pin the one shape relied on here.
  */
-export const UnknownValueError: new (...args: never[]) => Error = policy.UnknownValueError;
+export const UnknownValueError = policy.UnknownValueError as new (...args: never[]) => Error;
 
 /** True when `e` is the policy server's "value unknown during preview" error. */
 export function isUnknownValueError(e: unknown): e is Error {

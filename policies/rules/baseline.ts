@@ -17,7 +17,8 @@ const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePubl
 
 export const s3BucketPublicAccessBlock: StackValidationPolicy = {
     name: "s3-bucket-public-access-block",
-    description: "Every S3 bucket has a BucketPublicAccessBlock with all four flags true (Checkov CKV2_AWS_6, CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56; cdk-nag AwsSolutions-S2).",
+    description:
+        "Every S3 bucket has a BucketPublicAccessBlock with all four flags true (Checkov CKV2_AWS_6, CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56; cdk-nag AwsSolutions-S2).",
     validateStack: (args, reportViolation) => {
         const tracker = new UnknownTracker();
         const blocks = ofClasses(args.resources, aws.s3.BucketPublicAccessBlock);
@@ -27,14 +28,20 @@ export const s3BucketPublicAccessBlock: StackValidationPolicy = {
         }
         for (const bucket of buckets) {
             tracker.check(() => {
-                const mine = blocks.filter(b => references(b, "bucket", bucket, ["id", "bucket"]));
+                const mine = blocks.filter((b) => references(b, "bucket", bucket, ["id", "bucket"]));
                 if (mine.length === 0) {
-                    reportViolation("bucket has no public access block: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.", bucket.urn);
+                    reportViolation(
+                        "bucket has no public access block: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+                        bucket.urn,
+                    );
                 }
                 for (const block of mine) {
-                    const off = PUBLIC_ACCESS_FLAGS.filter(flag => block.props[flag] !== true);
+                    const off = PUBLIC_ACCESS_FLAGS.filter((flag) => block.props[flag] !== true);
                     if (off.length > 0) {
-                        reportViolation(`the public access block leaves ${listing(off)} not true: set all four of blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.`, block.urn);
+                        reportViolation(
+                            `the public access block leaves ${listing(off)} not true: set all four of blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.`,
+                            block.urn,
+                        );
                     }
                 }
             });
@@ -44,10 +51,7 @@ export const s3BucketPublicAccessBlock: StackValidationPolicy = {
 };
 
 const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-read"];
-const PUBLIC_GRANTEE_URIS = [
-    "http://acs.amazonaws.com/groups/global/AllUsers",
-    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
-];
+const PUBLIC_GRANTEE_URIS = ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
 
 function cannedAclProblem(acl: string | undefined, reportViolation: ReportViolation): void {
     if (acl !== undefined && PUBLIC_CANNED_ACLS.includes(acl)) {
@@ -63,7 +67,8 @@ function granteeProblem(uri: string | undefined, permission: string | undefined,
 
 export const s3BucketNoPublicAcl: ResourceValidationPolicy = {
     name: "s3-bucket-no-public-acl",
-    description: "S3 buckets and bucket ACLs grant nothing to AllUsers/AuthenticatedUsers (no public-read, public-read-write or authenticated-read) (Checkov CKV_AWS_20, CKV_AWS_57; cdk-nag AwsSolutions-S2).",
+    description:
+        "S3 buckets and bucket ACLs grant nothing to AllUsers/AuthenticatedUsers (no public-read, public-read-write or authenticated-read) (Checkov CKV_AWS_20, CKV_AWS_57; cdk-nag AwsSolutions-S2).",
     validateResource: validateByType(
         validateResourceOfType(aws.s3.Bucket, (bucket, _args, reportViolation) => {
             cannedAclProblem(bucket.acl, reportViolation);
@@ -75,13 +80,11 @@ export const s3BucketNoPublicAcl: ResourceValidationPolicy = {
         }),
         validateResourceOfType(aws.s3.BucketAcl, (acl, _args, reportViolation) => {
             cannedAclProblem(acl.acl, reportViolation);
-            (acl.accessControlPolicy?.grants ?? []).forEach((g, i) =>
-                granteeProblem(g.grantee?.uri, g.permission, `accessControlPolicy.grants[${i}]`, reportViolation));
+            (acl.accessControlPolicy?.grants ?? []).forEach((g, i) => granteeProblem(g.grantee?.uri, g.permission, `accessControlPolicy.grants[${i}]`, reportViolation));
         }),
         validateResourceOfType(aws.s3.BucketAclV2, (acl, _args, reportViolation) => {
             cannedAclProblem(acl.acl, reportViolation);
-            (acl.accessControlPolicy?.grants ?? []).forEach((g, i) =>
-                granteeProblem(g.grantee?.uri, g.permission, `accessControlPolicy.grants[${i}]`, reportViolation));
+            (acl.accessControlPolicy?.grants ?? []).forEach((g, i) => granteeProblem(g.grantee?.uri, g.permission, `accessControlPolicy.grants[${i}]`, reportViolation));
         }),
     ),
 };
@@ -108,7 +111,7 @@ function protocolName(protocol: string): string {
 
 /** Reports an ingress rule open to the internet unless it is one allowed TCP port. */
 function checkIngress(rule: IngressShape, path: string, allowedPorts: number[], reportViolation: ReportViolation): void {
-    const open = rule.sources.filter(s => PUBLIC_CIDRS.includes(s));
+    const open = rule.sources.filter((s) => PUBLIC_CIDRS.includes(s));
     if (open.length === 0) {
         return;
     }
@@ -117,15 +120,20 @@ function checkIngress(rule: IngressShape, path: string, allowedPorts: number[], 
     if (!allProtocols && protocol === "tcp" && rule.fromPort === rule.toPort && allowedPorts.includes(rule.fromPort)) {
         return;
     }
-    const what = allProtocols ? "all protocols and ports"
-        : rule.fromPort === rule.toPort ? `${protocol} port ${rule.fromPort}`
-        : `${protocol} ports ${rule.fromPort}-${rule.toPort}`;
-    reportViolation(`${path} allows ${listing(open)} on ${what}: only tcp port(s) ${allowedPorts.join(", ")} may be open to the internet; restrict the source to a security group or a known CIDR.`);
+    const what = allProtocols
+        ? "all protocols and ports"
+        : rule.fromPort === rule.toPort
+          ? `${protocol} port ${rule.fromPort}`
+          : `${protocol} ports ${rule.fromPort}-${rule.toPort}`;
+    reportViolation(
+        `${path} allows ${listing(open)} on ${what}: only tcp port(s) ${allowedPorts.join(", ")} may be open to the internet; restrict the source to a security group or a known CIDR.`,
+    );
 }
 
 export const securityGroupNoPublicIngress: ResourceValidationPolicy = {
     name: "security-group-no-public-ingress",
-    description: "No security group ingress from 0.0.0.0/0 or ::/0 except the allowed public ports (default 443), across inline ingress, SecurityGroupRule and vpc.SecurityGroupIngressRule (Checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260, CKV_AWS_277; cdk-nag AwsSolutions-EC23).",
+    description:
+        "No security group ingress from 0.0.0.0/0 or ::/0 except the allowed public ports (default 443), across inline ingress, SecurityGroupRule and vpc.SecurityGroupIngressRule (Checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260, CKV_AWS_277; cdk-nag AwsSolutions-EC23).",
     configSchema: {
         properties: {
             allowedPublicPorts: {
@@ -140,12 +148,21 @@ export const securityGroupNoPublicIngress: ResourceValidationPolicy = {
         validateResourceOfType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
             const allowed = args.getConfig<{ allowedPublicPorts?: number[] }>().allowedPublicPorts ?? DEFAULT_ALLOWED_PUBLIC_PORTS;
             const tracker = new UnknownTracker();
-            (group.ingress ?? []).forEach((rule, i) => tracker.check(() => checkIngress({
-                protocol: rule.protocol,
-                fromPort: rule.fromPort,
-                toPort: rule.toPort,
-                sources: [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])],
-            }, `ingress[${i}]`, allowed, reportViolation)));
+            (group.ingress ?? []).forEach((rule, i) =>
+                tracker.check(() =>
+                    checkIngress(
+                        {
+                            protocol: rule.protocol,
+                            fromPort: rule.fromPort,
+                            toPort: rule.toPort,
+                            sources: [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])],
+                        },
+                        `ingress[${i}]`,
+                        allowed,
+                        reportViolation,
+                    ),
+                ),
+            );
             tracker.finish();
         }),
         validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
@@ -153,22 +170,32 @@ export const securityGroupNoPublicIngress: ResourceValidationPolicy = {
                 return args.notApplicable("Policy only applies to ingress rules");
             }
             const allowed = args.getConfig<{ allowedPublicPorts?: number[] }>().allowedPublicPorts ?? DEFAULT_ALLOWED_PUBLIC_PORTS;
-            checkIngress({
-                protocol: rule.protocol,
-                fromPort: rule.fromPort,
-                toPort: rule.toPort,
-                sources: [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])],
-            }, "the rule", allowed, reportViolation);
+            checkIngress(
+                {
+                    protocol: rule.protocol,
+                    fromPort: rule.fromPort,
+                    toPort: rule.toPort,
+                    sources: [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])],
+                },
+                "the rule",
+                allowed,
+                reportViolation,
+            );
         }),
         validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
             const allowed = args.getConfig<{ allowedPublicPorts?: number[] }>().allowedPublicPorts ?? DEFAULT_ALLOWED_PUBLIC_PORTS;
-            checkIngress({
-                protocol: rule.ipProtocol,
-                // ipProtocol "-1" has no ports; a single port has only fromPort = toPort.
-                fromPort: rule.fromPort ?? 0,
-                toPort: rule.toPort ?? rule.fromPort ?? 65535,
-                sources: [rule.cidrIpv4, rule.cidrIpv6].filter((c): c is string => typeof c === "string"),
-            }, "the rule", allowed, reportViolation);
+            checkIngress(
+                {
+                    protocol: rule.ipProtocol,
+                    // ipProtocol "-1" has no ports; a single port has only fromPort = toPort.
+                    fromPort: rule.fromPort ?? 0,
+                    toPort: rule.toPort ?? rule.fromPort ?? 65535,
+                    sources: [rule.cidrIpv4, rule.cidrIpv6].filter((c): c is string => typeof c === "string"),
+                },
+                "the rule",
+                allowed,
+                reportViolation,
+            );
         }),
     ),
 };
@@ -185,16 +212,21 @@ function checkPolicyDocument(document: unknown, prefix: string, reportViolation:
     }
     for (const problem of wildcardProblems(parsed.statements)) {
         if (problem.notAction) {
-            reportViolation(`${prefix}${problem.statement} uses NotAction with Allow, which grants every action except the listed ones: list the allowed actions in Action instead.`);
+            reportViolation(
+                `${prefix}${problem.statement} uses NotAction with Allow, which grants every action except the listed ones: list the allowed actions in Action instead.`,
+            );
         } else {
-            reportViolation(`${prefix}${problem.statement} allows ${problem.wildcards.map(a => `"${a}"`).join(", ")}: wildcards grant every current and future action; list only the actions the workload needs.`);
+            reportViolation(
+                `${prefix}${problem.statement} allows ${problem.wildcards.map((a) => `"${a}"`).join(", ")}: wildcards grant every current and future action; list only the actions the workload needs.`,
+            );
         }
     }
 }
 
 export const iamNoWildcardActions: ResourceValidationPolicy = {
     name: "iam-no-wildcard-actions",
-    description: "IAM identity policies (managed, role/user/group inline, Role.inlinePolicies) allow no \"*\" or \"service:*\" actions and no Allow+NotAction; assume-role documents are exempt (Checkov CKV_AWS_63, CKV_AWS_62; cdk-nag AwsSolutions-IAM5).",
+    description:
+        'IAM identity policies (managed, role/user/group inline, Role.inlinePolicies) allow no "*" or "service:*" actions and no Allow+NotAction; assume-role documents are exempt (Checkov CKV_AWS_63, CKV_AWS_62; cdk-nag AwsSolutions-IAM5).',
     validateResource: validateByType(
         validateResourceOfType(aws.iam.Policy, (policy, _args, reportViolation) => checkPolicyDocument(policy.policy, "", reportViolation)),
         validateResourceOfType(aws.iam.RolePolicy, (policy, _args, reportViolation) => checkPolicyDocument(policy.policy, "", reportViolation)),
@@ -203,11 +235,13 @@ export const iamNoWildcardActions: ResourceValidationPolicy = {
         validateResourceOfType(aws.iam.Role, (role, _args, reportViolation) => {
             // assumeRolePolicy is a trust policy (who may assume the role), not a grant: not checked.
             const tracker = new UnknownTracker();
-            (role.inlinePolicies ?? []).forEach((inline, i) => tracker.check(() => {
-                if (inline.policy !== undefined) {
-                    checkPolicyDocument(inline.policy, `inlinePolicies[${i}]${inline.name ? ` ("${inline.name}")` : ""}: `, reportViolation);
-                }
-            }));
+            (role.inlinePolicies ?? []).forEach((inline, i) =>
+                tracker.check(() => {
+                    if (inline.policy !== undefined) {
+                        checkPolicyDocument(inline.policy, `inlinePolicies[${i}]${inline.name ? ` ("${inline.name}")` : ""}: `, reportViolation);
+                    }
+                }),
+            );
             tracker.finish();
         }),
     ),
@@ -231,10 +265,4 @@ export const lbDropInvalidHeaders: ResourceValidationPolicy = {
     }),
 };
 
-export const baselinePolicies = [
-    s3BucketPublicAccessBlock,
-    s3BucketNoPublicAcl,
-    securityGroupNoPublicIngress,
-    iamNoWildcardActions,
-    lbDropInvalidHeaders,
-];
+export const baselinePolicies = [s3BucketPublicAccessBlock, s3BucketNoPublicAcl, securityGroupNoPublicIngress, iamNoWildcardActions, lbDropInvalidHeaders];

@@ -21,11 +21,15 @@ export const DEFAULT_MIN_BACKUP_DAYS = 7;
 
 export const rdsBackupRetention: ResourceValidationPolicy = {
     name: "rds-backup-retention",
-    description: "RDS/Aurora clusters and DB instances keep automated backups for at least the configured number of days, default 7 (Checkov CKV_AWS_133; cdk-nag AwsSolutions-RDS13).",
+    description:
+        "RDS/Aurora clusters and DB instances keep automated backups for at least the configured number of days, default 7 (Checkov CKV_AWS_133; cdk-nag AwsSolutions-RDS13).",
     configSchema: {
         properties: {
             minBackupRetentionDays: {
-                type: "integer", minimum: 1, maximum: 35, default: DEFAULT_MIN_BACKUP_DAYS,
+                type: "integer",
+                minimum: 1,
+                maximum: 35,
+                default: DEFAULT_MIN_BACKUP_DAYS,
                 description: "Minimum backupRetentionPeriod in days (RDS allows 1-35).",
             },
         },
@@ -46,7 +50,9 @@ export const dynamodbPointInTimeRecovery: ResourceValidationPolicy = {
     description: "DynamoDB tables have point-in-time recovery enabled (Checkov CKV_AWS_28; cdk-nag AwsSolutions-DDB3).",
     validateResource: validateResourceOfType(aws.dynamodb.Table, (table, _args, reportViolation) => {
         if (table.pointInTimeRecovery?.enabled !== true) {
-            reportViolation("pointInTimeRecovery.enabled is not true: the table cannot be restored to a point in time (it is off unless enabled); set pointInTimeRecovery: { enabled: true }.");
+            reportViolation(
+                "pointInTimeRecovery.enabled is not true: the table cannot be restored to a point in time (it is off unless enabled); set pointInTimeRecovery: { enabled: true }.",
+            );
         }
     }),
 };
@@ -69,7 +75,10 @@ export const elasticacheSnapshotRetention: ResourceValidationPolicy = {
     configSchema: {
         properties: {
             minSnapshotRetentionDays: {
-                type: "integer", minimum: 1, maximum: 35, default: DEFAULT_MIN_SNAPSHOT_DAYS,
+                type: "integer",
+                minimum: 1,
+                maximum: 35,
+                default: DEFAULT_MIN_SNAPSHOT_DAYS,
                 description: "Minimum snapshotRetentionLimit in days.",
             },
         },
@@ -87,7 +96,9 @@ export const elasticacheSnapshotRetention: ResourceValidationPolicy = {
 function checkSnapshotRetention(limit: number | undefined, config: { minSnapshotRetentionDays?: number }, reportViolation: (message: string) => void): void {
     const minimum = config.minSnapshotRetentionDays ?? DEFAULT_MIN_SNAPSHOT_DAYS;
     if ((limit ?? 0) < minimum) {
-        reportViolation(`snapshotRetentionLimit is ${limit ?? "not set (0, no automatic snapshots)"}: keep at least ${minimum} day(s) of automatic snapshots; set snapshotRetentionLimit >= ${minimum}.`);
+        reportViolation(
+            `snapshotRetentionLimit is ${limit ?? "not set (0, no automatic snapshots)"}: keep at least ${minimum} day(s) of automatic snapshots; set snapshotRetentionLimit >= ${minimum}.`,
+        );
     }
 }
 
@@ -96,7 +107,9 @@ export const lbDeletionProtection: ResourceValidationPolicy = {
     description: "Load balancers have deletion protection on, so a stray delete does not take the entry point (and its DNS name) away (Checkov CKV_AWS_150).",
     validateResource: validateResourceOfTypes([aws.lb.LoadBalancer, aws.alb.LoadBalancer], (lb, _args, reportViolation) => {
         if (lb.enableDeletionProtection !== true) {
-            reportViolation("enableDeletionProtection is not true: one API call or a replacing update deletes the load balancer and its DNS name; set enableDeletionProtection: true.");
+            reportViolation(
+                "enableDeletionProtection is not true: one API call or a replacing update deletes the load balancer and its DNS name; set enableDeletionProtection: true.",
+            );
         }
     }),
 };
@@ -118,7 +131,8 @@ export const DEFAULT_STATEFUL_TYPES = [
 
 export const statefulResourcesProtected: StackValidationPolicy = {
     name: "stateful-resources-protected",
-    description: "Stateful resources carry Pulumi's `protect` option, so `pulumi destroy` or an accidental replacement cannot delete them. No Checkov/cdk-nag rule sees Pulumi options; the IaC-level counterpart of Checkov CKV_AWS_139 and cdk-nag AwsSolutions-RDS10.",
+    description:
+        "Stateful resources carry Pulumi's `protect` option, so `pulumi destroy` or an accidental replacement cannot delete them. No Checkov/cdk-nag rule sees Pulumi options; the IaC-level counterpart of Checkov CKV_AWS_139 and cdk-nag AwsSolutions-RDS10.",
     configSchema: {
         properties: {
             statefulTypes: {
@@ -131,14 +145,17 @@ export const statefulResourcesProtected: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const types = args.getConfig<{ statefulTypes?: string[] }>().statefulTypes ?? DEFAULT_STATEFUL_TYPES;
-        const stateful = args.resources.filter(r => types.includes(r.type));
+        const stateful = args.resources.filter((r) => types.includes(r.type));
         if (stateful.length === 0) {
             return args.notApplicable("The stack has no stateful resources");
         }
         for (const resource of stateful) {
             // `opts` is the resource options the engine recorded (PolicyResource.opts.protect).
             if (resource.opts?.protect !== true) {
-                reportViolation(`${resource.type} "${resource.name}" is not protected: set the resource option protect: true (and retainOnDelete) so pulumi destroy or a replacement cannot delete its data.`, resource.urn);
+                reportViolation(
+                    `${resource.type} "${resource.name}" is not protected: set the resource option protect: true (and retainOnDelete) so pulumi destroy or a replacement cannot delete its data.`,
+                    resource.urn,
+                );
             }
         }
     },

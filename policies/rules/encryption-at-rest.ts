@@ -17,7 +17,9 @@ export const rdsClusterEncryptedCmk: ResourceValidationPolicy = {
         const tracker = new UnknownTracker();
         tracker.check(() => {
             if (cluster.storageEncrypted !== true) {
-                reportViolation("storageEncrypted is not true: the cluster's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true.");
+                reportViolation(
+                    "storageEncrypted is not true: the cluster's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true.",
+                );
             }
         });
         tracker.check(() => {
@@ -36,7 +38,9 @@ export const rdsInstanceEncryptedCmk: ResourceValidationPolicy = {
         const tracker = new UnknownTracker();
         tracker.check(() => {
             if (instance.storageEncrypted !== true) {
-                reportViolation("storageEncrypted is not true: the instance's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true.");
+                reportViolation(
+                    "storageEncrypted is not true: the instance's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true.",
+                );
             }
         });
         tracker.check(() => {
@@ -54,7 +58,9 @@ export const dynamodbTableCmk: ResourceValidationPolicy = {
     validateResource: validateResourceOfType(aws.dynamodb.Table, (table, _args, reportViolation) => {
         const sse = table.serverSideEncryption;
         if (!sse || sse.enabled !== true) {
-            reportViolation("serverSideEncryption.enabled is not true: the table is encrypted with an AWS owned key; set serverSideEncryption: { enabled: true, kmsKeyArn: <customer-managed key ARN> }.");
+            reportViolation(
+                "serverSideEncryption.enabled is not true: the table is encrypted with an AWS owned key; set serverSideEncryption: { enabled: true, kmsKeyArn: <customer-managed key ARN> }.",
+            );
             return;
         }
         if (!sse.kmsKeyArn) {
@@ -65,13 +71,16 @@ export const dynamodbTableCmk: ResourceValidationPolicy = {
 
 export const elasticacheEncryptedAtRestCmk: ResourceValidationPolicy = {
     name: "elasticache-encrypted-at-rest-cmk",
-    description: "ElastiCache replication groups and serverless caches encrypt at rest with a customer-managed KMS key (Checkov CKV_AWS_29, CKV_AWS_191; cdk-nag AwsSolutions-AEC3).",
+    description:
+        "ElastiCache replication groups and serverless caches encrypt at rest with a customer-managed KMS key (Checkov CKV_AWS_29, CKV_AWS_191; cdk-nag AwsSolutions-AEC3).",
     validateResource: validateByType(
         validateResourceOfType(aws.elasticache.ReplicationGroup, (group, _args, reportViolation) => {
             const tracker = new UnknownTracker();
             tracker.check(() => {
                 if (group.atRestEncryptionEnabled !== true) {
-                    reportViolation("atRestEncryptionEnabled is not true: cached data, backups and snapshots are unencrypted on disk, and this can only be chosen at creation; set atRestEncryptionEnabled: true.");
+                    reportViolation(
+                        "atRestEncryptionEnabled is not true: cached data, backups and snapshots are unencrypted on disk, and this can only be chosen at creation; set atRestEncryptionEnabled: true.",
+                    );
                 }
             });
             tracker.check(() => {
@@ -98,7 +107,9 @@ export const sqsQueueCmk: ResourceValidationPolicy = {
         if (!key) {
             reportViolation("kmsMasterKeyId is not set: messages are encrypted with SQS-owned keys (or not at all); set kmsMasterKeyId to a customer-managed KMS key.");
         } else if (key === "alias/aws/sqs") {
-            reportViolation("kmsMasterKeyId is the AWS managed key alias/aws/sqs, which EventBridge and SNS cannot use to deliver messages and whose key policy cannot be changed; use a customer-managed KMS key.");
+            reportViolation(
+                "kmsMasterKeyId is the AWS managed key alias/aws/sqs, which EventBridge and SNS cannot use to deliver messages and whose key policy cannot be changed; use a customer-managed KMS key.",
+            );
         }
     }),
 };
@@ -111,14 +122,17 @@ export const snsTopicCmk: ResourceValidationPolicy = {
         if (!key) {
             reportViolation("kmsMasterKeyId is not set: messages are stored unencrypted; set kmsMasterKeyId to a customer-managed KMS key.");
         } else if (key === "alias/aws/sns") {
-            reportViolation("kmsMasterKeyId is the AWS managed key alias/aws/sns, which EventBridge and other AWS services cannot use to publish and whose key policy cannot be changed; use a customer-managed KMS key.");
+            reportViolation(
+                "kmsMasterKeyId is the AWS managed key alias/aws/sns, which EventBridge and other AWS services cannot use to publish and whose key policy cannot be changed; use a customer-managed KMS key.",
+            );
         }
     }),
 };
 
 export const eventbridgeBusCmk: ResourceValidationPolicy = {
     name: "eventbridge-bus-cmk",
-    description: "EventBridge event buses encrypt events with a customer-managed KMS key (kmsKeyIdentifier). No Checkov/cdk-nag rule targets event buses; modelled on Checkov CKV_AWS_158 and cdk-nag AwsSolutions-SNS2.",
+    description:
+        "EventBridge event buses encrypt events with a customer-managed KMS key (kmsKeyIdentifier). No Checkov/cdk-nag rule targets event buses; modelled on Checkov CKV_AWS_158 and cdk-nag AwsSolutions-SNS2.",
     validateResource: validateResourceOfType(aws.cloudwatch.EventBus, (bus, _args, reportViolation) => {
         if (!bus.kmsKeyIdentifier) {
             reportViolation("kmsKeyIdentifier is not set: events (and archives) are encrypted with an AWS owned key; set kmsKeyIdentifier to a customer-managed KMS key ARN.");
@@ -131,7 +145,9 @@ export const cloudwatchLogGroupCmk: ResourceValidationPolicy = {
     description: "CloudWatch log groups encrypt with a customer-managed KMS key (Checkov CKV_AWS_158).",
     validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (group, _args, reportViolation) => {
         if (!group.kmsKeyId) {
-            reportViolation("kmsKeyId is not set: log events are encrypted with a service-owned key; set kmsKeyId to a customer-managed KMS key ARN whose key policy allows logs.<region>.amazonaws.com.");
+            reportViolation(
+                "kmsKeyId is not set: log events are encrypted with a service-owned key; set kmsKeyId to a customer-managed KMS key ARN whose key policy allows logs.<region>.amazonaws.com.",
+            );
         }
     }),
 };
@@ -153,7 +169,8 @@ export const DEFAULT_S3_SSE_ALGORITHMS = ["aws:kms", "aws:kms:dsse", "AES256"];
 
 export const s3BucketDefaultEncryption: StackValidationPolicy = {
     name: "s3-bucket-default-encryption",
-    description: "Every S3 bucket has default encryption (a BucketServerSideEncryptionConfiguration, the separate resource in @pulumi/aws v7) with an allowed algorithm (Checkov CKV_AWS_19, CKV_AWS_145; cdk-nag AwsSolutions-S3).",
+    description:
+        "Every S3 bucket has default encryption (a BucketServerSideEncryptionConfiguration, the separate resource in @pulumi/aws v7) with an allowed algorithm (Checkov CKV_AWS_19, CKV_AWS_145; cdk-nag AwsSolutions-S3).",
     configSchema: {
         properties: {
             allowedAlgorithms: {
@@ -174,9 +191,12 @@ export const s3BucketDefaultEncryption: StackValidationPolicy = {
             return args.notApplicable("The stack has no S3 buckets");
         }
         const checkAlgorithms = (rules: unknown, urn: string) => {
-            const bad = sseAlgorithms(rules).filter(a => !allowed.includes(a));
+            const bad = sseAlgorithms(rules).filter((a) => !allowed.includes(a));
             if (bad.length > 0) {
-                reportViolation(`default encryption uses ${listing(bad.map(a => `"${a}"`))}, which is not allowed (allowed: ${allowed.join(", ")}); set applyServerSideEncryptionByDefault.sseAlgorithm to an allowed algorithm.`, urn);
+                reportViolation(
+                    `default encryption uses ${listing(bad.map((a) => `"${a}"`))}, which is not allowed (allowed: ${allowed.join(", ")}); set applyServerSideEncryptionByDefault.sseAlgorithm to an allowed algorithm.`,
+                    urn,
+                );
             }
         };
 
@@ -185,7 +205,7 @@ export const s3BucketDefaultEncryption: StackValidationPolicy = {
         }
         for (const bucket of buckets) {
             tracker.check(() => {
-                if (configs.some(c => references(c, "bucket", bucket, ["id", "bucket"]))) {
+                if (configs.some((c) => references(c, "bucket", bucket, ["id", "bucket"]))) {
                     return;
                 }
                 // A v7 Bucket's deprecated inline block still configures default encryption.
@@ -194,7 +214,10 @@ export const s3BucketDefaultEncryption: StackValidationPolicy = {
                     checkAlgorithms(inline["rule"], bucket.urn);
                     return;
                 }
-                reportViolation("bucket has no default encryption configuration: add an aws.s3.BucketServerSideEncryptionConfiguration whose bucket is this bucket's id, with an allowed sseAlgorithm.", bucket.urn);
+                reportViolation(
+                    "bucket has no default encryption configuration: add an aws.s3.BucketServerSideEncryptionConfiguration whose bucket is this bucket's id, with an allowed sseAlgorithm.",
+                    bucket.urn,
+                );
             });
         }
         tracker.finish();
@@ -208,7 +231,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** The sseAlgorithm of each rule (one rule object or an array of them); "" when a rule names none. */
 function sseAlgorithms(rules: unknown): string[] {
     const list: unknown[] = Array.isArray(rules) ? rules : rules === undefined ? [] : [rules];
-    return list.map(rule => {
+    return list.map((rule) => {
         const byDefault = isRecord(rule) ? rule["applyServerSideEncryptionByDefault"] : undefined;
         const algorithm = isRecord(byDefault) ? byDefault["sseAlgorithm"] : undefined;
         return typeof algorithm === "string" ? algorithm : "";
@@ -232,7 +255,8 @@ function deviceProblems(device: EncryptedDevice, label: string): string[] {
 
 export const ebsEncryptedCmk: ResourceValidationPolicy = {
     name: "ebs-encrypted-cmk",
-    description: "EBS volumes, EC2 instance block devices and launch-template block devices are encrypted with a customer-managed KMS key (Checkov CKV_AWS_3, CKV_AWS_189; cdk-nag AwsSolutions-EC26).",
+    description:
+        "EBS volumes, EC2 instance block devices and launch-template block devices are encrypted with a customer-managed KMS key (Checkov CKV_AWS_3, CKV_AWS_189; cdk-nag AwsSolutions-EC26).",
     validateResource: validateByType(
         validateResourceOfType(aws.ebs.Volume, (volume, _args, reportViolation) => {
             for (const problem of deviceProblems(volume, "volume")) {

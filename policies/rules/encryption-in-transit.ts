@@ -28,7 +28,9 @@ export const lbListenerHttpsOnly: ResourceValidationPolicy = {
         }
         const actions = listener.defaultActions ?? [];
         if (actions.length === 0) {
-            reportViolation("protocol is HTTP and there is no default action redirecting to HTTPS: use protocol HTTPS, or make the only default action { type: \"redirect\", redirect: { protocol: \"HTTPS\", statusCode: \"HTTP_301\" } }.");
+            reportViolation(
+                'protocol is HTTP and there is no default action redirecting to HTTPS: use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.',
+            );
         }
         actions.forEach((action, i) => {
             let problem: string | undefined;
@@ -39,7 +41,9 @@ export const lbListenerHttpsOnly: ResourceValidationPolicy = {
                 problem = `redirects with redirect.protocol "${action.redirect?.protocol ?? "#{protocol}"}", not "HTTPS"`;
             }
             if (problem) {
-                reportViolation(`protocol is HTTP and defaultActions[${i}] ${problem}: plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.`);
+                reportViolation(
+                    `protocol is HTTP and defaultActions[${i}] ${problem}: plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.`,
+                );
             }
         });
     }),
@@ -82,7 +86,9 @@ export const lbListenerTlsPolicy: ResourceValidationPolicy = {
         }
         const allowed = args.getConfig<{ allowedSslPolicies?: string[] }>().allowedSslPolicies ?? DEFAULT_ALLOWED_SSL_POLICIES;
         if (!listener.sslPolicy) {
-            reportViolation(`sslPolicy is not set: the listener gets ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1; set sslPolicy to an allowed policy such as ${allowed[0]}.`);
+            reportViolation(
+                `sslPolicy is not set: the listener gets ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1; set sslPolicy to an allowed policy such as ${allowed[0]}.`,
+            );
         } else if (!allowed.includes(listener.sslPolicy)) {
             reportViolation(`sslPolicy "${listener.sslPolicy}" is not allowed; set sslPolicy to one of: ${allowed.join(", ")}.`);
         }
@@ -133,17 +139,18 @@ function checkApiSecurityPolicy(
 ): void {
     const names = config.allowedSecurityPolicies ?? DEFAULT_API_SECURITY_POLICIES;
     const prefixes = config.allowedSecurityPolicyPrefixes ?? DEFAULT_API_SECURITY_POLICY_PREFIXES;
-    const allowedText = [...names, ...prefixes.map(p => `${p}*`)].join(", ");
+    const allowedText = [...names, ...prefixes.map((p) => `${p}*`)].join(", ");
     if (!policy) {
         reportViolation(`${path} is not set: the minimum TLS version is left to the service default; set it to one of: ${allowedText}.`);
-    } else if (!names.includes(policy) && !prefixes.some(p => policy.startsWith(p))) {
+    } else if (!names.includes(policy) && !prefixes.some((p) => policy.startsWith(p))) {
         reportViolation(`${path} "${policy}" is not allowed: clients could negotiate TLS 1.0; set it to one of: ${allowedText}.`);
     }
 }
 
 export const apigatewayMtlsExecuteApiDisabled: StackValidationPolicy = {
     name: "apigateway-mtls-execute-api-disabled",
-    description: "A REST API mapped to a custom domain with mutual TLS has its default execute-api endpoint disabled, so clients cannot bypass mTLS. No Checkov/cdk-nag rule covers this; companion of Checkov CKV_AWS_206 (custom-domain TLS policy).",
+    description:
+        "A REST API mapped to a custom domain with mutual TLS has its default execute-api endpoint disabled, so clients cannot bypass mTLS. No Checkov/cdk-nag rule covers this; companion of Checkov CKV_AWS_206 (custom-domain TLS policy).",
     validateStack: (args, reportViolation) => {
         const tracker = new UnknownTracker();
         const domains = ofClasses(args.resources, aws.apigateway.DomainName);
@@ -167,7 +174,10 @@ export const apigatewayMtlsExecuteApiDisabled: StackValidationPolicy = {
                         for (const api of apis) {
                             tracker.check(() => {
                                 if (references(mapping, "restApi", api, ["id"]) && api.props["disableExecuteApiEndpoint"] !== true) {
-                                    reportViolation(`REST API is mapped to the mutual-TLS domain "${domainName}" but disableExecuteApiEndpoint is not true: clients can bypass mTLS through the default execute-api endpoint; set disableExecuteApiEndpoint: true.`, api.urn);
+                                    reportViolation(
+                                        `REST API is mapped to the mutual-TLS domain "${domainName}" but disableExecuteApiEndpoint is not true: clients can bypass mTLS through the default execute-api endpoint; set disableExecuteApiEndpoint: true.`,
+                                        api.urn,
+                                    );
                                 }
                             });
                         }
@@ -196,12 +206,16 @@ export const cloudfrontViewerHttps: ResourceValidationPolicy = {
                 reportViolation(`defaultCacheBehavior.viewerProtocolPolicy is "${policy}": viewers can use plain HTTP; set it to "redirect-to-https" or "https-only".`);
             }
         });
-        (distribution.orderedCacheBehaviors ?? []).forEach((behavior, i) => tracker.check(() => {
-            const policy = behavior.viewerProtocolPolicy;
-            if (!HTTPS_VIEWER_POLICIES.includes(policy)) {
-                reportViolation(`orderedCacheBehaviors[${i}] (pathPattern "${behavior.pathPattern}").viewerProtocolPolicy is "${policy}": viewers can use plain HTTP; set it to "redirect-to-https" or "https-only".`);
-            }
-        }));
+        (distribution.orderedCacheBehaviors ?? []).forEach((behavior, i) =>
+            tracker.check(() => {
+                const policy = behavior.viewerProtocolPolicy;
+                if (!HTTPS_VIEWER_POLICIES.includes(policy)) {
+                    reportViolation(
+                        `orderedCacheBehaviors[${i}] (pathPattern "${behavior.pathPattern}").viewerProtocolPolicy is "${policy}": viewers can use plain HTTP; set it to "redirect-to-https" or "https-only".`,
+                    );
+                }
+            }),
+        );
         tracker.finish();
     }),
 };
@@ -226,7 +240,9 @@ export const cloudfrontMinimumTls: ResourceValidationPolicy = {
         const allowed = args.getConfig<{ allowedMinimumProtocolVersions?: string[] }>().allowedMinimumProtocolVersions ?? DEFAULT_CLOUDFRONT_MIN_TLS;
         const certificate = distribution.viewerCertificate;
         if (certificate?.cloudfrontDefaultCertificate === true) {
-            reportViolation(`viewerCertificate uses the default *.cloudfront.net certificate, which always accepts TLSv1: use an ACM certificate (in us-east-1) with minimumProtocolVersion ${allowed[0]} or newer.`);
+            reportViolation(
+                `viewerCertificate uses the default *.cloudfront.net certificate, which always accepts TLSv1: use an ACM certificate (in us-east-1) with minimumProtocolVersion ${allowed[0]} or newer.`,
+            );
             return;
         }
         const version = certificate?.minimumProtocolVersion;
@@ -244,13 +260,14 @@ export const cloudfrontMinimumTls: ResourceValidationPolicy = {
 
 export const elasticacheTransitEncryption: ResourceValidationPolicy = {
     name: "elasticache-transit-encryption",
-    description: "ElastiCache replication groups and clusters require TLS from clients (transit encryption on, mode not \"preferred\") (Checkov CKV_AWS_30; cdk-nag AwsSolutions-AEC3).",
+    description:
+        'ElastiCache replication groups and clusters require TLS from clients (transit encryption on, mode not "preferred") (Checkov CKV_AWS_30; cdk-nag AwsSolutions-AEC3).',
     validateResource: validateByType(
         validateResourceOfType(aws.elasticache.ReplicationGroup, (group, _args, reportViolation) => {
             if (group.transitEncryptionEnabled !== true) {
                 reportViolation("transitEncryptionEnabled is not true: clients connect in plaintext (and AUTH tokens need TLS); set transitEncryptionEnabled: true.");
             } else if (group.transitEncryptionMode === "preferred") {
-                reportViolation("transitEncryptionMode is \"preferred\": plaintext connections are still accepted; set transitEncryptionMode to \"required\" once clients use TLS.");
+                reportViolation('transitEncryptionMode is "preferred": plaintext connections are still accepted; set transitEncryptionMode to "required" once clients use TLS.');
             }
         }),
         validateResourceOfType(aws.elasticache.Cluster, (cluster, args, reportViolation) => {
@@ -266,9 +283,7 @@ export const elasticacheTransitEncryption: ResourceValidationPolicy = {
 
 /** The parameter that makes an engine refuse non-TLS connections, and the values that turn it on. */
 function tlsParameterFor(engine: string): { name: string; values: string[] } {
-    return /mysql|mariadb/i.test(engine)
-        ? { name: "require_secure_transport", values: ["1", "ON"] }
-        : { name: "rds.force_ssl", values: ["1"] };
+    return /mysql|mariadb/i.test(engine) ? { name: "require_secure_transport", values: ["1", "ON"] } : { name: "rds.force_ssl", values: ["1"] };
 }
 
 function parameterValue(group: PolicyResource, name: string): string | undefined {
@@ -276,9 +291,9 @@ function parameterValue(group: PolicyResource, name: string): string | undefined
     if (!Array.isArray(parameters)) {
         return undefined;
     }
-    for (const p of parameters) {
-        if (p?.name === name) {
-            return String(p.value);
+    for (const p of parameters as unknown[]) {
+        if (typeof p === "object" && p !== null && Reflect.get(p, "name") === name) {
+            return String(Reflect.get(p, "value"));
         }
     }
     return undefined;
@@ -286,15 +301,22 @@ function parameterValue(group: PolicyResource, name: string): string | undefined
 
 export const rdsForceSsl: StackValidationPolicy = {
     name: "rds-force-ssl",
-    description: "RDS/Aurora databases refuse non-TLS connections: the cluster (or instance) parameter group sets rds.force_ssl = 1 (PostgreSQL) or require_secure_transport = ON (MySQL) (Checkov CKV2_AWS_69).",
+    description:
+        "RDS/Aurora databases refuse non-TLS connections: the cluster (or instance) parameter group sets rds.force_ssl = 1 (PostgreSQL) or require_secure_transport = ON (MySQL) (Checkov CKV2_AWS_69).",
     validateStack: (args, reportViolation) => {
         const tracker = new UnknownTracker();
         const subjects: Array<{ db: PolicyResource; groupKey: string; groups: PolicyResource[]; kind: string }> = [
-            ...ofClasses(args.resources, aws.rds.Cluster).map(db => ({
-                db, groupKey: "dbClusterParameterGroupName", groups: ofClasses(args.resources, aws.rds.ClusterParameterGroup), kind: "ClusterParameterGroup",
+            ...ofClasses(args.resources, aws.rds.Cluster).map((db) => ({
+                db,
+                groupKey: "dbClusterParameterGroupName",
+                groups: ofClasses(args.resources, aws.rds.ClusterParameterGroup),
+                kind: "ClusterParameterGroup",
             })),
-            ...ofClasses(args.resources, aws.rds.Instance).map(db => ({
-                db, groupKey: "parameterGroupName", groups: ofClasses(args.resources, aws.rds.ParameterGroup), kind: "ParameterGroup",
+            ...ofClasses(args.resources, aws.rds.Instance).map((db) => ({
+                db,
+                groupKey: "parameterGroupName",
+                groups: ofClasses(args.resources, aws.rds.ParameterGroup),
+                kind: "ParameterGroup",
             })),
         ];
         if (subjects.length === 0) {
@@ -310,7 +332,7 @@ export const rdsForceSsl: StackValidationPolicy = {
                     reportViolation(`${groupKey} is not set: the default parameter group does not force TLS (${tls.name} is off); ${fix}.`, db.urn);
                     return;
                 }
-                const group = groups.find(g => references(db, groupKey, g, ["name", "id"]));
+                const group = groups.find((g) => references(db, groupKey, g, ["name", "id"]));
                 if (!group) {
                     reportViolation(`${groupKey} "${groupName}" is not an aws.rds.${kind} of this stack, so ${tls.name} cannot be verified; ${fix}.`, db.urn);
                     return;
@@ -350,7 +372,7 @@ function checkSecureTransport(
         return args.notApplicable(`The stack has no ${PLURALS[noun] ?? noun}`);
     }
     const tracker = new UnknownTracker();
-    const denyStatement = "{ Effect: \"Deny\", Principal: \"*\", Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }";
+    const denyStatement = '{ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }';
     for (const target of targets) {
         tracker.check(() => {
             const documents: unknown[] = [];
@@ -367,7 +389,7 @@ function checkSecureTransport(
                 reportViolation(`${noun} has no resource policy denying requests without TLS: add an ${policyClass} with a statement ${denyStatement}.`, target.urn);
                 return;
             }
-            const denies = documents.some(d => {
+            const denies = documents.some((d) => {
                 const parsed = parsePolicyDocument(d);
                 return "statements" in parsed && deniesInsecureTransport(parsed.statements);
             });
@@ -382,30 +404,51 @@ function checkSecureTransport(
 export const s3BucketDenyInsecureTransport: StackValidationPolicy = {
     name: "s3-bucket-deny-insecure-transport",
     description: "Every S3 bucket has a bucket policy that denies requests without TLS (aws:SecureTransport false) (cdk-nag AwsSolutions-S10).",
-    validateStack: (args, reportViolation) => checkSecureTransport(
-        ofClasses(args.resources, aws.s3.Bucket, aws.s3.BucketV2),
-        ofClasses(args.resources, aws.s3.BucketPolicy),
-        "bucket", ["id", "bucket"], "bucket", "aws.s3.BucketPolicy", args, reportViolation),
+    validateStack: (args, reportViolation) =>
+        checkSecureTransport(
+            ofClasses(args.resources, aws.s3.Bucket, aws.s3.BucketV2),
+            ofClasses(args.resources, aws.s3.BucketPolicy),
+            "bucket",
+            ["id", "bucket"],
+            "bucket",
+            "aws.s3.BucketPolicy",
+            args,
+            reportViolation,
+        ),
 };
 
 export const sqsQueueDenyInsecureTransport: StackValidationPolicy = {
     name: "sqs-queue-deny-insecure-transport",
     description: "Every SQS queue has a queue policy that denies requests without TLS (aws:SecureTransport false) (cdk-nag AwsSolutions-SQS4).",
-    validateStack: (args, reportViolation) => checkSecureTransport(
-        ofClasses(args.resources, aws.sqs.Queue),
-        ofClasses(args.resources, aws.sqs.QueuePolicy),
-        // A queue's id is its URL.
-        "queueUrl", ["id", "url"], "queue", "aws.sqs.QueuePolicy", args, reportViolation),
+    validateStack: (args, reportViolation) =>
+        checkSecureTransport(
+            ofClasses(args.resources, aws.sqs.Queue),
+            ofClasses(args.resources, aws.sqs.QueuePolicy),
+            // A queue's id is its URL.
+            "queueUrl",
+            ["id", "url"],
+            "queue",
+            "aws.sqs.QueuePolicy",
+            args,
+            reportViolation,
+        ),
 };
 
 export const snsTopicDenyInsecureTransport: StackValidationPolicy = {
     name: "sns-topic-deny-insecure-transport",
     description: "Every SNS topic has a topic policy that denies requests without TLS (aws:SecureTransport false) (cdk-nag AwsSolutions-SNS3).",
-    validateStack: (args, reportViolation) => checkSecureTransport(
-        ofClasses(args.resources, aws.sns.Topic),
-        ofClasses(args.resources, aws.sns.TopicPolicy),
-        // A topic's id is its ARN.
-        "arn", ["id", "arn"], "topic", "aws.sns.TopicPolicy", args, reportViolation),
+    validateStack: (args, reportViolation) =>
+        checkSecureTransport(
+            ofClasses(args.resources, aws.sns.Topic),
+            ofClasses(args.resources, aws.sns.TopicPolicy),
+            // A topic's id is its ARN.
+            "arn",
+            ["id", "arn"],
+            "topic",
+            "aws.sns.TopicPolicy",
+            args,
+            reportViolation,
+        ),
 };
 
 export const encryptionInTransitPolicies = [

@@ -27,7 +27,8 @@ export const DEFAULT_MIN_AURORA_INSTANCES = 2;
 
 export const auroraClusterMinInstances: StackValidationPolicy = {
     name: "aurora-cluster-min-instances",
-    description: "Every Aurora cluster has at least two instances (aws.rds.ClusterInstance), so a reader in another AZ can be promoted on failover; the Aurora counterpart of Checkov CKV_AWS_157 and cdk-nag AwsSolutions-RDS3.",
+    description:
+        "Every Aurora cluster has at least two instances (aws.rds.ClusterInstance), so a reader in another AZ can be promoted on failover; the Aurora counterpart of Checkov CKV_AWS_157 and cdk-nag AwsSolutions-RDS3.",
     configSchema: {
         properties: {
             minInstances: { type: "integer", minimum: 1, default: DEFAULT_MIN_AURORA_INSTANCES, description: "Minimum number of instances per Aurora cluster." },
@@ -49,9 +50,12 @@ export const auroraClusterMinInstances: StackValidationPolicy = {
                 if (!engine.startsWith("aurora") || cluster.props["engineMode"] === "serverless") {
                     return;
                 }
-                const count = instances.filter(i => references(i, "clusterIdentifier", cluster, ["clusterIdentifier", "id"])).length;
+                const count = instances.filter((i) => references(i, "clusterIdentifier", cluster, ["clusterIdentifier", "id"])).length;
                 if (count < minimum) {
-                    reportViolation(`Aurora cluster has ${count} instance(s) (aws.rds.ClusterInstance whose clusterIdentifier is this cluster); at least ${minimum} are required so a reader in another AZ can take over on failover.`, cluster.urn);
+                    reportViolation(
+                        `Aurora cluster has ${count} instance(s) (aws.rds.ClusterInstance whose clusterIdentifier is this cluster); at least ${minimum} are required so a reader in another AZ can take over on failover.`,
+                        cluster.urn,
+                    );
                 }
             });
         }
@@ -86,7 +90,9 @@ export const elasticacheMultiAzFailover: ResourceValidationPolicy = {
             // Cluster-mode-disabled groups size with numCacheClusters; sharded ones with replicasPerNodeGroup.
             const nodes = group.numCacheClusters ?? (group.replicasPerNodeGroup !== undefined ? group.replicasPerNodeGroup + 1 : 1);
             if (nodes < minimum) {
-                reportViolation(`the group has ${nodes} node(s) per shard: at least ${minimum} (a primary and a replica) are required; set numCacheClusters >= ${minimum} or replicasPerNodeGroup >= ${minimum - 1}.`);
+                reportViolation(
+                    `the group has ${nodes} node(s) per shard: at least ${minimum} (a primary and a replica) are required; set numCacheClusters >= ${minimum} or replicasPerNodeGroup >= ${minimum - 1}.`,
+                );
             }
         });
         tracker.finish();
@@ -116,7 +122,8 @@ export const lbMultiSubnet: ResourceValidationPolicy = {
 
 export const ecsServiceMultiSubnet: ResourceValidationPolicy = {
     name: "ecs-service-multi-subnet",
-    description: "ECS services (awsvpc) place tasks in at least two subnets in different AZs. No Checkov/cdk-nag rule checks it; the ECS counterpart of Checkov CKV_AWS_157 (Multi-AZ).",
+    description:
+        "ECS services (awsvpc) place tasks in at least two subnets in different AZs. No Checkov/cdk-nag rule checks it; the ECS counterpart of Checkov CKV_AWS_157 (Multi-AZ).",
     configSchema: minSubnetsSchema,
     validateResource: validateResourceOfType(aws.ecs.Service, (service, args, reportViolation) => {
         if (!service.networkConfiguration) {
@@ -140,7 +147,8 @@ const minTasksSchema = {
 
 export const ecsServiceMinTasks: ResourceValidationPolicy = {
     name: "ecs-service-min-tasks",
-    description: "Replica ECS services run at least two tasks (desiredCount), so one task or AZ failure does not stop the service. No Checkov/cdk-nag rule checks it; the ECS counterpart of Checkov CKV_AWS_157.",
+    description:
+        "Replica ECS services run at least two tasks (desiredCount), so one task or AZ failure does not stop the service. No Checkov/cdk-nag rule checks it; the ECS counterpart of Checkov CKV_AWS_157.",
     configSchema: minTasksSchema,
     validateResource: validateResourceOfType(aws.ecs.Service, (service, args, reportViolation) => {
         if (service.schedulingStrategy === "DAEMON") {
@@ -157,7 +165,8 @@ export const ecsServiceMinTasks: ResourceValidationPolicy = {
 
 export const ecsAutoscalingMinCapacity: ResourceValidationPolicy = {
     name: "ecs-autoscaling-min-capacity",
-    description: "Application Auto Scaling targets of ECS services keep at least two tasks (minCapacity). No Checkov/cdk-nag rule checks it; the scaling counterpart of Checkov CKV_AWS_157.",
+    description:
+        "Application Auto Scaling targets of ECS services keep at least two tasks (minCapacity). No Checkov/cdk-nag rule checks it; the scaling counterpart of Checkov CKV_AWS_157.",
     configSchema: minTasksSchema,
     validateResource: validateResourceOfType(aws.appautoscaling.Target, (target, args, reportViolation) => {
         if (target.serviceNamespace !== "ecs") {
@@ -172,7 +181,8 @@ export const ecsAutoscalingMinCapacity: ResourceValidationPolicy = {
 
 export const asgMultiSubnet: ResourceValidationPolicy = {
     name: "asg-multi-subnet",
-    description: "Auto Scaling groups span at least two subnets/AZs (vpcZoneIdentifiers or availabilityZones). No Checkov/cdk-nag rule checks it; the EC2 counterpart of cdk-nag AwsSolutions-ELB4 (two AZs).",
+    description:
+        "Auto Scaling groups span at least two subnets/AZs (vpcZoneIdentifiers or availabilityZones). No Checkov/cdk-nag rule checks it; the EC2 counterpart of cdk-nag AwsSolutions-ELB4 (two AZs).",
     configSchema: minSubnetsSchema,
     validateResource: validateResourceOfType(aws.autoscaling.Group, (group, args, reportViolation) => {
         const minimum = args.getConfig<{ minSubnets?: number }>().minSubnets ?? DEFAULT_MIN_SUBNETS;
@@ -185,12 +195,15 @@ export const asgMultiSubnet: ResourceValidationPolicy = {
 
 export const vpcNatGatewayPerAz: ResourceValidationPolicy = {
     name: "vpc-nat-gateway-per-az",
-    description: "awsx VPCs run one NAT gateway per AZ (natGateways.strategy \"OnePerAz\"), so losing an AZ does not cut the others' egress. No Checkov/cdk-nag rule checks NAT redundancy; listed with cdk-nag's VPC rules (AwsSolutions-VPC7).",
+    description:
+        "awsx VPCs run one NAT gateway per AZ (natGateways.strategy \"OnePerAz\"), so losing an AZ does not cut the others' egress. No Checkov/cdk-nag rule checks NAT redundancy; listed with cdk-nag's VPC rules (AwsSolutions-VPC7).",
     validateResource: validateResourceOfType(awsx.ec2.Vpc, (vpc, _args, reportViolation) => {
         // awsx defaults to one NAT gateway per AZ when natGateways is omitted.
         const strategy = vpc.natGateways?.strategy ?? "OnePerAz";
         if (strategy === "Single") {
-            reportViolation("natGateways.strategy is \"Single\": one NAT gateway is a single point of failure for every private subnet's egress; set natGateways: { strategy: \"OnePerAz\" }.");
+            reportViolation(
+                'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.',
+            );
         } else if (strategy !== "OnePerAz") {
             reportViolation(`natGateways.strategy is "${strategy}": private subnets get no NAT gateway per AZ; set natGateways: { strategy: "OnePerAz" }.`);
         }
@@ -201,7 +214,8 @@ export const DEFAULT_MIN_AZS = 2;
 
 export const vpcMultiAz: ResourceValidationPolicy = {
     name: "vpc-multi-az",
-    description: "awsx VPCs spread subnets over at least the configured number of AZs (numberOfAvailabilityZones or availabilityZoneNames). No Checkov/cdk-nag rule checks it; the network counterpart of Checkov CKV_AWS_157 (Multi-AZ).",
+    description:
+        "awsx VPCs spread subnets over at least the configured number of AZs (numberOfAvailabilityZones or availabilityZoneNames). No Checkov/cdk-nag rule checks it; the network counterpart of Checkov CKV_AWS_157 (Multi-AZ).",
     configSchema: {
         properties: {
             minAvailabilityZones: { type: "integer", minimum: 1, default: DEFAULT_MIN_AZS, description: "Minimum number of AZs." },

@@ -22,7 +22,7 @@ export const policiesByTheme: Readonly<Record<string, readonly PackPolicy[]>> = 
     "encryption-at-rest": encryptionAtRestPolicies,
     "encryption-in-transit": encryptionInTransitPolicies,
     "high-availability": highAvailabilityPolicies,
-    "baseline": baselinePolicies,
+    baseline: baselinePolicies,
     "data-protection": dataProtectionPolicies,
     "logging-and-waf": loggingAndWafPolicies,
 };

@@ -15,7 +15,9 @@ export const apigatewayStageAccessLogging: ResourceValidationPolicy = {
     validateResource: validateResourceOfTypes([aws.apigateway.Stage, aws.apigatewayv2.Stage], (stage, _args, reportViolation) => {
         const settings = stage.accessLogSettings;
         if (!settings) {
-            reportViolation("accessLogSettings is not set: requests to the stage are not logged; set accessLogSettings: { destinationArn: <log group ARN>, format: <JSON format> }.");
+            reportViolation(
+                "accessLogSettings is not set: requests to the stage are not logged; set accessLogSettings: { destinationArn: <log group ARN>, format: <JSON format> }.",
+            );
             return;
         }
         if (!settings.destinationArn) {
@@ -36,7 +38,9 @@ export const lbAccessLogging: ResourceValidationPolicy = {
         }
         const logs = lb.accessLogs;
         if (logs?.enabled !== true) {
-            reportViolation("accessLogs.enabled is not true: requests are not logged; set accessLogs: { enabled: true, bucket: <SSE-S3 bucket with the ELB log-delivery policy> }.");
+            reportViolation(
+                "accessLogs.enabled is not true: requests are not logged; set accessLogs: { enabled: true, bucket: <SSE-S3 bucket with the ELB log-delivery policy> }.",
+            );
         } else if (!logs.bucket) {
             reportViolation("accessLogs.bucket is not set: set it to an SSE-S3 bucket whose policy allows the regional ELB log delivery.");
         }
@@ -45,7 +49,8 @@ export const lbAccessLogging: ResourceValidationPolicy = {
 
 export const cloudfrontAccessLogging: StackValidationPolicy = {
     name: "cloudfront-access-logging",
-    description: "CloudFront distributions log viewer requests: loggingConfig (legacy standard logs) or a v2 log delivery (LogDeliverySource for the distribution + LogDelivery) (Checkov CKV_AWS_86; cdk-nag AwsSolutions-CFR3).",
+    description:
+        "CloudFront distributions log viewer requests: loggingConfig (legacy standard logs) or a v2 log delivery (LogDeliverySource for the distribution + LogDelivery) (Checkov CKV_AWS_86; cdk-nag AwsSolutions-CFR3).",
     validateStack: (args, reportViolation) => {
         const tracker = new UnknownTracker();
         const sources = ofClasses(args.resources, aws.cloudwatch.LogDeliverySource);
@@ -60,15 +65,20 @@ export const cloudfrontAccessLogging: StackValidationPolicy = {
                 if (isRecord(logging) && typeof logging["bucket"] === "string" && logging["bucket"].length > 0) {
                     return;
                 }
-                const mine = sources.filter(s => references(s, "resourceArn", distribution, ["arn"]));
+                const mine = sources.filter((s) => references(s, "resourceArn", distribution, ["arn"]));
                 if (mine.length === 0) {
-                    reportViolation("distribution has no access logging: set loggingConfig.bucket, or add an aws.cloudwatch.LogDeliverySource (resourceArn = the distribution ARN, logType ACCESS_LOGS) and an aws.cloudwatch.LogDelivery.", distribution.urn);
+                    reportViolation(
+                        "distribution has no access logging: set loggingConfig.bucket, or add an aws.cloudwatch.LogDeliverySource (resourceArn = the distribution ARN, logType ACCESS_LOGS) and an aws.cloudwatch.LogDelivery.",
+                        distribution.urn,
+                    );
                     return;
                 }
-                const delivered = mine.some((source: PolicyResource) =>
-                    deliveries.some(d => references(d, "deliverySourceName", source, ["name"])));
+                const delivered = mine.some((source: PolicyResource) => deliveries.some((d) => references(d, "deliverySourceName", source, ["name"])));
                 if (!delivered) {
-                    reportViolation("the distribution's LogDeliverySource has no aws.cloudwatch.LogDelivery (deliverySourceName = the source's name): logs are collected but delivered nowhere.", distribution.urn);
+                    reportViolation(
+                        "the distribution's LogDeliverySource has no aws.cloudwatch.LogDelivery (deliverySourceName = the source's name): logs are collected but delivered nowhere.",
+                        distribution.urn,
+                    );
                 }
             });
         }
@@ -88,7 +98,9 @@ export const cloudwatchLogGroupRetention: ResourceValidationPolicy = {
     configSchema: {
         properties: {
             minRetentionDays: {
-                type: "integer", minimum: 1, default: DEFAULT_MIN_LOG_RETENTION_DAYS,
+                type: "integer",
+                minimum: 1,
+                default: DEFAULT_MIN_LOG_RETENTION_DAYS,
                 description: "Minimum retentionInDays.",
             },
         },
@@ -106,7 +118,8 @@ export const cloudwatchLogGroupRetention: ResourceValidationPolicy = {
 
 export const apigatewayStageWaf: StackValidationPolicy = {
     name: "apigateway-stage-waf",
-    description: "Every API Gateway REST stage is associated with an AWS WAFv2 web ACL (a WebAclAssociation whose resourceArn is the stage ARN) (Checkov CKV2_AWS_29; cdk-nag AwsSolutions-APIG3).",
+    description:
+        "Every API Gateway REST stage is associated with an AWS WAFv2 web ACL (a WebAclAssociation whose resourceArn is the stage ARN) (Checkov CKV2_AWS_29; cdk-nag AwsSolutions-APIG3).",
     validateStack: (args, reportViolation) => {
         const tracker = new UnknownTracker();
         const associations = ofClasses(args.resources, aws.wafv2.WebAclAssociation);
@@ -120,7 +133,7 @@ export const apigatewayStageWaf: StackValidationPolicy = {
                 const restApi: unknown = stage.props["restApi"];
                 // resourceArn may be built by hand: arn:aws:apigateway:<region>::/restapis/<id>/stages/<name>
                 const suffix = typeof restApi === "string" && typeof stageName === "string" ? `/restapis/${restApi}/stages/${stageName}` : undefined;
-                const associated = associations.some(a => {
+                const associated = associations.some((a) => {
                     const arn: unknown = a.props["resourceArn"];
                     if (suffix !== undefined && typeof arn === "string" && arn.startsWith("arn:") && arn.endsWith(suffix)) {
                         return true;
@@ -128,7 +141,10 @@ export const apigatewayStageWaf: StackValidationPolicy = {
                     return references(a, "resourceArn", stage, ["arn", "id"]);
                 });
                 if (!associated) {
-                    reportViolation(`API Gateway stage "${String(stageName ?? stage.name)}" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is this stage's ARN (web ACL scope REGIONAL).`, stage.urn);
+                    reportViolation(
+                        `API Gateway stage "${typeof stageName === "string" ? stageName : stage.name}" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is this stage's ARN (web ACL scope REGIONAL).`,
+                        stage.urn,
+                    );
                 }
             });
         }
@@ -146,11 +162,4 @@ export const cloudfrontWaf: ResourceValidationPolicy = {
     }),
 };
 
-export const loggingAndWafPolicies = [
-    apigatewayStageAccessLogging,
-    lbAccessLogging,
-    cloudfrontAccessLogging,
-    cloudwatchLogGroupRetention,
-    apigatewayStageWaf,
-    cloudfrontWaf,
-];
+export const loggingAndWafPolicies = [apigatewayStageAccessLogging, lbAccessLogging, cloudfrontAccessLogging, cloudwatchLogGroupRetention, apigatewayStageWaf, cloudfrontWaf];

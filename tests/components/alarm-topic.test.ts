@@ -23,19 +23,36 @@ describe("AlarmTopic", () => {
         const policy = resources.one("aws:sns/topicPolicy:TopicPolicy");
         assert.strictEqual(policy.inputs.arn, topicArn);
         assert.deepStrictEqual(policyDocument(policy.inputs.policy).Statement, [
-            { Sid: "AllowCloudWatchAlarmsOfThisAccount", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["sns:Publish"], Resource: [topicArn], Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } } },
-            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["sns:Publish", "sns:Subscribe"], Resource: [topicArn], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            {
+                Sid: "AllowCloudWatchAlarmsOfThisAccount",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: ["sns:Publish"],
+                Resource: [topicArn],
+                Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } },
+            },
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: ["sns:Publish", "sns:Subscribe"],
+                Resource: [topicArn],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
         ]);
         const subscription = resources.one("aws:sns/topicSubscription:TopicSubscription", "alarms-oncall-example-com");
         assert.deepStrictEqual([subscription.inputs.topic, subscription.inputs.protocol, subscription.inputs.endpoint], [topicArn, "email", "oncall@example.com"]);
     });
 
     it("rejects a malformed address before creating anything", async () => {
-        await assert.rejects(record(() => new AlarmTopic("alarms", { messagingKmsKeyArn: KEY, emails: ["nobody"] })), (err: unknown) => {
-            assert.ok(err instanceof ValidationError);
-            assert.strictEqual(err.problems[0].key, "AlarmTopicArgs.emails[0]");
-            assert.match(err.message, /AlarmTopicArgs\.emails\[0\] = "nobody": must be an e-mail address\. Fix: correct the address/);
-            return true;
-        });
+        await assert.rejects(
+            record(() => new AlarmTopic("alarms", { messagingKmsKeyArn: KEY, emails: ["nobody"] })),
+            (err: unknown) => {
+                assert.ok(err instanceof ValidationError);
+                assert.strictEqual(err.problems[0].key, "AlarmTopicArgs.emails[0]");
+                assert.match(err.message, /AlarmTopicArgs\.emails\[0\] = "nobody": must be an e-mail address\. Fix: correct the address/);
+                return true;
+            },
+        );
     });
 });

@@ -162,7 +162,11 @@ describe("CacheTier", () => {
         });
 
         it("only the group and the secret are protected", () => {
-            const typesWith = (flag: "protect" | "retainOnDelete") => prod.resources.all.filter((r) => r[flag]).map((r) => r.type).sort();
+            const typesWith = (flag: "protect" | "retainOnDelete") =>
+                prod.resources.all
+                    .filter((r) => r[flag])
+                    .map((r) => r.type)
+                    .sort();
             assert.deepStrictEqual(typesWith("protect"), [T.group, T.secret].sort());
             assert.deepStrictEqual(typesWith("retainOnDelete"), [T.group, T.secret].sort());
         });
@@ -226,7 +230,12 @@ describe("CacheTier", () => {
         });
 
         it("parameter overrides merge over the defaults; redis 7.1 uses the redis7 family", async () => {
-            const { resources } = await build({ ...cacheTierDevArgs, engine: "redis", engineVersion: "7.1", parameters: { "maxmemory-policy": "volatile-lru", "slowlog-log-slower-than": "5000" } });
+            const { resources } = await build({
+                ...cacheTierDevArgs,
+                engine: "redis",
+                engineVersion: "7.1",
+                parameters: { "maxmemory-policy": "volatile-lru", "slowlog-log-slower-than": "5000" },
+            });
             const p = resources.one(T.params).inputs;
             assert.strictEqual(p.family, "redis7");
             assert.strictEqual(p.name, "platform-dev-redis7");
@@ -361,7 +370,10 @@ describe("CacheTier", () => {
                 one({ ...cacheTierDevArgs, engine: "redis", engineVersion: "6.2" }),
                 'CacheTierArgs.engineVersion = "6.2": must be a supported redis version (7.0, 7.1; parameter group families redis7). Fix: set engineVersion to 7.1',
             );
-            assert.match(one({ ...cacheTierDevArgs, engineVersion: "9.0" }), /^CacheTierArgs\.engineVersion = "9\.0": must be a supported valkey version \(7\.2, 8\.0, 8\.1, 8\.2; parameter group families valkey7, valkey8\)/);
+            assert.match(
+                one({ ...cacheTierDevArgs, engineVersion: "9.0" }),
+                /^CacheTierArgs\.engineVersion = "9\.0": must be a supported valkey version \(7\.2, 8\.0, 8\.1, 8\.2; parameter group families valkey7, valkey8\)/,
+            );
         });
 
         it("rejects a malformed node type and data-tiering nodes", () => {
@@ -386,8 +398,14 @@ describe("CacheTier", () => {
                 one({ ...cacheTierProdArgs, availabilityZones: ["eu-west-1a", "eu-west-1b"] }),
                 'CacheTierArgs.availabilityZones = ["eu-west-1a","eu-west-1b"]: must list one Availability Zone per node (3), the primary\'s first. Fix: list 3 AZs or leave availabilityZones unset',
             );
-            assert.match(one({ ...cacheTierProdArgs, availabilityZones: ["eu-west-1a", "eu-west-1a", "eu-west-1a"] }), /must name at least two different AZs when multiAzEnabled is true/);
-            assert.match(one({ ...cacheTierProdArgs, availabilityZones: ["eu-west-1a", "eu-west-1b", "euw1-az3"] }), /^CacheTierArgs\.availabilityZones\[2\] = "euw1-az3": must be an Availability Zone name/);
+            assert.match(
+                one({ ...cacheTierProdArgs, availabilityZones: ["eu-west-1a", "eu-west-1a", "eu-west-1a"] }),
+                /must name at least two different AZs when multiAzEnabled is true/,
+            );
+            assert.match(
+                one({ ...cacheTierProdArgs, availabilityZones: ["eu-west-1a", "eu-west-1b", "euw1-az3"] }),
+                /^CacheTierArgs\.availabilityZones\[2\] = "euw1-az3": must be an Availability Zone name/,
+            );
         });
 
         it("rejects snapshot retention outside 0-35 and accepts 0 and 35", () => {
@@ -411,7 +429,7 @@ describe("CacheTier", () => {
             assert.deepStrictEqual(messages({ ...cacheTierDevArgs, authToken: { length: 128 } }), []);
         });
 
-        it("rejects special characters ElastiCache does not accept in a token (/ \" @)", () => {
+        it('rejects special characters ElastiCache does not accept in a token (/ " @)', () => {
             assert.strictEqual(
                 one({ ...cacheTierDevArgs, authToken: { specialCharacters: '!/"@' } }),
                 'CacheTierArgs.authToken.specialCharacters = "!/\\"@": may only contain !&#$^<>- (the only special characters ElastiCache accepts in an AUTH token; not / " @). Fix: remove / " @ or use "" for letters and digits only',
@@ -419,14 +437,23 @@ describe("CacheTier", () => {
         });
 
         it("rejects bad windows, recovery window, log retention and cluster-enabled", () => {
-            assert.match(one({ ...cacheTierDevArgs, snapshotWindow: "03:00-03:30" }), /^CacheTierArgs\.snapshotWindow = "03:00-03:30": must be hh24:mi-hh24:mi \(UTC\) spanning at least 60 minutes/);
+            assert.match(
+                one({ ...cacheTierDevArgs, snapshotWindow: "03:00-03:30" }),
+                /^CacheTierArgs\.snapshotWindow = "03:00-03:30": must be hh24:mi-hh24:mi \(UTC\) spanning at least 60 minutes/,
+            );
             assert.deepStrictEqual(messages({ ...cacheTierDevArgs, snapshotWindow: "23:30-00:30" }), []);
             assert.match(one({ ...cacheTierDevArgs, maintenanceWindow: "sunday:05:00-sunday:06:00" }), /^CacheTierArgs\.maintenanceWindow = /);
             assert.match(one({ ...cacheTierDevArgs, maintenanceWindow: "sun:05:00-sun:05:30" }), /spanning at least 60 minutes/);
             assert.deepStrictEqual(messages({ ...cacheTierDevArgs, maintenanceWindow: "sun:23:30-mon:00:30" }), []);
-            assert.match(one({ ...cacheTierDevArgs, secretRecoveryWindowDays: 3 }), /^CacheTierArgs\.secretRecoveryWindowDays = 3: must be 0 \(delete at once\) or an integer from 7 to 30/);
+            assert.match(
+                one({ ...cacheTierDevArgs, secretRecoveryWindowDays: 3 }),
+                /^CacheTierArgs\.secretRecoveryWindowDays = 3: must be 0 \(delete at once\) or an integer from 7 to 30/,
+            );
             assert.match(one({ ...cacheTierDevArgs, logRetentionDays: 10 }), /^CacheTierArgs\.logRetentionDays = 10: must be a CloudWatch Logs retention value/);
-            assert.match(one({ ...cacheTierDevArgs, parameters: { "cluster-enabled": "yes" } }), /^CacheTierArgs\.parameters\["cluster-enabled"\] = "yes": must be no: the group runs with cluster mode disabled/);
+            assert.match(
+                one({ ...cacheTierDevArgs, parameters: { "cluster-enabled": "yes" } }),
+                /^CacheTierArgs\.parameters\["cluster-enabled"\] = "yes": must be no: the group runs with cluster mode disabled/,
+            );
         });
 
         it("the constructor throws one ValidationError listing every problem, before creating anything", async () => {
@@ -434,7 +461,11 @@ describe("CacheTier", () => {
             await assert.rejects(build(bad), (err: unknown) => {
                 assert.ok(err instanceof ValidationError);
                 assert.strictEqual(err.problems.length, 3);
-                assert.deepStrictEqual(err.problems.map((p) => p.key).sort(), ["CacheTierArgs.automaticFailoverEnabled", "CacheTierArgs.engine", "CacheTierArgs.replicationGroupId"]);
+                assert.deepStrictEqual(err.problems.map((p) => p.key).sort(), [
+                    "CacheTierArgs.automaticFailoverEnabled",
+                    "CacheTierArgs.engine",
+                    "CacheTierArgs.replicationGroupId",
+                ]);
                 assert.match(err.message, /^CacheTier cache: 3 problems found:/);
                 return true;
             });

@@ -3,17 +3,7 @@ import { DataTier, DataTierArgs, attributeDefinitions, validateDataTierArgs } fr
 import { Problem, ValidationError } from "../../config/problems";
 import { MOCK_ACCOUNT_ID, shortHash } from "../../engine/mocks";
 import { Recorded, RecordedResource, policyDocument, record, resolveOutput } from "../support/harness";
-import {
-    AZ_NAMES,
-    DATA_KEY_ARN,
-    ISOLATED_SUBNET_IDS,
-    LOGS_KEY_ARN,
-    ORDERS_TABLE,
-    SESSIONS_TABLE,
-    VPC_ID,
-    nosqlDataTierArgs,
-    sqlDataTierArgs,
-} from "../fixtures/data-tier";
+import { AZ_NAMES, DATA_KEY_ARN, ISOLATED_SUBNET_IDS, LOGS_KEY_ARN, ORDERS_TABLE, SESSIONS_TABLE, VPC_ID, nosqlDataTierArgs, sqlDataTierArgs } from "../fixtures/data-tier";
 
 const REGION = "eu-west-1";
 const T = {
@@ -105,7 +95,10 @@ describe("DataTier", function () {
         it("parents every child to the component", () => {
             const component = r.resources.one(T.component, "data");
             const strays = r.resources.all.filter((x) => x.type !== "pulumi:pulumi:Stack" && x !== component && x.parent !== component.urn);
-            assert.deepStrictEqual(strays.map((x) => x.name), []);
+            assert.deepStrictEqual(
+                strays.map((x) => x.name),
+                [],
+            );
         });
 
         it("configures the cluster: CMK storage, managed secret, IAM auth, TLS params, backups, deletion safety, no AZ list", () => {
@@ -179,7 +172,14 @@ describe("DataTier", function () {
             assert.strictEqual(role.inputs.description, `RDS enhanced monitoring of ${CLUSTER_ID}`);
             assert.deepStrictEqual(policyDocument(role.inputs.assumeRolePolicy), {
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: ["sts:AssumeRole"], Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } } }],
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "monitoring.rds.amazonaws.com" },
+                        Action: ["sts:AssumeRole"],
+                        Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } },
+                    },
+                ],
             });
             assert.deepStrictEqual(r.resources.one(T.attachment, "data-monitoring").inputs, {
                 role: r.physical(T.role, "data-monitoring"),
@@ -216,7 +216,13 @@ describe("DataTier", function () {
 
         it("scales readers between the configured 2 and 5 on reader CPU", () => {
             const target = r.resources.one(T.scalingTarget, "data-readers");
-            assert.deepStrictEqual(target.inputs, { serviceNamespace: "rds", scalableDimension: "rds:cluster:ReadReplicaCount", resourceId: `cluster:${CLUSTER_ID}`, minCapacity: 2, maxCapacity: 5 });
+            assert.deepStrictEqual(target.inputs, {
+                serviceNamespace: "rds",
+                scalableDimension: "rds:cluster:ReadReplicaCount",
+                resourceId: `cluster:${CLUSTER_ID}`,
+                minCapacity: 2,
+                maxCapacity: 5,
+            });
             for (const instance of r.resources.ofType(T.instance)) {
                 assert.ok(target.dependencies.includes(instance.urn), `scaling target should wait for ${instance.name}`);
             }
@@ -264,7 +270,12 @@ describe("DataTier", function () {
                 tableArns: {},
             });
             assert.deepStrictEqual(clientPolicyStatements, [
-                { Sid: "ConnectWithIamAuth", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:${REGION}:${MOCK_ACCOUNT_ID}:dbuser:${CLUSTER_RESOURCE_ID}/app`] },
+                {
+                    Sid: "ConnectWithIamAuth",
+                    Effect: "Allow",
+                    Action: ["rds-db:connect"],
+                    Resource: [`arn:aws:rds-db:${REGION}:${MOCK_ACCOUNT_ID}:dbuser:${CLUSTER_RESOURCE_ID}/app`],
+                },
                 { Sid: "ReadMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET_ARN] },
                 { Sid: "DecryptMasterSecret", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [DATA_KEY_ARN] },
             ]);
@@ -281,8 +292,15 @@ describe("DataTier", function () {
         it("keeps the cluster's AZ list unset with 2 AZs as with 3 ('3 AZs or none')", async () => {
             const r = await run(sqlDataTierArgs({}, { availabilityZoneCount: 2, availabilityZoneNames: AZ_NAMES.slice(0, 2), subnetIds: ISOLATED_SUBNET_IDS.slice(0, 2) }));
             assert.ok(!("availabilityZones" in r.resources.one(T.cluster).inputs));
-            const placement = r.resources.ofType(T.instance).map((i) => [i.name, i.inputs.availabilityZone]).sort();
-            assert.deepStrictEqual(placement, [["data-instance-1", "eu-west-1a"], ["data-instance-2", "eu-west-1b"], ["data-instance-3", "eu-west-1a"]]);
+            const placement = r.resources
+                .ofType(T.instance)
+                .map((i) => [i.name, i.inputs.availabilityZone])
+                .sort();
+            assert.deepStrictEqual(placement, [
+                ["data-instance-1", "eu-west-1a"],
+                ["data-instance-2", "eu-west-1b"],
+                ["data-instance-3", "eu-west-1a"],
+            ]);
         });
 
         it("lets RDS place instances when no AZ names are given", async () => {
@@ -293,7 +311,12 @@ describe("DataTier", function () {
         });
 
         it("a single-instance dev cluster: one writer, no reader auto scaling, no monitoring role when disabled", async () => {
-            const r = await run(sqlDataTierArgs({ protect: false, deletionProtection: false }, { instanceCount: 1, readerMaxCount: undefined, monitoringIntervalSeconds: 0, backupRetentionDays: 1 }));
+            const r = await run(
+                sqlDataTierArgs(
+                    { protect: false, deletionProtection: false },
+                    { instanceCount: 1, readerMaxCount: undefined, monitoringIntervalSeconds: 0, backupRetentionDays: 1 },
+                ),
+            );
             const counts = r.resources.countByType();
             assert.strictEqual(counts[T.instance], 1);
             assert.strictEqual(counts[T.scalingTarget], undefined);
@@ -335,7 +358,12 @@ describe("DataTier", function () {
         it("grants only rds-db:connect (for the configured user) when the master secret is not granted", async () => {
             const r = await run(sqlDataTierArgs({}, { grantMasterSecret: false, iamDatabaseUser: "orders_svc" }));
             assert.deepStrictEqual(await resolveOutput(r.tier.clientPolicyStatements), [
-                { Sid: "ConnectWithIamAuth", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:${REGION}:${MOCK_ACCOUNT_ID}:dbuser:${CLUSTER_RESOURCE_ID}/orders_svc`] },
+                {
+                    Sid: "ConnectWithIamAuth",
+                    Effect: "Allow",
+                    Action: ["rds-db:connect"],
+                    Resource: [`arn:aws:rds-db:${REGION}:${MOCK_ACCOUNT_ID}:dbuser:${CLUSTER_RESOURCE_ID}/orders_svc`],
+                },
             ]);
         });
     });
@@ -369,11 +397,21 @@ describe("DataTier", function () {
                 globalSecondaryIndexes: [
                     {
                         name: "by-customer",
-                        keySchemas: [{ attributeName: "customerId", keyType: "HASH" }, { attributeName: "createdAt", keyType: "RANGE" }],
+                        keySchemas: [
+                            { attributeName: "customerId", keyType: "HASH" },
+                            { attributeName: "createdAt", keyType: "RANGE" },
+                        ],
                         projectionType: "INCLUDE",
                         nonKeyAttributes: ["status", "total"],
                     },
-                    { name: "by-status", keySchemas: [{ attributeName: "status", keyType: "HASH" }, { attributeName: "sk", keyType: "RANGE" }], projectionType: "KEYS_ONLY" },
+                    {
+                        name: "by-status",
+                        keySchemas: [
+                            { attributeName: "status", keyType: "HASH" },
+                            { attributeName: "sk", keyType: "RANGE" },
+                        ],
+                        projectionType: "KEYS_ONLY",
+                    },
                 ],
                 ttl: { attributeName: "expiresAt", enabled: true },
                 serverSideEncryption: { enabled: true, kmsKeyArn: DATA_KEY_ARN },
@@ -403,7 +441,11 @@ describe("DataTier", function () {
 
         it("defines exactly the key attributes (DynamoDB rejects unused attribute definitions)", () => {
             for (const t of [ORDERS_TABLE, SESSIONS_TABLE]) {
-                const keys = new Set([t.partitionKey.name, t.sortKey?.name, ...t.globalSecondaryIndexes.flatMap((g) => [g.partitionKey.name, g.sortKey?.name])].filter((n): n is string => n !== undefined));
+                const keys = new Set(
+                    [t.partitionKey.name, t.sortKey?.name, ...t.globalSecondaryIndexes.flatMap((g) => [g.partitionKey.name, g.sortKey?.name])].filter(
+                        (n): n is string => n !== undefined,
+                    ),
+                );
                 const defined = attributeDefinitions(t).map((a) => a.name);
                 assert.deepStrictEqual(new Set(defined), keys, t.name);
                 assert.strictEqual(defined.length, keys.size, `${t.name}: each attribute defined once`);
@@ -439,7 +481,16 @@ describe("DataTier", function () {
                 {
                     Sid: "ReadWriteItems",
                     Effect: "Allow",
-                    Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"],
+                    Action: [
+                        "dynamodb:GetItem",
+                        "dynamodb:PutItem",
+                        "dynamodb:UpdateItem",
+                        "dynamodb:DeleteItem",
+                        "dynamodb:Query",
+                        "dynamodb:BatchGetItem",
+                        "dynamodb:BatchWriteItem",
+                        "dynamodb:ConditionCheckItem",
+                    ],
                     Resource: [tableArn(physical.orders), `${tableArn(physical.orders)}/index/*`, tableArn(physical.sessions), `${tableArn(physical.sessions)}/index/*`],
                 },
                 { Sid: "UseTableKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [DATA_KEY_ARN] },
@@ -450,7 +501,10 @@ describe("DataTier", function () {
     describe("nosql options", () => {
         it("creates nothing protected or retained when protect is false", async () => {
             const r = await run(nosqlDataTierArgs({ protect: false, deletionProtection: false }));
-            assert.deepStrictEqual(r.resources.all.filter((x) => x.protect || x.retainOnDelete).map((x) => x.name), []);
+            assert.deepStrictEqual(
+                r.resources.all.filter((x) => x.protect || x.retainOnDelete).map((x) => x.name),
+                [],
+            );
             for (const t of r.resources.ofType(T.table)) {
                 assert.strictEqual(t.inputs.deletionProtectionEnabled, false);
             }
@@ -506,7 +560,12 @@ describe("DataTier", function () {
         });
 
         it("rejects an unknown kind and a missing kind block", () => {
-            problemFor(validateDataTierArgs("data", { kind: "graph" as unknown as "sql", dataKmsKeyArn: DATA_KEY_ARN }), "kind", '"graph"', "must be sql (Aurora PostgreSQL) or nosql (DynamoDB)");
+            problemFor(
+                validateDataTierArgs("data", { kind: "graph" as unknown as "sql", dataKmsKeyArn: DATA_KEY_ARN }),
+                "kind",
+                '"graph"',
+                "must be sql (Aurora PostgreSQL) or nosql (DynamoDB)",
+            );
             problemFor(validateDataTierArgs("data", { kind: "sql", dataKmsKeyArn: DATA_KEY_ARN }), "sql", "(not set)", "is required when kind is sql");
             problemFor(validateDataTierArgs("data", { kind: "nosql", dataKmsKeyArn: DATA_KEY_ARN }), "nosql", "(not set)", "is required when kind is nosql");
         });
@@ -530,12 +589,27 @@ describe("DataTier", function () {
 
         it("rejects Serverless v2 settings on a provisioned class", () => {
             problemFor(sqlProblems({ instanceClass: "db.r7g.large" }), "sql.minCapacity", "0.5", "applies only to instanceClass db.serverless");
-            problemFor(sqlProblems({ instanceClass: "r7g.large", minCapacity: undefined, maxCapacity: undefined }), "sql.instanceClass", '"r7g.large"', "must be db.serverless or a DB instance class");
+            problemFor(
+                sqlProblems({ instanceClass: "r7g.large", minCapacity: undefined, maxCapacity: undefined }),
+                "sql.instanceClass",
+                '"r7g.large"',
+                "must be db.serverless or a DB instance class",
+            );
         });
 
         it("rejects fewer than 2 AZs and AZ names that do not match the count", () => {
-            problemFor(sqlProblems({ availabilityZoneCount: 1, availabilityZoneNames: ["eu-west-1a"] }), "sql.availabilityZoneCount", "1", "must be >= 2: a DB subnet group must span at least 2 Availability Zones");
-            problemFor(sqlProblems({ availabilityZoneNames: ["eu-west-1a", "eu-west-1b"] }), "sql.availabilityZoneNames", '["eu-west-1a","eu-west-1b"]', "must list exactly availabilityZoneCount (3) AZs");
+            problemFor(
+                sqlProblems({ availabilityZoneCount: 1, availabilityZoneNames: ["eu-west-1a"] }),
+                "sql.availabilityZoneCount",
+                "1",
+                "must be >= 2: a DB subnet group must span at least 2 Availability Zones",
+            );
+            problemFor(
+                sqlProblems({ availabilityZoneNames: ["eu-west-1a", "eu-west-1b"] }),
+                "sql.availabilityZoneNames",
+                '["eu-west-1a","eu-west-1b"]',
+                "must list exactly availabilityZoneCount (3) AZs",
+            );
         });
 
         it("rejects instance counts outside 1-16 and a reader maximum below the configured readers or above 15", () => {
@@ -551,7 +625,12 @@ describe("DataTier", function () {
         });
 
         it("rejects Performance Insights retention other than 7, 31-713 in months of 31, or 731", () => {
-            problemFor(sqlProblems({ performanceInsightsRetentionDays: 30 }), "sql.performanceInsightsRetentionDays", "30", "must be 7, a multiple of 31 from 31 to 713 (1-23 months), or 731");
+            problemFor(
+                sqlProblems({ performanceInsightsRetentionDays: 30 }),
+                "sql.performanceInsightsRetentionDays",
+                "30",
+                "must be 7, a multiple of 31 from 31 to 713 (1-23 months), or 731",
+            );
             problemFor(sqlProblems({ performanceInsightsRetentionDays: 744 }), "sql.performanceInsightsRetentionDays", "744", "must be 7, a multiple of 31");
             for (const ok of [7, 31, 713, 731]) {
                 assert.deepStrictEqual(sqlProblems({ performanceInsightsRetentionDays: ok }), [], String(ok));
@@ -571,10 +650,25 @@ describe("DataTier", function () {
         it("rejects malformed, short or overlapping backup and maintenance windows", () => {
             problemFor(sqlProblems({ preferredBackupWindow: "2:00-3:00" }), "sql.preferredBackupWindow", '"2:00-3:00"', "must be a UTC window hh24:mi-hh24:mi");
             problemFor(sqlProblems({ preferredBackupWindow: "02:00-02:20" }), "sql.preferredBackupWindow", '"02:00-02:20"', "at least 30 minutes");
-            problemFor(sqlProblems({ preferredMaintenanceWindow: "sunday:03:00-sunday:04:00" }), "sql.preferredMaintenanceWindow", '"sunday:03:00-sunday:04:00"', "ddd:hh24:mi-ddd:hh24:mi");
-            problemFor(sqlProblems({ preferredBackupWindow: "03:00-04:00" }), "sql.preferredMaintenanceWindow", '"sun:03:30-sun:04:30"', "must not overlap the daily backup window (03:00-04:00)");
+            problemFor(
+                sqlProblems({ preferredMaintenanceWindow: "sunday:03:00-sunday:04:00" }),
+                "sql.preferredMaintenanceWindow",
+                '"sunday:03:00-sunday:04:00"',
+                "ddd:hh24:mi-ddd:hh24:mi",
+            );
+            problemFor(
+                sqlProblems({ preferredBackupWindow: "03:00-04:00" }),
+                "sql.preferredMaintenanceWindow",
+                '"sun:03:30-sun:04:30"',
+                "must not overlap the daily backup window (03:00-04:00)",
+            );
             // Across midnight into Monday.
-            problemFor(sqlProblems({ preferredBackupWindow: "23:30-00:30", preferredMaintenanceWindow: "mon:00:00-mon:01:00" }), "sql.preferredMaintenanceWindow", '"mon:00:00-mon:01:00"', "must not overlap");
+            problemFor(
+                sqlProblems({ preferredBackupWindow: "23:30-00:30", preferredMaintenanceWindow: "mon:00:00-mon:01:00" }),
+                "sql.preferredMaintenanceWindow",
+                '"mon:00:00-mon:01:00"',
+                "must not overlap",
+            );
         });
 
         it("rejects bad cluster identifiers, database and user names, and IAM auth as the master user", () => {
@@ -586,7 +680,12 @@ describe("DataTier", function () {
 
         it("requires at least one table, unique table names and a valid PITR window", () => {
             problemFor(validateDataTierArgs("data", nosqlDataTierArgs({}, { tables: [] })), "nosql.tables", "[]", "at least one table is required");
-            problemFor(validateDataTierArgs("data", nosqlDataTierArgs({}, { tables: [SESSIONS_TABLE, SESSIONS_TABLE] })), "nosql.tables[1].name", '"sessions"', "table names must be unique");
+            problemFor(
+                validateDataTierArgs("data", nosqlDataTierArgs({}, { tables: [SESSIONS_TABLE, SESSIONS_TABLE] })),
+                "nosql.tables[1].name",
+                '"sessions"',
+                "table names must be unique",
+            );
             problemFor(validateDataTierArgs("data", nosqlDataTierArgs({}, { pointInTimeRecoveryDays: 36 })), "nosql.pointInTimeRecoveryDays", "36", "must be 1-35 days");
         });
 
@@ -601,9 +700,24 @@ describe("DataTier", function () {
 
         it("enforces GSI projection rules", () => {
             const gsi = ORDERS_TABLE.globalSecondaryIndexes[0];
-            problemFor(tableProblems({ globalSecondaryIndexes: [{ ...gsi, nonKeyAttributes: [] }] }), "nosql.tables[0].globalSecondaryIndexes[0].nonKeyAttributes", "[]", "must list at least one attribute when projectionType is INCLUDE");
-            problemFor(tableProblems({ globalSecondaryIndexes: [{ ...gsi, projectionType: "ALL" }] }), "nosql.tables[0].globalSecondaryIndexes[0].nonKeyAttributes", '["status","total"]', "must be empty unless projectionType is INCLUDE (it is ALL)");
-            problemFor(tableProblems({ globalSecondaryIndexes: [{ ...gsi, nonKeyAttributes: ["pk"] }] }), "nosql.tables[0].globalSecondaryIndexes[0].nonKeyAttributes[0]", '"pk"', "must not be a table or index key attribute");
+            problemFor(
+                tableProblems({ globalSecondaryIndexes: [{ ...gsi, nonKeyAttributes: [] }] }),
+                "nosql.tables[0].globalSecondaryIndexes[0].nonKeyAttributes",
+                "[]",
+                "must list at least one attribute when projectionType is INCLUDE",
+            );
+            problemFor(
+                tableProblems({ globalSecondaryIndexes: [{ ...gsi, projectionType: "ALL" }] }),
+                "nosql.tables[0].globalSecondaryIndexes[0].nonKeyAttributes",
+                '["status","total"]',
+                "must be empty unless projectionType is INCLUDE (it is ALL)",
+            );
+            problemFor(
+                tableProblems({ globalSecondaryIndexes: [{ ...gsi, nonKeyAttributes: ["pk"] }] }),
+                "nosql.tables[0].globalSecondaryIndexes[0].nonKeyAttributes[0]",
+                '"pk"',
+                "must not be a table or index key attribute",
+            );
             problemFor(tableProblems({ globalSecondaryIndexes: [gsi, gsi] }), "nosql.tables[0].globalSecondaryIndexes[1].name", '"by-customer"', "index names must be unique");
             const many = Array.from({ length: 21 }, (_, i) => ({ ...gsi, name: `index-${i}` }));
             problemFor(tableProblems({ globalSecondaryIndexes: many }), "nosql.tables[0].globalSecondaryIndexes", "21", "at most 20 global secondary indexes");
@@ -611,7 +725,12 @@ describe("DataTier", function () {
 
         it("rejects one attribute with two types, equal partition and sort keys, and a non-Number TTL key", () => {
             const gsi = { ...ORDERS_TABLE.globalSecondaryIndexes[1], partitionKey: { name: "sk", type: "N" as const }, sortKey: undefined };
-            problemFor(tableProblems({ globalSecondaryIndexes: [gsi] }), "nosql.tables[0].globalSecondaryIndexes[0].partitionKey.type", '"N"', 'must match the type of attribute "sk" at nosql.tables[0].sortKey (S)');
+            problemFor(
+                tableProblems({ globalSecondaryIndexes: [gsi] }),
+                "nosql.tables[0].globalSecondaryIndexes[0].partitionKey.type",
+                '"N"',
+                'must match the type of attribute "sk" at nosql.tables[0].sortKey (S)',
+            );
             problemFor(tableProblems({ sortKey: { name: "pk", type: "S" } }), "nosql.tables[0].sortKey.name", '"pk"', "must differ from the partition key");
             problemFor(tableProblems({ ttlAttribute: "sk" }), "nosql.tables[0].ttlAttribute", '"sk"', "TTL needs a Number");
         });

@@ -1,13 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    ACCESS_LOG_FIELDS,
-    EdgeCdn,
-    EdgeCdnArgs,
-    ISO_COUNTRY_CODES,
-    certificateNames,
-    validateEdgeCdnArgs,
-} from "../../components/edge-cdn";
+import { ACCESS_LOG_FIELDS, EdgeCdn, EdgeCdnArgs, ISO_COUNTRY_CODES, certificateNames, validateEdgeCdnArgs } from "../../components/edge-cdn";
 import { ValidationError, formatProblem } from "../../config/problems";
 import { CLOUDFRONT_MANAGED_POLICY_IDS, MOCK_ACCOUNT_ID } from "../../engine/mocks";
 import { Recorded, RecordedResource, policyDocument, record, resolveOutput, runOnMocks } from "../support/harness";
@@ -240,17 +233,19 @@ describe("EdgeCdn", () => {
                 responseHeadersPolicyId: headersPolicyId,
                 compress: true,
             });
-            assert.deepStrictEqual(d["orderedCacheBehaviors"], [{
-                pathPattern: "/v1/*",
-                targetOriginId: "api",
-                viewerProtocolPolicy: "redirect-to-https",
-                allowedMethods: ALL_METHODS,
-                cachedMethods: ["GET", "HEAD"],
-                cachePolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"],
-                originRequestPolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"],
-                responseHeadersPolicyId: headersPolicyId,
-                compress: true,
-            }]);
+            assert.deepStrictEqual(d["orderedCacheBehaviors"], [
+                {
+                    pathPattern: "/v1/*",
+                    targetOriginId: "api",
+                    viewerProtocolPolicy: "redirect-to-https",
+                    allowedMethods: ALL_METHODS,
+                    cachedMethods: ["GET", "HEAD"],
+                    cachePolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"],
+                    originRequestPolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"],
+                    responseHeadersPolicyId: headersPolicyId,
+                    compress: true,
+                },
+            ]);
         });
 
         it("requires HTTPS and attaches the security headers policy on every behavior", () => {
@@ -284,13 +279,25 @@ describe("EdgeCdn", () => {
             assert.strictEqual(bucket.protect, true);
             assert.strictEqual(bucket.retainOnDelete, true);
             assert.deepStrictEqual(r.resources.one(T.publicAccessBlock, "edge-site").inputs, {
-                bucket: name, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+                bucket: name,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
             });
             assert.deepStrictEqual(r.resources.one(T.ownership, "edge-site").inputs, { bucket: name, rule: { objectOwnership: "BucketOwnerEnforced" } });
             assert.deepStrictEqual(r.resources.one(T.versioning, "edge-site").inputs, { bucket: name, versioningConfiguration: { status: "Enabled" } });
             assert.deepStrictEqual(r.resources.one(T.lifecycle, "edge-site").inputs, {
                 bucket: name,
-                rules: [{ id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 90 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }],
+                rules: [
+                    {
+                        id: "expire-noncurrent-versions",
+                        status: "Enabled",
+                        filter: {},
+                        noncurrentVersionExpiration: { noncurrentDays: 90 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
             });
             const siteKeyArn = String((policyDocument(r.resources.one(T.keyPolicy, "edge-site-key-policy").inputs["policy"]).Statement[0]["Resource"] as string[])[0]);
             assert.deepStrictEqual(r.resources.one(T.sse, "edge-site").inputs, {
@@ -408,7 +415,10 @@ describe("EdgeCdn", () => {
         it("creates A and AAAA alias records for every alias, targeting the distribution in zone Z2FDTNDATAQYW2", () => {
             const aliasRecords = r.resources.ofType(T.record).filter((x) => x.name.startsWith("edge-alias-"));
             assert.deepStrictEqual(aliasRecords.map((x) => [x.inputs["name"], x.inputs["type"]]).sort(), [
-                ["example.com", "A"], ["example.com", "AAAA"], ["www.example.com", "A"], ["www.example.com", "AAAA"],
+                ["example.com", "A"],
+                ["example.com", "AAAA"],
+                ["www.example.com", "A"],
+                ["www.example.com", "AAAA"],
             ]);
             for (const rec of aliasRecords) {
                 assert.strictEqual(rec.inputs["zoneId"], EDGE_ZONE_ID);
@@ -465,7 +475,10 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(source.inputs, { name: "platform-test-edge-access-logs", logType: "ACCESS_LOGS", resourceArn: r.distributionArn, region: "us-east-1" });
             const destination = r.resources.one(T.deliveryDestination, "edge-access-logs");
             assert.deepStrictEqual(destination.inputs, {
-                name: "platform-test-edge-access-logs", outputFormat: "json", deliveryDestinationConfiguration: { destinationResourceArn: LOG_GROUP_ARN }, region: "us-east-1",
+                name: "platform-test-edge-access-logs",
+                outputFormat: "json",
+                deliveryDestinationConfiguration: { destinationResourceArn: LOG_GROUP_ARN },
+                region: "us-east-1",
             });
             const delivery = r.resources.one(T.delivery, "edge-access-logs");
             assert.strictEqual(delivery.inputs["deliverySourceName"], "platform-test-edge-access-logs");
@@ -512,7 +525,9 @@ describe("EdgeCdn", () => {
         });
 
         it("keeps the origin-verify value secret even when it is passed as a plain string", async () => {
-            const r = await run(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", basePath: "v1", originVerify: { headerName: "X-Origin-Verify", value: EDGE_ORIGIN_SECRET } } }));
+            const r = await run(
+                edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", basePath: "v1", originVerify: { headerName: "X-Origin-Verify", value: EDGE_ORIGIN_SECRET } } }),
+            );
             assert.ok(r.resources.one(T.distribution, "edge-cdn").secretInputs.includes("origins"));
         });
 
@@ -541,19 +556,21 @@ describe("EdgeCdn", () => {
         });
 
         it("applies price class, TLS policy, geo restriction, CSP, WAF limits, origin path and unprotected resources from args", async () => {
-            const r = await run(edgeCdnArgs({
-                priceClass: "PriceClass_All",
-                minimumProtocolVersion: "TLSv1.3_2025",
-                geoRestriction: { type: "whitelist", locations: ["DE", "FR"] },
-                contentSecurityPolicy: "default-src 'none'",
-                wafRateLimit: 500,
-                wafRateEvaluationWindowSeconds: 60,
-                wafCommonRuleSetCountRules: ["SizeRestrictions_BODY"],
-                apiOrigin: { domainName: "api.example.com", originPath: "/v1" },
-                apiPathPattern: "/orders/*",
-                protectStatefulResources: false,
-                alarmActions: [],
-            }));
+            const r = await run(
+                edgeCdnArgs({
+                    priceClass: "PriceClass_All",
+                    minimumProtocolVersion: "TLSv1.3_2025",
+                    geoRestriction: { type: "whitelist", locations: ["DE", "FR"] },
+                    contentSecurityPolicy: "default-src 'none'",
+                    wafRateLimit: 500,
+                    wafRateEvaluationWindowSeconds: 60,
+                    wafCommonRuleSetCountRules: ["SizeRestrictions_BODY"],
+                    apiOrigin: { domainName: "api.example.com", originPath: "/v1" },
+                    apiPathPattern: "/orders/*",
+                    protectStatefulResources: false,
+                    alarmActions: [],
+                }),
+            );
             const d = distributionOf(r.resources);
             assert.strictEqual(d["priceClass"], "PriceClass_All");
             assert.strictEqual((d["viewerCertificate"] as Record<string, unknown>)["minimumProtocolVersion"], "TLSv1.3_2025");
@@ -564,10 +581,16 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(headers["contentSecurityPolicy"], { contentSecurityPolicy: "default-src 'none'", override: true });
             const rules = inputs(r.resources.one(T.webAcl, "edge-waf"))["rules"] as Record<string, Record<string, Record<string, unknown>>>[];
             assert.deepStrictEqual(rules[1].statement.managedRuleGroupStatement, {
-                vendorName: "AWS", name: "AWSManagedRulesCommonRuleSet", ruleActionOverrides: [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }],
+                vendorName: "AWS",
+                name: "AWSManagedRulesCommonRuleSet",
+                ruleActionOverrides: [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }],
             });
             assert.deepStrictEqual(rules[3].statement.rateBasedStatement, { aggregateKeyType: "IP", limit: 500, evaluationWindowSec: 60 });
-            for (const [type, name] of [[T.bucket, "edge-site"], [T.key, "edge-site-key"], [T.key, "edge-logs-key"]] as const) {
+            for (const [type, name] of [
+                [T.bucket, "edge-site"],
+                [T.key, "edge-site-key"],
+                [T.key, "edge-logs-key"],
+            ] as const) {
                 assert.strictEqual(r.resources.one(type, name).protect, false, `${type} ${name}`);
             }
             const alarm = inputs(r.resources.one(T.alarm, "edge-5xx-rate"));
@@ -577,9 +600,13 @@ describe("EdgeCdn", () => {
         it("with one alias: a certificate without SANs, one validation record, one A and one AAAA record", async () => {
             const r = await run(edgeCdnArgs({ aliases: ["www.example.com"] }));
             assert.deepStrictEqual(r.resources.one(T.certificate, "edge-cert").inputs, { domainName: "www.example.com", validationMethod: "DNS", region: "us-east-1" });
-            assert.deepStrictEqual(r.resources.ofType(T.record).map((x) => x.name).sort(), [
-                "edge-alias-www-example-com-a", "edge-alias-www-example-com-aaaa", "edge-cert-validation-www-example-com",
-            ]);
+            assert.deepStrictEqual(
+                r.resources
+                    .ofType(T.record)
+                    .map((x) => x.name)
+                    .sort(),
+                ["edge-alias-www-example-com-a", "edge-alias-www-example-com-aaaa", "edge-cert-validation-www-example-com"],
+            );
         });
 
         it("shares one validation record between a wildcard certificate name and its apex", async () => {
@@ -587,7 +614,13 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(certificateNames("*.example.com", args.aliases), ["*.example.com", "example.com"]);
             const r = await run(args);
             assert.deepStrictEqual(r.resources.one(T.certificate, "edge-cert").inputs["subjectAlternativeNames"], ["example.com"]);
-            assert.deepStrictEqual(r.resources.ofType(T.record).filter((x) => x.name.startsWith("edge-cert-validation-")).map((x) => x.name), ["edge-cert-validation-wildcard-example-com"]);
+            assert.deepStrictEqual(
+                r.resources
+                    .ofType(T.record)
+                    .filter((x) => x.name.startsWith("edge-cert-validation-"))
+                    .map((x) => x.name),
+                ["edge-cert-validation-wildcard-example-com"],
+            );
             // 1 validation record + A and AAAA for 3 aliases.
             assert.strictEqual(r.resources.ofType(T.record).length, 7);
         });
@@ -601,13 +634,13 @@ describe("EdgeCdn", () => {
 
         it("rejects an alias outside the public zone", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ aliases: ["www.example.com", "shop.example.org"] })), [
-                "aliases[1] = \"shop.example.org\": must be within the public zone example.com (its certificate is DNS-validated and its alias records are created there). Fix: use a name ending in \".example.com\", or pass the zone that holds shop.example.org",
+                'aliases[1] = "shop.example.org": must be within the public zone example.com (its certificate is DNS-validated and its alias records are created there). Fix: use a name ending in ".example.com", or pass the zone that holds shop.example.org',
             ]);
         });
 
         it("rejects a certificate domain outside the public zone", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ certificateDomainName: "*.example.net" })), [
-                "certificateDomainName = \"*.example.net\": must be within the public zone example.com (ACM DNS validation records are created there). Fix: use a name ending in \".example.com\" or the zone apex",
+                'certificateDomainName = "*.example.net": must be within the public zone example.com (ACM DNS validation records are created there). Fix: use a name ending in ".example.com" or the zone apex',
             ]);
         });
 
@@ -617,13 +650,13 @@ describe("EdgeCdn", () => {
 
         it("requires at least one alias, unique aliases and valid names", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ aliases: [] })), [
-                "aliases = []: must list at least one alternate domain name (the distribution is served on it with the us-east-1 certificate). Fix: add e.g. \"www.example.com\"",
+                'aliases = []: must list at least one alternate domain name (the distribution is served on it with the us-east-1 certificate). Fix: add e.g. "www.example.com"',
             ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ aliases: ["www.example.com", "www.example.com"] })), [
-                "aliases[1] = \"www.example.com\": must be unique (CloudFront rejects duplicate alternate domain names). Fix: remove the duplicate",
+                'aliases[1] = "www.example.com": must be unique (CloudFront rejects duplicate alternate domain names). Fix: remove the duplicate',
             ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ aliases: ["WWW.example.com"] })), [
-                "aliases[0] = \"WWW.example.com\": must be a lowercase domain name, optionally starting with \"*.\". Fix: use e.g. \"www.example.com\"",
+                'aliases[0] = "WWW.example.com": must be a lowercase domain name, optionally starting with "*.". Fix: use e.g. "www.example.com"',
             ]);
         });
 
@@ -637,7 +670,7 @@ describe("EdgeCdn", () => {
 
         it("rejects a price class that does not exist", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ priceClass: "PriceClass_300" })), [
-                "priceClass = \"PriceClass_300\": must be one of PriceClass_100, PriceClass_200, PriceClass_All. Fix: pick one of the CloudFront price classes",
+                'priceClass = "PriceClass_300": must be one of PriceClass_100, PriceClass_200, PriceClass_All. Fix: pick one of the CloudFront price classes',
             ]);
         });
 
@@ -651,23 +684,23 @@ describe("EdgeCdn", () => {
 
         it("rejects an unknown TLS policy name", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ minimumProtocolVersion: "TLSv1.3" })), [
-                "minimumProtocolVersion = \"TLSv1.3\": is not a CloudFront viewer security policy; allowed: TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025. Fix: set \"TLSv1.2_2021\" or newer",
+                'minimumProtocolVersion = "TLSv1.3": is not a CloudFront viewer security policy; allowed: TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025. Fix: set "TLSv1.2_2021" or newer',
             ]);
         });
 
         it("rejects geo codes that are not ISO 3166-1 alpha-2, and a type that disagrees with the locations", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ geoRestriction: { type: "blacklist", locations: ["RU", "XX", "de"] } })), [
-                "geoRestriction.locations[1] = \"XX\": must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned). Fix: use e.g. DE, US, GB",
-                "geoRestriction.locations[2] = \"de\": must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned). Fix: use e.g. DE, US, GB",
+                'geoRestriction.locations[1] = "XX": must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned). Fix: use e.g. DE, US, GB',
+                'geoRestriction.locations[2] = "de": must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned). Fix: use e.g. DE, US, GB',
             ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ geoRestriction: { type: "whitelist" } })), [
                 "geoRestriction.locations = []: must list at least one country for a whitelist. Fix: make the restriction type and the locations agree",
             ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ geoRestriction: { type: "none", locations: ["DE"] } })), [
-                "geoRestriction.locations = [\"DE\"]: must be empty when geoRestriction.type is none. Fix: make the restriction type and the locations agree",
+                'geoRestriction.locations = ["DE"]: must be empty when geoRestriction.type is none. Fix: make the restriction type and the locations agree',
             ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ geoRestriction: { type: "allowlist", locations: ["DE"] } })), [
-                "geoRestriction.type = \"allowlist\": must be one of none, whitelist, blacklist. Fix: use none, whitelist (allow only the listed countries) or blacklist (block them)",
+                'geoRestriction.type = "allowlist": must be one of none, whitelist, blacklist. Fix: use none, whitelist (allow only the listed countries) or blacklist (block them)',
             ]);
         });
 
@@ -706,32 +739,35 @@ describe("EdgeCdn", () => {
 
         it("rejects an API path pattern that does not reach the API's base path mapping", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ apiPathPattern: "/api/*" })), [
-                "apiPathPattern = \"/api/*\": sends requests to the origin as /api/..., whose first segment \"api\" is not the API's base path mapping \"v1\", so API Gateway would answer 403. Fix: set apiPathPattern to \"/v1/*\" (and leave originPath unset), or map the API at \"api\"",
+                'apiPathPattern = "/api/*": sends requests to the origin as /api/..., whose first segment "api" is not the API\'s base path mapping "v1", so API Gateway would answer 403. Fix: set apiPathPattern to "/v1/*" (and leave originPath unset), or map the API at "api"',
             ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", basePath: "v1", originPath: "/v1" }, apiPathPattern: "/api/*" })), []);
             assert.deepStrictEqual(messages(edgeCdnArgs({ apiPathPattern: "/*" })), [
-                "apiPathPattern = \"/*\": must be a path prefix pattern \"/<segment>[/<segment>...]/*\" of at most 255 characters (\"/*\" is the static site's default behavior). Fix: use e.g. \"/api/*\"",
+                'apiPathPattern = "/*": must be a path prefix pattern "/<segment>[/<segment>...]/*" of at most 255 characters ("/*" is the static site\'s default behavior). Fix: use e.g. "/api/*"',
             ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originPath: "/v1/" } })), [
-                "apiOrigin.originPath = \"/v1/\": must start with \"/\", must not end with \"/\", and use path characters only (CloudFront origin path). Fix: use e.g. \"/v1\", or leave it unset",
+                'apiOrigin.originPath = "/v1/": must start with "/", must not end with "/", and use path characters only (CloudFront origin path). Fix: use e.g. "/v1", or leave it unset',
             ]);
         });
 
         it("rejects an origin-verify header CloudFront cannot set, and a short secret", () => {
-            assert.deepStrictEqual(messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originVerify: { headerName: "X-Amz-Verify", value: pulumi.secret(EDGE_ORIGIN_SECRET) } } })), [
-                "apiOrigin.originVerify.headerName = \"X-Amz-Verify\": must be a header name (letters, digits, hyphens) that CloudFront may add to origin requests (not Host, Cookie, Via, X-Amz-*, X-Edge-*, ...). Fix: use e.g. \"X-Origin-Verify\"",
-            ]);
+            assert.deepStrictEqual(
+                messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originVerify: { headerName: "X-Amz-Verify", value: pulumi.secret(EDGE_ORIGIN_SECRET) } } })),
+                [
+                    'apiOrigin.originVerify.headerName = "X-Amz-Verify": must be a header name (letters, digits, hyphens) that CloudFront may add to origin requests (not Host, Cookie, Via, X-Amz-*, X-Edge-*, ...). Fix: use e.g. "X-Origin-Verify"',
+                ],
+            );
             assert.strictEqual(messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originVerify: { headerName: "Host", value: EDGE_ORIGIN_SECRET } } })).length, 1);
             const short = messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originVerify: { headerName: "X-Origin-Verify", value: "short" } } }));
             assert.deepStrictEqual(short, [
-                "apiOrigin.originVerify.value = \"(secret, not shown)\": must be 32-1783 characters long (got 5): a short shared secret can be guessed. Fix: generate it with random.RandomPassword (length 48, no special characters)",
+                'apiOrigin.originVerify.value = "(secret, not shown)": must be 32-1783 characters long (got 5): a short shared secret can be guessed. Fix: generate it with random.RandomPassword (length 48, no special characters)',
             ]);
-            assert.ok(!short[0].includes("short\""), "the secret itself is never printed");
+            assert.ok(!short[0].includes('short"'), "the secret itself is never printed");
         });
 
         it("rejects alarm actions outside us-east-1", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ alarmActions: ["arn:aws:sns:eu-west-1:123456789012:alarms"] })), [
-                "alarmActions[0] = \"arn:aws:sns:eu-west-1:123456789012:alarms\": must be an ARN in us-east-1: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm's Region. Fix: use an SNS topic created with region \"us-east-1\"",
+                'alarmActions[0] = "arn:aws:sns:eu-west-1:123456789012:alarms": must be an ARN in us-east-1: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm\'s Region. Fix: use an SNS topic created with region "us-east-1"',
             ]);
         });
 
@@ -757,12 +793,19 @@ describe("EdgeCdn", () => {
                 runOnMocks(() => new EdgeCdn("edge", args), { onResource: (resource) => registered.push(resource) }),
                 (err: unknown) => {
                     assert.ok(err instanceof ValidationError);
-                    assert.deepStrictEqual(err.problems.map((p) => p.key), ["aliases[0]", "priceClass", "minimumProtocolVersion"]);
+                    assert.deepStrictEqual(
+                        err.problems.map((p) => p.key),
+                        ["aliases[0]", "priceClass", "minimumProtocolVersion"],
+                    );
                     assert.match(err.message, /^EdgeCdn "edge": 3 problems found:\n {2}1\. aliases\[0\] = "www\.example\.org": must be within the public zone example\.com/);
                     return true;
                 },
             );
-            assert.deepStrictEqual(registered.filter((x) => x.custom).map((x) => x.type), [], "no cloud resource is registered");
+            assert.deepStrictEqual(
+                registered.filter((x) => x.custom).map((x) => x.type),
+                [],
+                "no cloud resource is registered",
+            );
         });
     });
 });

@@ -50,7 +50,14 @@ function denyTls(resource: string, action = "sqs:*") {
 }
 
 function allowSend(sid: string, service: string, resource: string, sourceArn: string) {
-    return { Sid: sid, Effect: "Allow", Principal: { Service: service }, Action: ["sqs:SendMessage"], Resource: [resource], Condition: { ArnEquals: { "aws:SourceArn": sourceArn } } };
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: ["sqs:SendMessage"],
+        Resource: [resource],
+        Condition: { ArnEquals: { "aws:SourceArn": sourceArn } },
+    };
 }
 
 /** The one problem for `key`; asserts the rendered message names the key, the value and what is allowed. */
@@ -87,7 +94,10 @@ describe("EventBus", function () {
             names.busArn = `arn:aws:events:${REGION}:${MOCK_ACCOUNT_ID}:event-bus/${names.bus}`;
             names.busDlq = r.physical(T.queue, "events-bus-dlq");
             names.topicArn = `arn:aws:sns:${REGION}:${MOCK_ACCOUNT_ID}:${r.physical(T.topic, "events-notifications")}`;
-            for (const [key, sub] of [["order", "order-created"], ["ledger", "ledger"]] as const) {
+            for (const [key, sub] of [
+                ["order", "order-created"],
+                ["ledger", "ledger"],
+            ] as const) {
                 const n = names[key];
                 n.queue = r.physical(T.queue, `events-${sub}`);
                 n.dlq = r.physical(T.queue, `events-${sub}-dlq`);
@@ -121,7 +131,10 @@ describe("EventBus", function () {
         it("parents every child to the component", () => {
             const component = r.resources.one(T.component, "events");
             const children = r.resources.all.filter((x) => x.type !== "pulumi:pulumi:Stack" && x !== component);
-            assert.deepStrictEqual(children.filter((x) => x.parent !== component.urn).map((x) => x.name), []);
+            assert.deepStrictEqual(
+                children.filter((x) => x.parent !== component.urn).map((x) => x.name),
+                [],
+            );
         });
 
         it("encrypts the bus with the messaging CMK and dead-letters KMS failures to the bus DLQ", () => {
@@ -153,7 +166,15 @@ describe("EventBus", function () {
             assert.strictEqual(policy.inputs.eventBusName, names.bus);
             assert.deepStrictEqual(policyDocument(policy.inputs.policy), {
                 Version: "2012-10-17",
-                Statement: [{ Sid: "AllowAccountPutEvents", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` }, Action: ["events:PutEvents"], Resource: [names.busArn] }],
+                Statement: [
+                    {
+                        Sid: "AllowAccountPutEvents",
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` },
+                        Action: ["events:PutEvents"],
+                        Resource: [names.busArn],
+                    },
+                ],
             });
         });
 
@@ -278,7 +299,10 @@ describe("EventBus", function () {
                 ],
             });
             const l = queueArn(names.ledger.queue);
-            assert.deepStrictEqual(policyFor(r.resources, queueUrl(names.ledger.queue)).Statement, [allowSend("AllowEventBridgeRule", "events.amazonaws.com", l, names.ledger.ruleArn), denyTls(l)]);
+            assert.deepStrictEqual(policyFor(r.resources, queueUrl(names.ledger.queue)).Statement, [
+                allowSend("AllowEventBridgeRule", "events.amazonaws.com", l, names.ledger.ruleArn),
+                denyTls(l),
+            ]);
         });
 
         it("admits the rule (and the topic) to the delivery DLQ, nobody to the redrive DLQ", () => {
@@ -289,7 +313,10 @@ describe("EventBus", function () {
                 denyTls(d),
             ]);
             const ld = queueArn(names.ledger.delivery);
-            assert.deepStrictEqual(policyFor(r.resources, queueUrl(names.ledger.delivery)).Statement, [allowSend("AllowEventBridgeRuleDeadLetters", "events.amazonaws.com", ld, names.ledger.ruleArn), denyTls(ld)]);
+            assert.deepStrictEqual(policyFor(r.resources, queueUrl(names.ledger.delivery)).Statement, [
+                allowSend("AllowEventBridgeRuleDeadLetters", "events.amazonaws.com", ld, names.ledger.ruleArn),
+                denyTls(ld),
+            ]);
             for (const n of [names.order.dlq, names.ledger.dlq]) {
                 assert.deepStrictEqual(policyFor(r.resources, queueUrl(n)).Statement, [denyTls(queueArn(n))]);
             }
@@ -333,7 +360,14 @@ describe("EventBus", function () {
         function alarm(logical: string): RecordedResource {
             return r.resources.one(T.alarm, logical);
         }
-        const common = { period: 60, evaluationPeriods: 1, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching", alarmActions: [ALARM_TOPIC_ARN], okActions: [ALARM_TOPIC_ARN] };
+        const common = {
+            period: 60,
+            evaluationPeriods: 1,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+            alarmActions: [ALARM_TOPIC_ARN],
+            okActions: [ALARM_TOPIC_ARN],
+        };
 
         it("alarms on any visible message in every DLQ", () => {
             const dlqs: [string, string][] = [
@@ -346,31 +380,63 @@ describe("EventBus", function () {
             for (const [logical, queue] of dlqs) {
                 const { alarmDescription, ...rest } = alarm(logical).inputs;
                 assert.ok(typeof alarmDescription === "string" && alarmDescription.length > 0);
-                assert.deepStrictEqual(rest, { ...common, namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queue }, statistic: "Maximum", threshold: 0 }, logical);
+                assert.deepStrictEqual(
+                    rest,
+                    { ...common, namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queue }, statistic: "Maximum", threshold: 0 },
+                    logical,
+                );
             }
         });
 
         it("alarms on failed invocations of every rule, by rule and bus", () => {
-            for (const [sub, n] of [["order-created", names.order], ["ledger", names.ledger]] as const) {
+            for (const [sub, n] of [
+                ["order-created", names.order],
+                ["ledger", names.ledger],
+            ] as const) {
                 const { alarmDescription, ...rest } = alarm(`events-${sub}-rule-failed-invocations`).inputs;
                 assert.ok(typeof alarmDescription === "string");
-                assert.deepStrictEqual(rest, { ...common, namespace: "AWS/Events", metricName: "FailedInvocations", dimensions: { RuleName: n.rule, EventBusName: names.bus }, statistic: "Sum", threshold: 0 });
+                assert.deepStrictEqual(rest, {
+                    ...common,
+                    namespace: "AWS/Events",
+                    metricName: "FailedInvocations",
+                    dimensions: { RuleName: n.rule, EventBusName: names.bus },
+                    statistic: "Sum",
+                    threshold: 0,
+                });
             }
         });
 
         it("alarms when a queue's oldest message is older than 15 minutes", () => {
-            for (const [sub, n] of [["order-created", names.order], ["ledger", names.ledger]] as const) {
+            for (const [sub, n] of [
+                ["order-created", names.order],
+                ["ledger", names.ledger],
+            ] as const) {
                 const { alarmDescription, ...rest } = alarm(`events-${sub}-oldest-message`).inputs;
                 assert.ok(typeof alarmDescription === "string");
-                assert.deepStrictEqual(rest, { ...common, namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", dimensions: { QueueName: n.queue }, statistic: "Maximum", threshold: 900 });
+                assert.deepStrictEqual(rest, {
+                    ...common,
+                    namespace: "AWS/SQS",
+                    metricName: "ApproximateAgeOfOldestMessage",
+                    dimensions: { QueueName: n.queue },
+                    statistic: "Maximum",
+                    threshold: 900,
+                });
             }
         });
 
         it("exports exact least-privilege consumer statements per subscription", async () => {
             assert.deepStrictEqual(Object.keys(r.bus.consumerPolicyStatements), ["order-created", "ledger"]);
-            for (const [sub, n] of [["order-created", names.order], ["ledger", names.ledger]] as const) {
+            for (const [sub, n] of [
+                ["order-created", names.order],
+                ["ledger", names.ledger],
+            ] as const) {
                 assert.deepStrictEqual(await resolveOutput(r.bus.consumerPolicyStatements[sub]), [
-                    { Sid: "ConsumeQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], Resource: [queueArn(n.queue)] },
+                    {
+                        Sid: "ConsumeQueue",
+                        Effect: "Allow",
+                        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+                        Resource: [queueArn(n.queue)],
+                    },
                     { Sid: "DecryptMessages", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [MESSAGING_KEY_ARN] },
                 ]);
             }
@@ -384,7 +450,10 @@ describe("EventBus", function () {
             assert.ok(r.bus.topicArn);
             assert.strictEqual(await resolveOutput(r.bus.topicArn), names.topicArn);
             assert.deepStrictEqual(Object.keys(r.bus.queues), ["order-created", "ledger"]);
-            for (const [sub, n] of [["order-created", names.order], ["ledger", names.ledger]] as const) {
+            for (const [sub, n] of [
+                ["order-created", names.order],
+                ["ledger", names.ledger],
+            ] as const) {
                 const q = r.bus.queues[sub];
                 assert.deepStrictEqual(
                     {
@@ -395,7 +464,14 @@ describe("EventBus", function () {
                         dlqUrl: await resolveOutput(q.dlqUrl),
                         targetDlqArn: await resolveOutput(q.targetDlqArn),
                     },
-                    { queueUrl: queueUrl(n.queue), queueArn: queueArn(n.queue), queueName: n.queue, dlqArn: queueArn(n.dlq), dlqUrl: queueUrl(n.dlq), targetDlqArn: queueArn(n.delivery) },
+                    {
+                        queueUrl: queueUrl(n.queue),
+                        queueArn: queueArn(n.queue),
+                        queueName: n.queue,
+                        dlqArn: queueArn(n.dlq),
+                        dlqUrl: queueUrl(n.dlq),
+                        targetDlqArn: queueArn(n.delivery),
+                    },
                 );
             }
         });
@@ -427,7 +503,9 @@ describe("EventBus", function () {
         });
 
         it("uses the configured oldest-message threshold, message group and KMS data key reuse", async () => {
-            const r = await run(eventBusArgs({ subscriptions: [{ ...LEDGER, messageGroupId: "tenant-ledger" }], oldestMessageAlarmSeconds: 300, kmsDataKeyReusePeriodSeconds: 3_600 }));
+            const r = await run(
+                eventBusArgs({ subscriptions: [{ ...LEDGER, messageGroupId: "tenant-ledger" }], oldestMessageAlarmSeconds: 300, kmsDataKeyReusePeriodSeconds: 3_600 }),
+            );
             assert.strictEqual(r.resources.one(T.alarm, "events-ledger-oldest-message").inputs.threshold, 300);
             assert.deepStrictEqual(r.resources.one(T.target).inputs.sqsTarget, { messageGroupId: "tenant-ledger" });
             for (const q of r.resources.ofType(T.queue)) {
@@ -505,10 +583,16 @@ describe("EventBus", function () {
                 );
             const standard = queueProblem(false);
             assert.strictEqual(standard.length, 1);
-            assert.strictEqual(standard[0].allowed, `is 4 character(s) too long: the queue "${component}-${sub}" plus Pulumi's 8-character autoname suffix is 84 characters, over the 80-character limit`);
+            assert.strictEqual(
+                standard[0].allowed,
+                `is 4 character(s) too long: the queue "${component}-${sub}" plus Pulumi's 8-character autoname suffix is 84 characters, over the 80-character limit`,
+            );
             const fifo = queueProblem(true);
             assert.strictEqual(fifo.length, 1);
-            assert.strictEqual(fifo[0].allowed, `is 9 character(s) too long: the queue "${component}-${sub}" plus Pulumi's 8-character autoname suffix and ".fifo" is 89 characters, over the 80-character limit`);
+            assert.strictEqual(
+                fifo[0].allowed,
+                `is 9 character(s) too long: the queue "${component}-${sub}" plus Pulumi's 8-character autoname suffix and ".fifo" is 89 characters, over the 80-character limit`,
+            );
         });
 
         it("rejects a component name too long for the archive name", () => {
@@ -533,7 +617,12 @@ describe("EventBus", function () {
         });
 
         it("rejects a DLQ retention that does not exceed the queue's", () => {
-            problemFor(withSub({ retentionSeconds: 604_800, dlqRetentionSeconds: 604_800 }), "subscriptions[0].dlqRetentionSeconds", "604800", "must exceed retentionSeconds (604800)");
+            problemFor(
+                withSub({ retentionSeconds: 604_800, dlqRetentionSeconds: 604_800 }),
+                "subscriptions[0].dlqRetentionSeconds",
+                "604800",
+                "must exceed retentionSeconds (604800)",
+            );
         });
 
         it("rejects visibility timeout, maxReceiveCount, event age and retry attempts out of range", () => {
@@ -557,8 +646,18 @@ describe("EventBus", function () {
         });
 
         it("rejects notifications for unknown or FIFO subscriptions", () => {
-            problemFor(validate({ notifications: { subscriptions: ["nope"] } }), "notifications.subscriptions[0]", '"nope"', "must name a subscription of this bus (order-created, ledger)");
-            problemFor(validate({ notifications: { subscriptions: ["ledger"] } }), "notifications.subscriptions[0]", '"ledger"', "a standard SNS topic cannot deliver to a FIFO queue");
+            problemFor(
+                validate({ notifications: { subscriptions: ["nope"] } }),
+                "notifications.subscriptions[0]",
+                '"nope"',
+                "must name a subscription of this bus (order-created, ledger)",
+            );
+            problemFor(
+                validate({ notifications: { subscriptions: ["ledger"] } }),
+                "notifications.subscriptions[0]",
+                '"ledger"',
+                "a standard SNS topic cannot deliver to a FIFO queue",
+            );
             problemFor(validate({ notifications: { subscriptions: ["order-created", "order-created"] } }), "notifications.subscriptions[1]", '"order-created"', "listed once");
         });
     });

@@ -107,7 +107,10 @@ describe("InternalAlbService", function () {
         });
         const component = baseline.resources.one("platform:app:InternalAlbService", "app");
         const custom = baseline.resources.all.filter((r) => r.custom);
-        assert.ok(custom.every((r) => r.parent === component.urn), "every resource is a child of the component");
+        assert.ok(
+            custom.every((r) => r.parent === component.urn),
+            "every resource is a child of the component",
+        );
     });
 
     it("creates an internal, hardened ALB in the private subnets with access logs", function () {
@@ -224,7 +227,17 @@ describe("InternalAlbService", function () {
             protocol: "HTTP",
             protocolVersion: "HTTP1",
             deregistrationDelay: 30,
-            healthCheck: { enabled: true, protocol: "HTTP", port: "traffic-port", path: "/healthz", matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+            healthCheck: {
+                enabled: true,
+                protocol: "HTTP",
+                port: "traffic-port",
+                path: "/healthz",
+                matcher: "200",
+                interval: 15,
+                timeout: 5,
+                healthyThreshold: 2,
+                unhealthyThreshold: 3,
+            },
         });
         assert.deepStrictEqual(baseline.resources.one(T.tg, "app-payments").inputs.healthCheck, {
             enabled: true,
@@ -241,12 +254,31 @@ describe("InternalAlbService", function () {
 
     it("uses HTTPS to targets and health checks when the service asks for it", async function () {
         const { resources } = await build(
-            internalAlbServiceArgs({ services: [ordersService({ targetProtocol: "HTTPS", deregistrationDelaySeconds: 5, healthCheck: { path: "/ready", matcher: "200-299", intervalSeconds: 10, timeoutSeconds: 3 } }), paymentsService()] }),
+            internalAlbServiceArgs({
+                services: [
+                    ordersService({
+                        targetProtocol: "HTTPS",
+                        deregistrationDelaySeconds: 5,
+                        healthCheck: { path: "/ready", matcher: "200-299", intervalSeconds: 10, timeoutSeconds: 3 },
+                    }),
+                    paymentsService(),
+                ],
+            }),
         );
         const tg = resources.one(T.tg, "app-orders");
         assert.strictEqual(tg.inputs.protocol, "HTTPS");
         assert.strictEqual(tg.inputs.deregistrationDelay, 5);
-        assert.deepStrictEqual(tg.inputs.healthCheck, { enabled: true, protocol: "HTTPS", port: "traffic-port", path: "/ready", matcher: "200-299", interval: 10, timeout: 3, healthyThreshold: 2, unhealthyThreshold: 3 });
+        assert.deepStrictEqual(tg.inputs.healthCheck, {
+            enabled: true,
+            protocol: "HTTPS",
+            port: "traffic-port",
+            path: "/ready",
+            matcher: "200-299",
+            interval: 10,
+            timeout: 3,
+            healthyThreshold: 2,
+            unhealthyThreshold: 3,
+        });
     });
 
     it("runs each service on Fargate in the private subnets without public IP, with circuit breaker and ignored desiredCount", async function () {
@@ -354,7 +386,11 @@ describe("InternalAlbService", function () {
         });
         assert.deepStrictEqual(baseline.resources.one(T.policy, "app-orders-scale-memory").inputs, {
             ...common,
-            targetTrackingScalingPolicyConfiguration: { ...cooldowns, targetValue: 70, predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" } },
+            targetTrackingScalingPolicyConfiguration: {
+                ...cooldowns,
+                targetValue: 70,
+                predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
+            },
         });
         assert.deepStrictEqual(baseline.resources.one(T.policy, "app-orders-scale-requests").inputs, {
             ...common,
@@ -368,10 +404,16 @@ describe("InternalAlbService", function () {
     });
 
     it("adds target tracking on SQS backlog per task (metric math) when queue scaling is set", async function () {
-        const { value, resources } = await build(internalAlbServiceArgs({ services: [ordersService(), paymentsService({ queueScaling: { queueName: "payments-requested", backlogPerTask: 25 } })] }));
+        const { value, resources } = await build(
+            internalAlbServiceArgs({ services: [ordersService(), paymentsService({ queueScaling: { queueName: "payments-requested", backlogPerTask: 25 } })] }),
+        );
         assert.strictEqual(resources.ofType(T.policy).length, 7);
         assert.deepStrictEqual(
-            resources.ofType(T.policy).filter((p) => p.name.startsWith("app-payments-")).map((p) => p.name).sort(),
+            resources
+                .ofType(T.policy)
+                .filter((p) => p.name.startsWith("app-payments-"))
+                .map((p) => p.name)
+                .sort(),
             ["app-payments-scale-backlog", "app-payments-scale-cpu", "app-payments-scale-memory", "app-payments-scale-requests"],
         );
         const clusterName = await resolveOutput(value.clusterName);
@@ -385,7 +427,10 @@ describe("InternalAlbService", function () {
                     {
                         id: "m1",
                         label: "Visible messages in the queue",
-                        metricStat: { metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: "payments-requested" }] }, stat: "Sum" },
+                        metricStat: {
+                            metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: "payments-requested" }] },
+                            stat: "Sum",
+                        },
                         returnData: false,
                     },
                     {
@@ -421,7 +466,7 @@ describe("InternalAlbService", function () {
         };
         const describe = (direction: string) => (r: RecordedResource) => {
             const i = r.inputs;
-            const peer = i.referencedSecurityGroupId !== undefined ? `sg:${ids[String(i.referencedSecurityGroupId)]}` : `cidr:${String(i.cidrIpv4 ?? i.cidrIpv6)}`;
+            const peer = typeof i.referencedSecurityGroupId === "string" ? `sg:${ids[i.referencedSecurityGroupId]}` : `cidr:${String(i.cidrIpv4 ?? i.cidrIpv6)}`;
             return `${ids[String(i.securityGroupId)]} ${direction} ${String(i.ipProtocol)} ${String(i.fromPort)}-${String(i.toPort)} ${peer}`;
         };
         const rules = [...baseline.resources.ofType(T.ingress).map(describe("in")), ...baseline.resources.ofType(T.egress).map(describe("out"))].sort();
@@ -447,7 +492,11 @@ describe("InternalAlbService", function () {
             assert.ok(!("ingress" in sg.inputs) && !("egress" in sg.inputs), `${sg.name} has no inline rules`);
         }
         assert.deepStrictEqual(
-            baseline.resources.ofType(T.ingress).filter((r) => r.name.includes("dep")).map((r) => r.inputs.description).sort(),
+            baseline.resources
+                .ofType(T.ingress)
+                .filter((r) => r.name.includes("dep"))
+                .map((r) => r.inputs.description)
+                .sort(),
             ["orders -> Aurora PostgreSQL", "orders -> Valkey cache"],
         );
     });
@@ -479,9 +528,7 @@ describe("InternalAlbService", function () {
     });
 
     it("accepts task role statements that are not known yet", async function () {
-        const { resources } = await build(
-            internalAlbServiceArgs({ services: [ordersService({ policyStatements: eventually(ORDERS_STATEMENTS) }), paymentsService()] }),
-        );
+        const { resources } = await build(internalAlbServiceArgs({ services: [ordersService({ policyStatements: eventually(ORDERS_STATEMENTS) }), paymentsService()] }));
         assert.deepStrictEqual(statementsOf(resources.one(T.rolePolicy, "app-orders-task-policy")).slice(0, 2), ORDERS_STATEMENTS);
     });
 
@@ -489,8 +536,18 @@ describe("InternalAlbService", function () {
         const logGroupName = await resolveOutput(baseline.value.services.orders.logGroupName);
         assert.deepStrictEqual(statementsOf(baseline.resources.one(T.rolePolicy, "app-orders-exec-policy")), [
             { Sid: "EcrAuth", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
-            { Sid: "EcrPull", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: ["arn:aws:ecr:eu-west-1:123456789012:repository/orders"] },
-            { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`arn:aws:logs:eu-west-1:123456789012:log-group:${logGroupName}:log-stream:*`] },
+            {
+                Sid: "EcrPull",
+                Effect: "Allow",
+                Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Resource: ["arn:aws:ecr:eu-west-1:123456789012:repository/orders"],
+            },
+            {
+                Sid: "Logs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: [`arn:aws:logs:eu-west-1:123456789012:log-group:${logGroupName}:log-stream:*`],
+            },
             { Sid: "Secrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [DB_SECRET_ARN] },
             {
                 Sid: "SecretsDecrypt",
@@ -520,10 +577,15 @@ describe("InternalAlbService", function () {
 
     it("grants no ECR access for images outside ECR and reads a JSON-key secret by its secret ARN", async function () {
         const { resources } = await build(
-            internalAlbServiceArgs({ services: [ordersService({ image: "ghcr.io/acme/orders:1.4.2", secrets: { DB_PASSWORD: `${DB_SECRET_ARN}:password::` } }), paymentsService()] }),
+            internalAlbServiceArgs({
+                services: [ordersService({ image: "ghcr.io/acme/orders:1.4.2", secrets: { DB_PASSWORD: `${DB_SECRET_ARN}:password::` } }), paymentsService()],
+            }),
         );
         const statements = statementsOf(resources.one(T.rolePolicy, "app-orders-exec-policy"));
-        assert.deepStrictEqual(statements.map((s) => s.Sid), ["Logs", "Secrets", "SecretsDecrypt"]);
+        assert.deepStrictEqual(
+            statements.map((s) => s.Sid),
+            ["Logs", "Secrets", "SecretsDecrypt"],
+        );
         assert.deepStrictEqual(statements[1].Resource, [DB_SECRET_ARN]);
         assert.strictEqual(ecrRepositoryArn("public.ecr.aws/nginx/nginx:1.27"), undefined);
         assert.strictEqual(ecrRepositoryArn("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/app:1"), "arn:aws-cn:ecr:cn-north-1:123456789012:repository/team/app");
@@ -594,9 +656,22 @@ describe("InternalAlbService", function () {
         const bucketArn = `arn:aws:s3:::${String(policy.inputs.bucket)}`;
         const objects = `${bucketArn}/alb/AWSLogs/${FIXTURE_ACCOUNT}/*`;
         assert.deepStrictEqual(statementsOf(policy), [
-            { Sid: "AllowElbAccountLogDelivery", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ELB_ACCOUNT_BY_REGION["eu-west-1"]}:root` }, Action: ["s3:PutObject"], Resource: [objects] },
+            {
+                Sid: "AllowElbAccountLogDelivery",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${ELB_ACCOUNT_BY_REGION["eu-west-1"]}:root` },
+                Action: ["s3:PutObject"],
+                Resource: [objects],
+            },
             { Sid: "AllowElbServiceLogDelivery", Effect: "Allow", Principal: { Service: ELB_LOG_DELIVERY_PRINCIPAL }, Action: ["s3:PutObject"], Resource: [objects] },
-            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["s3:*"], Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: ["s3:*"],
+                Resource: [bucketArn, `${bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
         ]);
     });
 
@@ -604,10 +679,13 @@ describe("InternalAlbService", function () {
         // The mock throws for getServiceAccount in ap-southeast-3: reaching here proves it was not called.
         const { resources } = await build(internalAlbServiceArgs({ region: "ap-southeast-3" }), "ap-southeast-3");
         const statements = statementsOf(resources.one(T.bucketPolicy));
-        assert.deepStrictEqual(statements.map((s) => [s.Sid, s.Principal]), [
-            ["AllowElbServiceLogDelivery", { Service: ELB_LOG_DELIVERY_PRINCIPAL }],
-            ["DenyInsecureTransport", "*"],
-        ]);
+        assert.deepStrictEqual(
+            statements.map((s) => [s.Sid, s.Principal]),
+            [
+                ["AllowElbServiceLogDelivery", { Service: ELB_LOG_DELIVERY_PRINCIPAL }],
+                ["DenyInsecureTransport", "*"],
+            ],
+        );
         const [container] = JSON.parse(String(resources.one(T.task, "app-orders-task").inputs.containerDefinitions)) as { logConfiguration: { options: Record<string, string> } }[];
         assert.strictEqual(container.logConfiguration.options["awslogs-region"], "ap-southeast-3");
     });
@@ -640,12 +718,16 @@ describe("InternalAlbService", function () {
             [
                 "fewer than two AZs",
                 () => internalAlbServiceArgs({ availabilityZoneCount: 1 }),
-                ["InternalAlbServiceArgs.availabilityZoneCount = 1: must be >= 2: an Application Load Balancer needs subnets in at least two Availability Zones. Fix: spread the private subnets over 2 or more AZs"],
+                [
+                    "InternalAlbServiceArgs.availabilityZoneCount = 1: must be >= 2: an Application Load Balancer needs subnets in at least two Availability Zones. Fix: spread the private subnets over 2 or more AZs",
+                ],
             ],
             [
                 "service name not DNS-safe",
                 () => services(ordersService({ name: "Orders_API" }), paymentsService()),
-                ['InternalAlbServiceArgs.services[0].name = "Orders_API": must be DNS-safe: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. Fix: rename the service, e.g. orders-api'],
+                [
+                    'InternalAlbServiceArgs.services[0].name = "Orders_API": must be DNS-safe: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. Fix: rename the service, e.g. orders-api',
+                ],
             ],
             [
                 "duplicate service names",
@@ -682,7 +764,9 @@ describe("InternalAlbService", function () {
             [
                 "more than 100 rules",
                 () => services(...Array.from({ length: 101 }, (_, i) => paymentsService({ name: `s${i}`, priority: i + 1 }))),
-                ['InternalAlbServiceArgs.services = "101 services": an ALB listener allows at most 100 rules (one per service). Fix: split the services over several InternalAlbService components'],
+                [
+                    'InternalAlbServiceArgs.services = "101 services": an ALB listener allows at most 100 rules (one per service). Fix: split the services over several InternalAlbService components',
+                ],
             ],
             [
                 "priority out of range",
@@ -705,7 +789,9 @@ describe("InternalAlbService", function () {
             [
                 "invalid Fargate CPU/memory pair",
                 () => services(ordersService({ cpu: 256, memory: 4096 }), paymentsService()),
-                ["InternalAlbServiceArgs.services[0].memory = 4096: is not a valid Fargate pair with cpu 256; allowed: 512, 1024, 2048 MiB. Fix: pick a memory size listed for this CPU"],
+                [
+                    "InternalAlbServiceArgs.services[0].memory = 4096: is not a valid Fargate pair with cpu 256; allowed: 512, 1024, 2048 MiB. Fix: pick a memory size listed for this CPU",
+                ],
             ],
             [
                 "minCount above maxCount",
@@ -737,32 +823,44 @@ describe("InternalAlbService", function () {
             [
                 "desync mitigation off",
                 () => internalAlbServiceArgs({ desyncMitigationMode: "monitor" as "defensive" }),
-                ['InternalAlbServiceArgs.desyncMitigationMode = "monitor": must be defensive or strictest (monitor lets desync attacks through). Fix: use defensive (or strictest)'],
+                [
+                    'InternalAlbServiceArgs.desyncMitigationMode = "monitor": must be defensive or strictest (monitor lets desync attacks through). Fix: use defensive (or strictest)',
+                ],
             ],
             [
                 "certificate domain outside the public zone",
                 () => internalAlbServiceArgs({ certificateDomain: "*.internal.example.org" }),
-                ['InternalAlbServiceArgs.certificateDomain = "*.internal.example.org": must be within the public zone example.com: its DNS validation record is created there. Fix: use a name under example.com, e.g. *.internal.example.com'],
+                [
+                    'InternalAlbServiceArgs.certificateDomain = "*.internal.example.org": must be within the public zone example.com: its DNS validation record is created there. Fix: use a name under example.com, e.g. *.internal.example.com',
+                ],
             ],
             [
                 "container running as root",
                 () => services(ordersService({ user: "0:0" }), paymentsService()),
-                ['InternalAlbServiceArgs.services[0].user = "0:0": must be a non-root user: uid, uid:gid, name or name:group, never root or 0. Fix: use the image\'s unprivileged user, e.g. 1000:1000'],
+                [
+                    'InternalAlbServiceArgs.services[0].user = "0:0": must be a non-root user: uid, uid:gid, name or name:group, never root or 0. Fix: use the image\'s unprivileged user, e.g. 1000:1000',
+                ],
             ],
             [
                 "reserved environment variable",
                 () => services(ordersService({ environment: { SERVICE_NAME: "x" } }), paymentsService()),
-                ['InternalAlbServiceArgs.services[0].environment.SERVICE_NAME = "SERVICE_NAME": is set by the component (service name and envelope-encryption key). Fix: remove it'],
+                [
+                    'InternalAlbServiceArgs.services[0].environment.SERVICE_NAME = "SERVICE_NAME": is set by the component (service name and envelope-encryption key). Fix: remove it',
+                ],
             ],
             [
                 "wildcard action in a task role statement",
                 () => services(ordersService({ policyStatements: [{ Effect: "Allow", Action: ["s3:*"], Resource: ["arn:aws:s3:::b/*"] }] }), paymentsService()),
-                ['InternalAlbServiceArgs.services[0].policyStatements[0].Action = ["s3:*"]: must not grant wildcard actions (least privilege). Fix: list the exact actions the service calls'],
+                [
+                    'InternalAlbServiceArgs.services[0].policyStatements[0].Action = ["s3:*"]: must not grant wildcard actions (least privilege). Fix: list the exact actions the service calls',
+                ],
             ],
             [
                 "access-log prefix containing AWSLogs",
                 () => internalAlbServiceArgs({ accessLogs: { prefix: "logs/AWSLogs" } }),
-                ['InternalAlbServiceArgs.accessLogs.prefix = "logs/AWSLogs": must be an S3 key prefix without leading or trailing / and without AWSLogs (ELB appends /AWSLogs/<account>/...). Fix: use e.g. alb'],
+                [
+                    'InternalAlbServiceArgs.accessLogs.prefix = "logs/AWSLogs": must be an S3 key prefix without leading or trailing / and without AWSLogs (ELB appends /AWSLogs/<account>/...). Fix: use e.g. alb',
+                ],
             ],
             [
                 "log retention CloudWatch does not accept",

@@ -87,17 +87,29 @@ describe("PrivateDns", () => {
 
         it("database without a reader endpoint: db only", async () => {
             const { resources } = await build({ ...privateDnsMinimalArgs, database: { writerEndpoint: DNS_FIXTURE.dbWriter } });
-            assert.deepStrictEqual(resources.ofType(RECORD).map((r) => r.name), ["dns-db"]);
+            assert.deepStrictEqual(
+                resources.ofType(RECORD).map((r) => r.name),
+                ["dns-db"],
+            );
         });
 
         it("cache only (DynamoDB data tier): cache and cache-ro, no database record", async () => {
             const { resources } = await build({ ...privateDnsMinimalArgs, cache: { primaryEndpoint: DNS_FIXTURE.cachePrimary, readerEndpoint: DNS_FIXTURE.cacheReader } });
-            assert.deepStrictEqual(resources.ofType(RECORD).map((r) => r.name).sort(), ["dns-cache", "dns-cache-ro"]);
+            assert.deepStrictEqual(
+                resources
+                    .ofType(RECORD)
+                    .map((r) => r.name)
+                    .sort(),
+                ["dns-cache", "dns-cache-ro"],
+            );
         });
 
         it("ALB without services: alb only", async () => {
             const { resources } = await build({ ...privateDnsMinimalArgs, alb: { dnsName: DNS_FIXTURE.albDnsName, zoneId: DNS_FIXTURE.albZoneId } });
-            assert.deepStrictEqual(resources.ofType(RECORD).map((r) => r.name), ["dns-alb"]);
+            assert.deepStrictEqual(
+                resources.ofType(RECORD).map((r) => r.name),
+                ["dns-alb"],
+            );
         });
 
         it("explicit TTLs are used as given", async () => {
@@ -142,8 +154,14 @@ describe("PrivateDns", () => {
 
         it("the records' names are the static names", () => {
             const names = privateDnsNames(DNS_FIXTURE.zoneName);
-            const recordNames = full.resources.ofType(RECORD).map((r) => r.inputs.name).sort();
-            assert.deepStrictEqual(recordNames, [names.databaseWriter, names.databaseReader, names.cachePrimary, names.cacheReader, names.alb, names.service("orders"), names.service("payments")].sort());
+            const recordNames = full.resources
+                .ofType(RECORD)
+                .map((r) => r.inputs.name)
+                .sort();
+            assert.deepStrictEqual(
+                recordNames,
+                [names.databaseWriter, names.databaseReader, names.cachePrimary, names.cacheReader, names.alb, names.service("orders"), names.service("payments")].sort(),
+            );
         });
     });
 
@@ -160,8 +178,14 @@ describe("PrivateDns", () => {
         });
 
         it("rejects a reader TTL below 1 or above 300, and accepts the bounds", () => {
-            assert.strictEqual(one({ ...privateDnsFullArgs, ttl: { databaseReader: 0 } }), "PrivateDnsArgs.ttl.databaseReader = 0: must be an integer from 1 to 300 seconds. Fix: use 30");
-            assert.strictEqual(one({ ...privateDnsFullArgs, ttl: { cacheReader: 301 } }), "PrivateDnsArgs.ttl.cacheReader = 301: must be an integer from 1 to 300 seconds. Fix: use 30");
+            assert.strictEqual(
+                one({ ...privateDnsFullArgs, ttl: { databaseReader: 0 } }),
+                "PrivateDnsArgs.ttl.databaseReader = 0: must be an integer from 1 to 300 seconds. Fix: use 30",
+            );
+            assert.strictEqual(
+                one({ ...privateDnsFullArgs, ttl: { cacheReader: 301 } }),
+                "PrivateDnsArgs.ttl.cacheReader = 301: must be an integer from 1 to 300 seconds. Fix: use 30",
+            );
             assert.deepStrictEqual(messages({ ...privateDnsFullArgs, ttl: { databaseReader: 1, cacheReader: 300 } }), []);
         });
 
@@ -178,7 +202,10 @@ describe("PrivateDns", () => {
         });
 
         it("rejects a non-integer TTL", () => {
-            assert.strictEqual(one({ ...privateDnsFullArgs, ttl: { cacheReader: 2.5 } }), "PrivateDnsArgs.ttl.cacheReader = 2.5: must be an integer from 1 to 300 seconds. Fix: use 30");
+            assert.strictEqual(
+                one({ ...privateDnsFullArgs, ttl: { cacheReader: 2.5 } }),
+                "PrivateDnsArgs.ttl.cacheReader = 2.5: must be an integer from 1 to 300 seconds. Fix: use 30",
+            );
         });
 
         it("rejects a zone name that is not a lowercase domain of two or more labels", () => {
@@ -206,13 +233,19 @@ describe("PrivateDns", () => {
                 one({ ...alb(["orders"]), zoneName: longZone }),
                 `PrivateDnsArgs.alb.serviceNames[0] = "orders": must give a valid domain name under ${longZone} (at most 253 characters). Fix: shorten the service or zone name`,
             );
-            assert.strictEqual(one(alb(["orders", "orders"])), 'PrivateDnsArgs.alb.serviceNames[1] = "orders": must be unique (one alias record per service). Fix: remove the duplicate');
+            assert.strictEqual(
+                one(alb(["orders", "orders"])),
+                'PrivateDnsArgs.alb.serviceNames[1] = "orders": must be unique (one alias record per service). Fix: remove the duplicate',
+            );
         });
 
         it("the constructor throws one ValidationError with every problem", async () => {
             await assert.rejects(build({ ...privateDnsFullArgs, zoneName: "Bad", ttl: { databaseWriter: 60, databaseReader: 0 } }), (err: unknown) => {
                 assert.ok(err instanceof ValidationError);
-                assert.deepStrictEqual(err.problems.map((p) => p.key), ["PrivateDnsArgs.zoneName", "PrivateDnsArgs.ttl.databaseWriter", "PrivateDnsArgs.ttl.databaseReader"]);
+                assert.deepStrictEqual(
+                    err.problems.map((p) => p.key),
+                    ["PrivateDnsArgs.zoneName", "PrivateDnsArgs.ttl.databaseWriter", "PrivateDnsArgs.ttl.databaseReader"],
+                );
                 assert.match(err.message, /^PrivateDns dns: 3 problems found:/);
                 return true;
             });

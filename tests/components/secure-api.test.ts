@@ -119,86 +119,92 @@ describe("SecureApi", function () {
         });
 
         it("creates exactly the expected resources (two services, async route, no domain)", function () {
-            assert.deepStrictEqual(sorted(baseline.resources.countByType()), sorted({
-                "pulumi:pulumi:Stack": 1,
-                "platform:api:SecureApi": 1,
-                [T.userPool]: 1,
-                [T.userPoolDomain]: 1,
-                [T.resourceServer]: 1,
-                [T.client]: 1,
-                [T.restApi]: 1,
-                [T.authorizer]: 1,
-                [T.vpcLink]: 1,
-                // 5 service resources + /events + /events/{detailType}
-                [T.resource]: 7,
-                [T.method]: 6,
-                [T.integration]: 6,
-                [T.methodResponse]: 2,
-                [T.integrationResponse]: 2,
-                [T.model]: 1,
-                [T.validator]: 1,
-                [T.role]: 1,
-                [T.rolePolicy]: 1,
-                [T.deployment]: 1,
-                [T.stage]: 1,
-                // */* + orders' throttle override on 3 resources x 7 methods
-                [T.methodSettings]: 22,
-                [T.logGroup]: 2,
-                [T.logPolicy]: 1,
-                [T.webAcl]: 1,
-                [T.webAclAssociation]: 1,
-                [T.webAclLogging]: 1,
-                [T.alarm]: 2,
-            }));
+            assert.deepStrictEqual(
+                sorted(baseline.resources.countByType()),
+                sorted({
+                    "pulumi:pulumi:Stack": 1,
+                    "platform:api:SecureApi": 1,
+                    [T.userPool]: 1,
+                    [T.userPoolDomain]: 1,
+                    [T.resourceServer]: 1,
+                    [T.client]: 1,
+                    [T.restApi]: 1,
+                    [T.authorizer]: 1,
+                    [T.vpcLink]: 1,
+                    // 5 service resources + /events + /events/{detailType}
+                    [T.resource]: 7,
+                    [T.method]: 6,
+                    [T.integration]: 6,
+                    [T.methodResponse]: 2,
+                    [T.integrationResponse]: 2,
+                    [T.model]: 1,
+                    [T.validator]: 1,
+                    [T.role]: 1,
+                    [T.rolePolicy]: 1,
+                    [T.deployment]: 1,
+                    [T.stage]: 1,
+                    // */* + orders' throttle override on 3 resources x 7 methods
+                    [T.methodSettings]: 22,
+                    [T.logGroup]: 2,
+                    [T.logPolicy]: 1,
+                    [T.webAcl]: 1,
+                    [T.webAclAssociation]: 1,
+                    [T.webAclLogging]: 1,
+                    [T.alarm]: 2,
+                }),
+            );
         });
 
         it("creates exactly the expected resources with domain, mTLS, usage plans, cache and a user client", function () {
-            assert.deepStrictEqual(sorted(full.resources.countByType()), sorted({
-                "pulumi:pulumi:Stack": 1,
-                "platform:api:SecureApi": 1,
-                [T.userPool]: 1,
-                [T.userPoolDomain]: 1,
-                [T.resourceServer]: 1,
-                [T.client]: 2,
-                [T.restApi]: 1,
-                [T.authorizer]: 1,
-                [T.vpcLink]: 1,
-                [T.resource]: 7,
-                [T.method]: 6,
-                [T.integration]: 6,
-                [T.methodResponse]: 2,
-                [T.integrationResponse]: 2,
-                [T.model]: 1,
-                [T.validator]: 1,
-                [T.role]: 1,
-                [T.rolePolicy]: 1,
-                [T.deployment]: 1,
-                [T.stage]: 1,
-                // 22 as in the baseline + catalog GET on /catalog and /catalog/{proxy+}
-                [T.methodSettings]: 24,
-                [T.logGroup]: 2,
-                [T.logPolicy]: 1,
-                [T.webAcl]: 1,
-                [T.webAclAssociation]: 1,
-                [T.webAclLogging]: 1,
-                [T.alarm]: 2,
-                [T.cert]: 1,
-                [T.certValidation]: 1,
-                // certificate validation + A + AAAA
-                [T.record]: 3,
-                [T.domain]: 1,
-                [T.basePath]: 1,
-                [T.bucket]: 1,
-                [T.bucketOwnership]: 1,
-                [T.bucketPab]: 1,
-                [T.bucketVersioning]: 1,
-                [T.bucketEncryption]: 1,
-                [T.bucketPolicy]: 1,
-                [T.object]: 1,
-                [T.usagePlan]: 2,
-                [T.apiKey]: 3,
-                [T.usagePlanKey]: 3,
-            }));
+            assert.deepStrictEqual(
+                sorted(full.resources.countByType()),
+                sorted({
+                    "pulumi:pulumi:Stack": 1,
+                    "platform:api:SecureApi": 1,
+                    [T.userPool]: 1,
+                    [T.userPoolDomain]: 1,
+                    [T.resourceServer]: 1,
+                    [T.client]: 2,
+                    [T.restApi]: 1,
+                    [T.authorizer]: 1,
+                    [T.vpcLink]: 1,
+                    [T.resource]: 7,
+                    [T.method]: 6,
+                    [T.integration]: 6,
+                    [T.methodResponse]: 2,
+                    [T.integrationResponse]: 2,
+                    [T.model]: 1,
+                    [T.validator]: 1,
+                    [T.role]: 1,
+                    [T.rolePolicy]: 1,
+                    [T.deployment]: 1,
+                    [T.stage]: 1,
+                    // 22 as in the baseline + catalog GET on /catalog and /catalog/{proxy+}
+                    [T.methodSettings]: 24,
+                    [T.logGroup]: 2,
+                    [T.logPolicy]: 1,
+                    [T.webAcl]: 1,
+                    [T.webAclAssociation]: 1,
+                    [T.webAclLogging]: 1,
+                    [T.alarm]: 2,
+                    [T.cert]: 1,
+                    [T.certValidation]: 1,
+                    // certificate validation + A + AAAA
+                    [T.record]: 3,
+                    [T.domain]: 1,
+                    [T.basePath]: 1,
+                    [T.bucket]: 1,
+                    [T.bucketOwnership]: 1,
+                    [T.bucketPab]: 1,
+                    [T.bucketVersioning]: 1,
+                    [T.bucketEncryption]: 1,
+                    [T.bucketPolicy]: 1,
+                    [T.object]: 1,
+                    [T.usagePlan]: 2,
+                    [T.apiKey]: 3,
+                    [T.usagePlanKey]: 3,
+                }),
+            );
         });
 
         it("protects and retains the user pool and the truststore bucket only when asked", async function () {
@@ -381,7 +387,9 @@ describe("SecureApi", function () {
         });
 
         it("drops the software-token block with MFA OFF and the add-ons on the ESSENTIALS tier without threat protection", async function () {
-            const r = await build(secureApiArgs({ auth: { domainPrefix: "platform-test-auth", mfa: "OFF", userPoolTier: "ESSENTIALS", threatProtection: "OFF", deletionProtection: false } }));
+            const r = await build(
+                secureApiArgs({ auth: { domainPrefix: "platform-test-auth", mfa: "OFF", userPoolTier: "ESSENTIALS", threatProtection: "OFF", deletionProtection: false } }),
+            );
             const pool = r.resources.one(T.userPool).inputs;
             assert.strictEqual(pool.mfaConfiguration, "OFF");
             assert.strictEqual(pool.userPoolTier, "ESSENTIALS");
@@ -418,7 +426,10 @@ describe("SecureApi", function () {
 
         it("creates a machine client: client credentials with a secret and every scope; no user client without callback URLs", function () {
             const clients = baseline.resources.ofType(T.client);
-            assert.deepStrictEqual(clients.map((c) => c.name), ["api-machine-client"]);
+            assert.deepStrictEqual(
+                clients.map((c) => c.name),
+                ["api-machine-client"],
+            );
             assert.deepStrictEqual(clients[0].inputs, {
                 userPoolId: idOf(baseline.resources.one(T.userPool)),
                 generateSecret: true,
@@ -462,7 +473,9 @@ describe("SecureApi", function () {
             const hashOf = (b: Built) => (b.resources.one(T.deployment).inputs.triggers as Record<string, string>).redeployment;
             const again = await build();
             const extraService = await build(
-                secureApiArgs({ services: [ordersApiService(), catalogApiService(), { name: "billing", basePath: "billing", host: "billing.internal.example.com", scopes: ["billing.read"] }] }),
+                secureApiArgs({
+                    services: [ordersApiService(), catalogApiService(), { name: "billing", basePath: "billing", host: "billing.internal.example.com", scopes: ["billing.read"] }],
+                }),
             );
             const extraPublicPath = await build(secureApiArgs({ services: [ordersApiService({ publicPaths: ["health", "version"] }), catalogApiService()] }));
             const otherScope = await build(secureApiArgs({ services: [ordersApiService(), catalogApiService({ scopes: ["catalog.admin"] })] }));
@@ -536,14 +549,27 @@ describe("SecureApi", function () {
             const account = r.resources.one(T.account);
             const role = r.resources.one(T.role, "api-apigw-cloudwatch");
             assert.deepStrictEqual(account.inputs, { cloudwatchRoleArn: role.state.arn });
-            assert.deepStrictEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [
-                { Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: ["sts:AssumeRole"], Condition: { StringEquals: { "aws:SourceAccount": FIXTURE_ACCOUNT } } },
+            assert.deepStrictEqual(policyDocument(role.inputs.assumeRolePolicy).Statement, [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "apigateway.amazonaws.com" },
+                    Action: ["sts:AssumeRole"],
+                    Condition: { StringEquals: { "aws:SourceAccount": FIXTURE_ACCOUNT } },
+                },
             ]);
             assert.deepStrictEqual(statementsOf(r.resources.one(T.rolePolicy, "api-apigw-cloudwatch-logs")), [
                 {
                     Sid: "WriteApiGatewayLogs",
                     Effect: "Allow",
-                    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"],
+                    Action: [
+                        "logs:CreateLogGroup",
+                        "logs:CreateLogStream",
+                        "logs:DescribeLogGroups",
+                        "logs:DescribeLogStreams",
+                        "logs:PutLogEvents",
+                        "logs:GetLogEvents",
+                        "logs:FilterLogEvents",
+                    ],
                     Resource: [`arn:aws:logs:${FIXTURE_REGION}:${FIXTURE_ACCOUNT}:log-group:*`, `arn:aws:logs:${FIXTURE_REGION}:${FIXTURE_ACCOUNT}:log-group:*:log-stream:*`],
                 },
             ]);
@@ -666,8 +692,19 @@ describe("SecureApi", function () {
             assert.ok(String(cert.state.arn).startsWith(`arn:aws:acm:${FIXTURE_REGION}:`), "certificate ARN is in the API's Region");
             const option = (cert.state.domainValidationOptions as Record<string, string>[])[0];
             const validationRecord = full.resources.one(T.record, "api-certificate-validation-record");
-            assert.deepStrictEqual(validationRecord.inputs, { zoneId: ZONE_ID, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 60, allowOverwrite: true });
-            assert.deepStrictEqual(full.resources.one(T.certValidation).inputs, { region: FIXTURE_REGION, certificateArn: cert.state.arn, validationRecordFqdns: [validationRecord.state.fqdn] });
+            assert.deepStrictEqual(validationRecord.inputs, {
+                zoneId: ZONE_ID,
+                name: option.resourceRecordName,
+                type: option.resourceRecordType,
+                records: [option.resourceRecordValue],
+                ttl: 60,
+                allowOverwrite: true,
+            });
+            assert.deepStrictEqual(full.resources.one(T.certValidation).inputs, {
+                region: FIXTURE_REGION,
+                certificateArn: cert.state.arn,
+                validationRecordFqdns: [validationRecord.state.fqdn],
+            });
         });
 
         it("creates a REGIONAL domain with TLS 1.2, the validated certificate and the truststore pinned to its object version", function () {
@@ -686,7 +723,12 @@ describe("SecureApi", function () {
 
         it("maps the stage at the base path and aliases A and AAAA to the Regional domain", async function () {
             const domain = full.resources.one(T.domain);
-            assert.deepStrictEqual(full.resources.one(T.basePath).inputs, { domainName: "api.example.com", restApi: idOf(full.resources.one(T.restApi)), stageName: "v1", basePath: "v1" });
+            assert.deepStrictEqual(full.resources.one(T.basePath).inputs, {
+                domainName: "api.example.com",
+                restApi: idOf(full.resources.one(T.restApi)),
+                stageName: "v1",
+                basePath: "v1",
+            });
             const alias = [{ name: domain.state.regionalDomainName, zoneId: domain.state.regionalZoneId, evaluateTargetHealth: false }];
             assert.deepStrictEqual(full.resources.one(T.record, "api-domain-a").inputs, { zoneId: ZONE_ID, name: "api.example.com", type: "A", aliases: alias });
             assert.deepStrictEqual(full.resources.one(T.record, "api-domain-aaaa").inputs, { zoneId: ZONE_ID, name: "api.example.com", type: "AAAA", aliases: alias });
@@ -702,7 +744,13 @@ describe("SecureApi", function () {
                     customDomain: { domainName: "api.example.com", publicZoneId: ZONE_ID, publicZoneName: "example.com", securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09" },
                 }),
             );
-            assert.deepStrictEqual(r.resources.ofType(T.record).map((x) => x.name).sort(), ["api-certificate-validation-record", "api-domain-a"]);
+            assert.deepStrictEqual(
+                r.resources
+                    .ofType(T.record)
+                    .map((x) => x.name)
+                    .sort(),
+                ["api-certificate-validation-record", "api-domain-a"],
+            );
             const domain = r.resources.one(T.domain).inputs;
             assert.strictEqual(domain.securityPolicy, "SecurityPolicy_TLS13_1_3_2025_09");
             assert.strictEqual(domain.endpointAccessMode, "STRICT");
@@ -721,7 +769,13 @@ describe("SecureApi", function () {
                 bucket: id,
                 rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: API_KEY_ARNS.storage }, bucketKeyEnabled: true }],
             });
-            assert.deepStrictEqual(full.resources.one(T.bucketPab).inputs, { bucket: id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+            assert.deepStrictEqual(full.resources.one(T.bucketPab).inputs, {
+                bucket: id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            });
             assert.deepStrictEqual(full.resources.one(T.bucketOwnership).inputs, { bucket: id, rule: { objectOwnership: "BucketOwnerEnforced" } });
             assert.deepStrictEqual(statementsOf(full.resources.one(T.bucketPolicy)), [
                 {
@@ -734,7 +788,14 @@ describe("SecureApi", function () {
                 },
             ]);
             const object = full.resources.one(T.object);
-            assert.deepStrictEqual(object.inputs, { bucket: id, key: "truststore.pem", content: TRUSTSTORE_PEM, contentType: "application/x-pem-file", serverSideEncryption: "aws:kms", kmsKeyId: API_KEY_ARNS.storage });
+            assert.deepStrictEqual(object.inputs, {
+                bucket: id,
+                key: "truststore.pem",
+                content: TRUSTSTORE_PEM,
+                contentType: "application/x-pem-file",
+                serverSideEncryption: "aws:kms",
+                kmsKeyId: API_KEY_ARNS.storage,
+            });
             assert.ok(object.dependencies.includes(full.resources.one(T.bucketVersioning).urn), "the object is written after versioning is on");
         });
 
@@ -769,8 +830,13 @@ describe("SecureApi", function () {
                 description: "Body of POST /events/{detailType}",
                 schema: JSON.stringify(EVENT_REQUEST_SCHEMA),
             });
-            assert.deepStrictEqual(JSON.parse(String(model.inputs.schema)).required, ["version", "data"]);
-            assert.deepStrictEqual(validator.inputs, { restApi: idOf(baseline.resources.one(T.restApi)), name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true });
+            assert.deepStrictEqual((JSON.parse(String(model.inputs.schema)) as { required?: unknown }).required, ["version", "data"]);
+            assert.deepStrictEqual(validator.inputs, {
+                restApi: idOf(baseline.resources.one(T.restApi)),
+                name: "body-and-parameters",
+                validateRequestBody: true,
+                validateRequestParameters: true,
+            });
         });
 
         it("integrates directly with EventBridge PutEvents through the role, mapping the path and body into one entry", function () {
@@ -828,7 +894,14 @@ describe("SecureApi", function () {
             const role = baseline.resources.one(T.role, "api-events-role");
             assert.deepStrictEqual(JSON.parse(String(role.inputs.assumeRolePolicy)), {
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: ["sts:AssumeRole"], Condition: { StringEquals: { "aws:SourceAccount": FIXTURE_ACCOUNT } } }],
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "apigateway.amazonaws.com" },
+                        Action: ["sts:AssumeRole"],
+                        Condition: { StringEquals: { "aws:SourceAccount": FIXTURE_ACCOUNT } },
+                    },
+                ],
             });
             const policy = baseline.resources.one(T.rolePolicy, "api-events-put");
             assert.strictEqual(policy.inputs.role, idOf(role));
@@ -915,7 +988,10 @@ describe("SecureApi", function () {
             };
             assert.deepStrictEqual(full.resources.one(T.methodSettings, "api-settings-catalog/GET").inputs.settings, cached);
             assert.deepStrictEqual(full.resources.one(T.methodSettings, "api-settings-catalog/{proxy+}/GET").inputs.settings, cached);
-            assert.deepStrictEqual(full.resources.one(T.integration, "api-integration-ANY/catalog/{proxy+}").inputs.cacheKeyParameters, ["method.request.path.proxy", "method.request.header.Authorization"]);
+            assert.deepStrictEqual(full.resources.one(T.integration, "api-integration-ANY/catalog/{proxy+}").inputs.cacheKeyParameters, [
+                "method.request.path.proxy",
+                "method.request.header.Authorization",
+            ]);
             assert.deepStrictEqual(full.resources.one(T.integration, "api-integration-ANY/catalog").inputs.cacheKeyParameters, ["method.request.header.Authorization"]);
             assert.deepStrictEqual(full.resources.one(T.method, "api-method-ANY/catalog/{proxy+}").inputs.requestParameters, {
                 "method.request.path.proxy": true,
@@ -982,7 +1058,12 @@ describe("SecureApi", function () {
             assert.strictEqual(await resolveOutput(v.webAclArn), r.one(T.webAcl).state.arn);
             assert.strictEqual(await resolveOutput(v.tokenEndpoint), `https://platform-test-auth.auth.${FIXTURE_REGION}.amazoncognito.com/oauth2/token`);
             assert.strictEqual(v.resourceServerIdentifier, "api");
-            assert.deepStrictEqual(v.scopeIdentifiers, { "catalog.read": "api/catalog.read", "events.write": "api/events.write", "orders.read": "api/orders.read", "orders.write": "api/orders.write" });
+            assert.deepStrictEqual(v.scopeIdentifiers, {
+                "catalog.read": "api/catalog.read",
+                "events.write": "api/events.write",
+                "orders.read": "api/orders.read",
+                "orders.write": "api/orders.write",
+            });
             assert.deepStrictEqual(Object.keys(v.apiKeyIds).sort(), ["acme", "globex", "reporting"]);
             assert.strictEqual(baseline.value.userClientId, undefined);
         });
@@ -1008,17 +1089,23 @@ describe("SecureApi", function () {
             [
                 "a route rate above the stage rate",
                 () => secureApiArgs({ services: [ordersApiService({ rateLimit: 600 }), catalogApiService()] }),
-                one("SecureApiArgs.services[0].rateLimit = 600: must be > 0 and at most the stage limit throttle.rateLimit (500) and the account limit (10000 rps). Fix: lower the route limit or raise the stage limit"),
+                one(
+                    "SecureApiArgs.services[0].rateLimit = 600: must be > 0 and at most the stage limit throttle.rateLimit (500) and the account limit (10000 rps). Fix: lower the route limit or raise the stage limit",
+                ),
             ],
             [
                 "a route burst above the stage burst",
                 () => secureApiArgs({ services: [ordersApiService({ burstLimit: 300 }), catalogApiService()] }),
-                one("SecureApiArgs.services[0].burstLimit = 300: must be an integer 1 to the stage burst throttle.burstLimit (250), within the account burst (5000). Fix: lower the route burst or raise the stage burst"),
+                one(
+                    "SecureApiArgs.services[0].burstLimit = 300: must be an integer 1 to the stage burst throttle.burstLimit (250), within the account burst (5000). Fix: lower the route burst or raise the stage burst",
+                ),
             ],
             [
                 "a cache size API Gateway does not offer",
                 () => secureApiArgs({ cacheSizeGb: "2" }),
-                one("SecureApiArgs.cacheSizeGb = \"2\": must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237 (GB, API Gateway cache cluster sizes). Fix: pick an allowed cache cluster size"),
+                one(
+                    'SecureApiArgs.cacheSizeGb = "2": must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237 (GB, API Gateway cache cluster sizes). Fix: pick an allowed cache cluster size',
+                ),
             ],
             [
                 "a service cache TTL without a stage cache",
@@ -1034,7 +1121,7 @@ describe("SecureApi", function () {
                 "mTLS without a custom domain",
                 () => fullWith({ customDomain: undefined }),
                 one(
-                    "SecureApiArgs.mtls = \"truststore.pem\": mTLS requires a Regional custom domain: set customDomain too (the execute-api endpoint cannot do mTLS). Fix: set customDomain or remove mtls",
+                    'SecureApiArgs.mtls = "truststore.pem": mTLS requires a Regional custom domain: set customDomain too (the execute-api endpoint cannot do mTLS). Fix: set customDomain or remove mtls',
                 ),
             ],
             [
@@ -1044,9 +1131,12 @@ describe("SecureApi", function () {
             ],
             [
                 "mTLS with an enhanced security policy",
-                () => fullWith({ customDomain: { domainName: "api.example.com", publicZoneId: ZONE_ID, publicZoneName: "example.com", securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09" } }),
+                () =>
+                    fullWith({
+                        customDomain: { domainName: "api.example.com", publicZoneId: ZONE_ID, publicZoneName: "example.com", securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09" },
+                    }),
                 one(
-                    "SecureApiArgs.customDomain.securityPolicy = \"SecurityPolicy_TLS13_1_3_2025_09\": must be TLS_1_2 with mTLS: API Gateway does not support mutual TLS on a domain with an enhanced (SecurityPolicy_*) policy. Fix: set customDomain.securityPolicy to TLS_1_2 or remove mtls",
+                    'SecureApiArgs.customDomain.securityPolicy = "SecurityPolicy_TLS13_1_3_2025_09": must be TLS_1_2 with mTLS: API Gateway does not support mutual TLS on a domain with an enhanced (SecurityPolicy_*) policy. Fix: set customDomain.securityPolicy to TLS_1_2 or remove mtls',
                 ),
             ],
             [
@@ -1059,119 +1149,132 @@ describe("SecureApi", function () {
             [
                 "a truststore block that is not an X.509 certificate",
                 () => fullWith({ mtls: { truststorePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", truststoreFileName: "truststore.pem" } }),
-                one("SecureApiArgs.mtls.truststorePem = \"truststore.pem (59 bytes)\": certificate 1 of 1 is not a valid X.509 certificate. Fix: export the trusted CA certificates only, in PEM"),
+                one(
+                    'SecureApiArgs.mtls.truststorePem = "truststore.pem (59 bytes)": certificate 1 of 1 is not a valid X.509 certificate. Fix: export the trusted CA certificates only, in PEM',
+                ),
             ],
             [
                 "a truststore object key that is not a .pem file",
                 () => fullWith({ mtls: { truststorePem: TRUSTSTORE_PEM, truststoreFileName: "truststore.txt" } }),
-                one("SecureApiArgs.mtls.truststoreFileName = \"truststore.txt\": must be an S3 object key ending in .pem (letters, digits, . _ - /; at most 255). Fix: use e.g. truststore.pem"),
+                one(
+                    'SecureApiArgs.mtls.truststoreFileName = "truststore.txt": must be an S3 object key ending in .pem (letters, digits, . _ - /; at most 255). Fix: use e.g. truststore.pem',
+                ),
             ],
             [
                 "mTLS combined with cdnOnly",
                 () => fullWith({ cdnOnly: true }),
                 one(
-                    "SecureApiArgs.mtls = \"truststore.pem\": cannot be combined with cdnOnly: an mTLS domain rejects CloudFront, which presents no client certificate, and cdnOnly rejects every client that bypasses CloudFront. Fix: serve mTLS partners from a stack without cdnOnly, or remove mtls",
+                    'SecureApiArgs.mtls = "truststore.pem": cannot be combined with cdnOnly: an mTLS domain rejects CloudFront, which presents no client certificate, and cdnOnly rejects every client that bypasses CloudFront. Fix: serve mTLS partners from a stack without cdnOnly, or remove mtls',
                 ),
             ],
             [
                 "a custom domain outside the public zone",
                 () => secureApiArgs({ customDomain: { domainName: "api.other.org", publicZoneId: ZONE_ID, publicZoneName: "example.com" } }),
                 one(
-                    "SecureApiArgs.customDomain.domainName = \"api.other.org\": must be a lowercase domain name below the public zone example.com (its certificate is DNS-validated and its alias created there). Fix: use e.g. api.example.com",
+                    'SecureApiArgs.customDomain.domainName = "api.other.org": must be a lowercase domain name below the public zone example.com (its certificate is DNS-validated and its alias created there). Fix: use e.g. api.example.com',
                 ),
             ],
             [
                 "a base path mapping that is not one segment",
                 () => secureApiArgs({ customDomain: { domainName: "api.example.com", publicZoneId: ZONE_ID, publicZoneName: "example.com", basePath: "v1/x" } }),
-                one("SecureApiArgs.customDomain.basePath = \"v1/x\": must be one path segment (letters, digits, . _ -). Fix: use e.g. v1"),
+                one('SecureApiArgs.customDomain.basePath = "v1/x": must be one path segment (letters, digits, . _ -). Fix: use e.g. v1'),
             ],
             [
                 "the legacy TLS_1_0 security policy",
                 () => secureApiArgs({ customDomain: { domainName: "api.example.com", publicZoneId: ZONE_ID, publicZoneName: "example.com", securityPolicy: "TLS_1_0" } }),
                 one(
-                    "SecureApiArgs.customDomain.securityPolicy = \"TLS_1_0\": must be a Regional REST security policy: TLS_1_2, SecurityPolicy_TLS13_1_3_2025_09, SecurityPolicy_TLS13_1_3_FIPS_2025_09, SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09, SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09, SecurityPolicy_TLS13_1_2_PQ_2025_09, SecurityPolicy_TLS13_1_2_FIPS_PQ_2025_09, SecurityPolicy_TLS13_1_2_2021_06. Fix: use TLS_1_2 (required with mTLS) or SecurityPolicy_TLS13_1_3_2025_09",
+                    'SecureApiArgs.customDomain.securityPolicy = "TLS_1_0": must be a Regional REST security policy: TLS_1_2, SecurityPolicy_TLS13_1_3_2025_09, SecurityPolicy_TLS13_1_3_FIPS_2025_09, SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09, SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09, SecurityPolicy_TLS13_1_2_PQ_2025_09, SecurityPolicy_TLS13_1_2_FIPS_PQ_2025_09, SecurityPolicy_TLS13_1_2_2021_06. Fix: use TLS_1_2 (required with mTLS) or SecurityPolicy_TLS13_1_3_2025_09',
                 ),
             ],
             [
                 "an API without services or async route",
                 () => secureApiArgs({ services: [], asyncEvents: undefined }),
-                one("SecureApiArgs.services = []: the API needs at least one service or the async events route (an API without methods cannot be deployed). Fix: expose a service or set asyncEvents"),
+                one(
+                    "SecureApiArgs.services = []: the API needs at least one service or the async events route (an API without methods cannot be deployed). Fix: expose a service or set asyncEvents",
+                ),
             ],
             [
                 "duplicate base paths",
                 () => secureApiArgs({ services: [ordersApiService(), catalogApiService({ basePath: "orders" })] }),
-                one("SecureApiArgs.services = \"orders\": base paths must be unique: two services cannot own the same /<basePath>. Fix: give each service its own basePath"),
+                one('SecureApiArgs.services = "orders": base paths must be unique: two services cannot own the same /<basePath>. Fix: give each service its own basePath'),
             ],
             [
                 "duplicate service names",
                 () => secureApiArgs({ services: [ordersApiService(), catalogApiService({ name: "orders" })] }),
-                one("SecureApiArgs.services = \"orders\": service names must be unique (they name the routes' resources). Fix: rename one of the services"),
+                one('SecureApiArgs.services = "orders": service names must be unique (they name the routes\' resources). Fix: rename one of the services'),
             ],
             [
                 "a service name that is not a DNS label",
                 () => secureApiArgs({ services: [ordersApiService({ name: "Orders" }), catalogApiService()] }),
-                one("SecureApiArgs.services[0].name = \"Orders\": must be a DNS label of at most 32 characters (lowercase letters, digits, hyphens). Fix: rename the service, e.g. orders"),
+                one(
+                    'SecureApiArgs.services[0].name = "Orders": must be a DNS label of at most 32 characters (lowercase letters, digits, hyphens). Fix: rename the service, e.g. orders',
+                ),
             ],
             [
                 "a base path with several segments",
                 () => secureApiArgs({ services: [ordersApiService({ basePath: "orders/v2" }), catalogApiService()] }),
-                one("SecureApiArgs.services[0].basePath = \"orders/v2\": must be one lowercase path segment (letters, digits, hyphens; at most 63). Fix: use e.g. orders"),
+                one('SecureApiArgs.services[0].basePath = "orders/v2": must be one lowercase path segment (letters, digits, hyphens; at most 63). Fix: use e.g. orders'),
             ],
             [
                 "a base path that takes the async route's /events",
                 () => secureApiArgs({ services: [ordersApiService({ basePath: "events" }), catalogApiService()] }),
-                one("SecureApiArgs.services[0].basePath = \"events\": \"events\" is reserved for the async route POST /events/{detailType}. Fix: choose another base path"),
+                one('SecureApiArgs.services[0].basePath = "events": "events" is reserved for the async route POST /events/{detailType}. Fix: choose another base path'),
             ],
             [
                 "a service host with a scheme",
                 () => secureApiArgs({ services: [ordersApiService({ host: "https://orders.internal.example.com" }), catalogApiService()] }),
                 one(
-                    "SecureApiArgs.services[0].host = \"https://orders.internal.example.com\": must be the service's host name on the internal ALB (lowercase FQDN, no scheme or path). Fix: use e.g. orders.internal.example.com",
+                    'SecureApiArgs.services[0].host = "https://orders.internal.example.com": must be the service\'s host name on the internal ALB (lowercase FQDN, no scheme or path). Fix: use e.g. orders.internal.example.com',
                 ),
             ],
             [
                 "a service without scopes",
                 () => secureApiArgs({ services: [ordersApiService(), catalogApiService({ scopes: [] })] }),
                 one(
-                    "SecureApiArgs.services[1].scopes = []: at least one scope is required: a Cognito authorizer without scopes accepts any valid token, ID tokens included. Fix: list the scopes a token must carry, e.g. [\"orders.read\"]",
+                    'SecureApiArgs.services[1].scopes = []: at least one scope is required: a Cognito authorizer without scopes accepts any valid token, ID tokens included. Fix: list the scopes a token must carry, e.g. ["orders.read"]',
                 ),
             ],
             [
                 "a scope in the wrong format",
                 () => secureApiArgs({ services: [ordersApiService(), catalogApiService({ scopes: ["Catalog/Read"] })] }),
-                one("SecureApiArgs.services[1].scopes[0] = \"Catalog/Read\": must be a scope name: a lowercase letter, then lowercase letters, digits, . _ - (at most 64). Fix: use e.g. orders.read"),
+                one(
+                    'SecureApiArgs.services[1].scopes[0] = "Catalog/Read": must be a scope name: a lowercase letter, then lowercase letters, digits, . _ - (at most 64). Fix: use e.g. orders.read',
+                ),
             ],
             [
                 "more scopes than an app client can hold",
-                () => secureApiArgs({ services: [ordersApiService({ scopes: Array.from({ length: 49 }, (_, i) => `orders.s${i}`) }), catalogApiService({ scopes: ["orders.s0"] })] }),
-                one("SecureApiArgs.services = \"50 scopes\": at most 48 distinct scopes: an app client allows 50 OAuth scopes and the user client also needs openid and email. Fix: share scopes between services"),
+                () =>
+                    secureApiArgs({ services: [ordersApiService({ scopes: Array.from({ length: 49 }, (_, i) => `orders.s${i}`) }), catalogApiService({ scopes: ["orders.s0"] })] }),
+                one(
+                    'SecureApiArgs.services = "50 scopes": at most 48 distinct scopes: an app client allows 50 OAuth scopes and the user client also needs openid and email. Fix: share scopes between services',
+                ),
             ],
             [
                 "a public path with a leading slash",
                 () => secureApiArgs({ services: [ordersApiService({ publicPaths: ["/health"] }), catalogApiService()] }),
                 one(
-                    "SecureApiArgs.services[0].publicPaths[0] = \"/health\": must be a relative path below basePath: segments of lowercase letters, digits, _ - separated by / (no leading or trailing /, no {parameters}). Fix: use e.g. health",
+                    'SecureApiArgs.services[0].publicPaths[0] = "/health": must be a relative path below basePath: segments of lowercase letters, digits, _ - separated by / (no leading or trailing /, no {parameters}). Fix: use e.g. health',
                 ),
             ],
             [
                 "duplicate public paths",
                 () => secureApiArgs({ services: [ordersApiService({ publicPaths: ["health", "health"] }), catalogApiService()] }),
-                one("SecureApiArgs.services[0].publicPaths = \"health\": public paths must be unique. Fix: remove the duplicate"),
+                one('SecureApiArgs.services[0].publicPaths = "health": public paths must be unique. Fix: remove the duplicate'),
             ],
             [
                 "more resources than a REST API allows",
                 () => secureApiArgs({ services: [ordersApiService({ publicPaths: Array.from({ length: 295 }, (_, i) => `p${i}`) }), catalogApiService()] }),
-                one("SecureApiArgs.services = \"301 resources\": a REST API allows at most 300 resources (default quota). Fix: expose fewer public paths or split the API"),
+                one('SecureApiArgs.services = "301 resources": a REST API allows at most 300 resources (default quota). Fix: expose fewer public paths or split the API'),
             ],
             [
                 "an invalid stage name",
                 () => secureApiArgs({ stageName: "v 1" }),
-                one("SecureApiArgs.stageName = \"v 1\": must be 1-128 letters, digits, hyphens or underscores (API Gateway stage name). Fix: use e.g. v1"),
+                one('SecureApiArgs.stageName = "v 1": must be 1-128 letters, digits, hyphens or underscores (API Gateway stage name). Fix: use e.g. v1'),
             ],
             [
                 "an API name with spaces",
                 () => secureApiArgs({ apiName: "platform api" }),
-                one("SecureApiArgs.apiName = \"platform api\": must be 1-128 letters, digits, . _ - (it also prefixes the WAF log group name). Fix: use e.g. platform-prod-api"),
+                one('SecureApiArgs.apiName = "platform api": must be 1-128 letters, digits, . _ - (it also prefixes the WAF log group name). Fix: use e.g. platform-prod-api'),
             ],
             [
                 "an integration timeout above 29 s",
@@ -1187,13 +1290,27 @@ describe("SecureApi", function () {
             ],
             [
                 "duplicate usage plan names",
-                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5 }, { name: "partners", consumers: ["globex"], rateLimit: 10, burstLimit: 5 }] }),
-                one("SecureApiArgs.usagePlans = \"partners\": usage plan names must be unique. Fix: rename one of the plans"),
+                () =>
+                    fullWith({
+                        usagePlans: [
+                            { name: "partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5 },
+                            { name: "partners", consumers: ["globex"], rateLimit: 10, burstLimit: 5 },
+                        ],
+                    }),
+                one('SecureApiArgs.usagePlans = "partners": usage plan names must be unique. Fix: rename one of the plans'),
             ],
             [
                 "a consumer in two usage plans",
-                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5 }, { name: "internal", consumers: ["acme"], rateLimit: 10, burstLimit: 5 }] }),
-                one("SecureApiArgs.usagePlans = \"acme\": a consumer may belong to one usage plan only: API Gateway allows one key per consumer per stage. Fix: keep the consumer in a single plan"),
+                () =>
+                    fullWith({
+                        usagePlans: [
+                            { name: "partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5 },
+                            { name: "internal", consumers: ["acme"], rateLimit: 10, burstLimit: 5 },
+                        ],
+                    }),
+                one(
+                    'SecureApiArgs.usagePlans = "acme": a consumer may belong to one usage plan only: API Gateway allows one key per consumer per stage. Fix: keep the consumer in a single plan',
+                ),
             ],
             [
                 "a usage plan rate above the stage rate",
@@ -1218,7 +1335,7 @@ describe("SecureApi", function () {
             [
                 "a usage plan name that is not a DNS label",
                 () => fullWith({ usagePlans: [{ name: "Partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5 }] }),
-                one("SecureApiArgs.usagePlans[0].name = \"Partners\": must be a DNS label of at most 64 characters. Fix: rename the plan"),
+                one('SecureApiArgs.usagePlans[0].name = "Partners": must be a DNS label of at most 64 characters. Fix: rename the plan'),
             ],
             [
                 "a WAF rate limit below WAF's minimum",
@@ -1228,25 +1345,29 @@ describe("SecureApi", function () {
             [
                 "an event source in the aws. namespace",
                 () => secureApiArgs({ asyncEvents: { busArn: BUS_ARN, busName: BUS_NAME, source: "aws.orders" } }),
-                one("SecureApiArgs.asyncEvents.source = \"aws.orders\": must be 1-256 letters, digits, . _ / - and must not start with aws. (reserved for AWS services). Fix: use e.g. platform.api"),
+                one(
+                    'SecureApiArgs.asyncEvents.source = "aws.orders": must be 1-256 letters, digits, . _ / - and must not start with aws. (reserved for AWS services). Fix: use e.g. platform.api',
+                ),
             ],
             [
                 "an events scope in the wrong format",
                 () => secureApiArgs({ asyncEvents: { busArn: BUS_ARN, busName: BUS_NAME, source: "platform.api", scope: "Events:Write" } }),
-                one("SecureApiArgs.asyncEvents.scope = \"Events:Write\": must be a scope name: a lowercase letter, then lowercase letters, digits, . _ - (at most 64). Fix: use e.g. events.write"),
+                one(
+                    'SecureApiArgs.asyncEvents.scope = "Events:Write": must be a scope name: a lowercase letter, then lowercase letters, digits, . _ - (at most 64). Fix: use e.g. events.write',
+                ),
             ],
             [
                 "a Cognito domain prefix with a reserved word",
                 () => secureApiArgs({ auth: { domainPrefix: "aws-platform" } }),
                 one(
-                    "SecureApiArgs.auth.domainPrefix = \"aws-platform\": must be 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, and must not contain aws, amazon or cognito (Cognito domain prefix). Fix: use e.g. platform-prod-auth",
+                    'SecureApiArgs.auth.domainPrefix = "aws-platform": must be 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, and must not contain aws, amazon or cognito (Cognito domain prefix). Fix: use e.g. platform-prod-auth',
                 ),
             ],
             [
                 "threat protection on the ESSENTIALS tier",
                 () => secureApiArgs({ auth: { domainPrefix: "platform-test-auth", userPoolTier: "ESSENTIALS" } }),
                 one(
-                    "SecureApiArgs.auth.threatProtection = \"ENFORCED\": threat protection (advancedSecurityMode ENFORCED) requires the PLUS user pool tier, not ESSENTIALS. Fix: set auth.userPoolTier to PLUS, or auth.threatProtection to OFF",
+                    'SecureApiArgs.auth.threatProtection = "ENFORCED": threat protection (advancedSecurityMode ENFORCED) requires the PLUS user pool tier, not ESSENTIALS. Fix: set auth.userPoolTier to PLUS, or auth.threatProtection to OFF',
                 ),
             ],
             [
@@ -1277,18 +1398,22 @@ describe("SecureApi", function () {
             [
                 "a plain-HTTP callback URL",
                 () => secureApiArgs({ auth: { domainPrefix: "platform-test-auth", callbackUrls: ["http://app.example.com/callback"] } }),
-                one("SecureApiArgs.auth.callbackUrls[0] = \"http://app.example.com/callback\": must be an https URL without a fragment (http only for localhost). Fix: use e.g. https://app.example.com/callback"),
+                one(
+                    'SecureApiArgs.auth.callbackUrls[0] = "http://app.example.com/callback": must be an https URL without a fragment (http only for localhost). Fix: use e.g. https://app.example.com/callback',
+                ),
             ],
             [
                 "sign-out URLs without a user client",
                 () => secureApiArgs({ auth: { domainPrefix: "platform-test-auth", logoutUrls: ["https://app.example.com/"] } }),
-                one("SecureApiArgs.auth.logoutUrls = [\"https://app.example.com/\"]: sign-out URLs belong to the user client, which exists only with callbackUrls. Fix: set auth.callbackUrls or remove auth.logoutUrls"),
+                one(
+                    'SecureApiArgs.auth.logoutUrls = ["https://app.example.com/"]: sign-out URLs belong to the user client, which exists only with callbackUrls. Fix: set auth.callbackUrls or remove auth.logoutUrls',
+                ),
             ],
             [
                 "a resource server identifier with a space",
                 () => secureApiArgs({ auth: { domainPrefix: "platform-test-auth", resourceServerIdentifier: "my api" } }),
                 one(
-                    "SecureApiArgs.auth.resourceServerIdentifier = \"my api\": must be 1-256 printable characters without spaces, quotes or backslashes (Cognito resource server identifier). Fix: use e.g. api or https://api.example.com",
+                    'SecureApiArgs.auth.resourceServerIdentifier = "my api": must be 1-256 printable characters without spaces, quotes or backslashes (Cognito resource server identifier). Fix: use e.g. api or https://api.example.com',
                 ),
             ],
             [
@@ -1312,9 +1437,21 @@ describe("SecureApi", function () {
         it("throws one ValidationError listing every problem before creating any resource", async function () {
             const created: string[] = [];
             await assert.rejects(
-                record(() => new SecureApi("api", secureApiArgs({ throttle: { rateLimit: 20_000, burstLimit: 250 }, cacheSizeGb: "3", mtls: { truststorePem: TRUSTSTORE_PEM, truststoreFileName: "truststore.pem" }, storageKmsKeyArn: API_KEY_ARNS.storage })), {
-                    onResource: (r) => created.push(r.type),
-                }),
+                record(
+                    () =>
+                        new SecureApi(
+                            "api",
+                            secureApiArgs({
+                                throttle: { rateLimit: 20_000, burstLimit: 250 },
+                                cacheSizeGb: "3",
+                                mtls: { truststorePem: TRUSTSTORE_PEM, truststoreFileName: "truststore.pem" },
+                                storageKmsKeyArn: API_KEY_ARNS.storage,
+                            }),
+                        ),
+                    {
+                        onResource: (r) => created.push(r.type),
+                    },
+                ),
                 (err: unknown) => {
                     assert.ok(err instanceof ValidationError);
                     assert.strictEqual(
@@ -1322,8 +1459,8 @@ describe("SecureApi", function () {
                         [
                             "SecureApi api: 3 problems found:",
                             "  1. SecureApiArgs.throttle.rateLimit = 20000: must be > 0 and at most 10000 requests per second: API Gateway's account throttle is 10000 rps per Region, shared by every API and stage. Fix: lower throttle.rateLimit (or raise the account quota first)",
-                            "  2. SecureApiArgs.cacheSizeGb = \"3\": must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237 (GB, API Gateway cache cluster sizes). Fix: pick an allowed cache cluster size",
-                            "  3. SecureApiArgs.mtls = \"truststore.pem\": mTLS requires a Regional custom domain: set customDomain too (the execute-api endpoint cannot do mTLS). Fix: set customDomain or remove mtls",
+                            '  2. SecureApiArgs.cacheSizeGb = "3": must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237 (GB, API Gateway cache cluster sizes). Fix: pick an allowed cache cluster size',
+                            '  3. SecureApiArgs.mtls = "truststore.pem": mTLS requires a Regional custom domain: set customDomain too (the execute-api endpoint cannot do mTLS). Fix: set customDomain or remove mtls',
                         ].join("\n"),
                     );
                     return true;

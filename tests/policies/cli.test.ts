@@ -16,6 +16,16 @@ const PROD = "policies/config/prod.json";
 const DEV = "policies/config/dev.json";
 const STAGING = "policies/config/staging.json";
 
+/** The parts of a `pulumi stack export` document these tests edit. */
+interface StackExport {
+    deployment: { resources: { urn: string; inputs: Record<string, unknown> }[] };
+}
+
+/** What `--json <file>` writes. */
+interface ViolationsReport {
+    violations: { policy: string; enforcementLevel: string; urn: string; message: string }[];
+}
+
 interface Run {
     code: number | null;
     stdout: string;
@@ -30,14 +40,18 @@ function run(args: string[], viaNpm = false): Promise<Run> {
         const child = spawn(command, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-        child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+        child.stdout.on("data", (d: Buffer) => {
+            stdout += d.toString();
+        });
+        child.stderr.on("data", (d: Buffer) => {
+            stderr += d.toString();
+        });
         child.on("error", reject);
-        child.on("close", code => resolve({ code, stdout, stderr }));
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
     });
 }
 
-const lines = (text: string) => text.split("\n").filter(l => l.length > 0 && !l.startsWith("npm warn"));
+const lines = (text: string) => text.split("\n").filter((l) => l.length > 0 && !l.startsWith("npm warn"));
 
 const URN = {
     vpc: "urn:pulumi:prod::platform::awsx:ec2:Vpc::network",
@@ -50,14 +64,16 @@ const URN = {
 };
 
 const MESSAGES = {
-    nat: "natGateways.strategy is \"Single\": one NAT gateway is a single point of failure for every private subnet's egress; set natGateways: { strategy: \"OnePerAz\" }.",
+    nat: 'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.',
     sg: "ingress[1] allows 0.0.0.0/0 on tcp port 22: only tcp port(s) 443 may be open to the internet; restrict the source to a security group or a known CIDR.",
-    listener: "protocol is HTTP and defaultActions[0] is \"forward\", not a redirect to HTTPS: plaintext requests are served; use protocol HTTPS, or make the only default action { type: \"redirect\", redirect: { protocol: \"HTTPS\", statusCode: \"HTTP_301\" } }.",
+    listener:
+        'protocol is HTTP and defaultActions[0] is "forward", not a redirect to HTTPS: plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.',
     pitr: "pointInTimeRecovery.enabled is not true: the table cannot be restored to a point in time (it is off unless enabled); set pointInTimeRecovery: { enabled: true }.",
     sqs: "kmsMasterKeyId is the AWS managed key alias/aws/sqs, which EventBridge and SNS cannot use to deliver messages and whose key policy cannot be changed; use a customer-managed KMS key.",
     aurora: "Aurora cluster has 1 instance(s) (aws.rds.ClusterInstance whose clusterIdentifier is this cluster); at least 2 are required so a reader in another AZ can take over on failover.",
     pab: "bucket has no public access block: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
-    protect: "aws:dynamodb/table:Table \"idempotency\" is not protected: set the resource option protect: true (and retainOnDelete) so pulumi destroy or a replacement cannot delete its data.",
+    protect:
+        'aws:dynamodb/table:Table "idempotency" is not protected: set the resource option protect: true (and retainOnDelete) so pulumi destroy or a replacement cannot delete its data.',
 };
 
 /** JSON.parse's own message for a file (its wording differs between Node versions). */
@@ -80,9 +96,10 @@ describe("policy-check CLI", function () {
 
     before(async () => {
         // An export written with --show-secrets: secrets carry their JSON-encoded plaintext.
-        const doc = JSON.parse(fs.readFileSync(path.join(ROOT, FIXTURES, "compliant-stack.json"), "utf8"));
-        const queue = doc.deployment.resources.find((r: { urn: string }) => r.urn === URN.queue);
-        queue.inputs.kmsMasterKeyId = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: "\"alias/aws/sqs\"" };
+        const doc = JSON.parse(fs.readFileSync(path.join(ROOT, FIXTURES, "compliant-stack.json"), "utf8")) as StackExport;
+        const queue = doc.deployment.resources.find((r) => r.urn === URN.queue);
+        assert.ok(queue, `the fixture has no resource ${URN.queue}`);
+        queue.inputs.kmsMasterKeyId = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: '"alias/aws/sqs"' };
         fs.writeFileSync(out("show-secrets.json"), JSON.stringify(doc));
         fs.writeFileSync(out("old-version.json"), JSON.stringify({ ...doc, version: 1 }));
 
@@ -112,7 +129,7 @@ describe("policy-check CLI", function () {
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    const json = (name: string) => JSON.parse(fs.readFileSync(out(name), "utf8"));
+    const json = (name: string) => JSON.parse(fs.readFileSync(out(name), "utf8")) as ViolationsReport;
 
     it("exits 0 on a compliant export under prod, with an empty --json report", () => {
         const r = runs["compliantProd"];
@@ -136,14 +153,22 @@ describe("policy-check CLI", function () {
         assert.deepStrictEqual(lines(r.stdout), [
             `Policy pack platform-guardrails on ${FIXTURES}/violating-stack.json with ${PROD}`,
             "mandatory violations (8):",
-            `  [mandatory] vpc-nat-gateway-per-az  ${URN.vpc}`, `      ${MESSAGES.nat}`,
-            `  [mandatory] security-group-no-public-ingress  ${URN.sg}`, `      ${MESSAGES.sg}`,
-            `  [mandatory] lb-listener-https-only  ${URN.listener}`, `      ${MESSAGES.listener}`,
-            `  [mandatory] dynamodb-point-in-time-recovery  ${URN.table}`, `      ${MESSAGES.pitr}`,
-            `  [mandatory] sqs-queue-cmk  ${URN.queue}`, `      ${MESSAGES.sqs}`,
-            `  [mandatory] aurora-cluster-min-instances  ${URN.cluster}`, `      ${MESSAGES.aurora}`,
-            `  [mandatory] s3-bucket-public-access-block  ${URN.logsBucket}`, `      ${MESSAGES.pab}`,
-            `  [mandatory] stateful-resources-protected  ${URN.table}`, `      ${MESSAGES.protect}`,
+            `  [mandatory] vpc-nat-gateway-per-az  ${URN.vpc}`,
+            `      ${MESSAGES.nat}`,
+            `  [mandatory] security-group-no-public-ingress  ${URN.sg}`,
+            `      ${MESSAGES.sg}`,
+            `  [mandatory] lb-listener-https-only  ${URN.listener}`,
+            `      ${MESSAGES.listener}`,
+            `  [mandatory] dynamodb-point-in-time-recovery  ${URN.table}`,
+            `      ${MESSAGES.pitr}`,
+            `  [mandatory] sqs-queue-cmk  ${URN.queue}`,
+            `      ${MESSAGES.sqs}`,
+            `  [mandatory] aurora-cluster-min-instances  ${URN.cluster}`,
+            `      ${MESSAGES.aurora}`,
+            `  [mandatory] s3-bucket-public-access-block  ${URN.logsBucket}`,
+            `      ${MESSAGES.pab}`,
+            `  [mandatory] stateful-resources-protected  ${URN.table}`,
+            `      ${MESSAGES.protect}`,
             "52 policies, 38 resources: 8 mandatory and 0 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("violating-prod.json"), {
@@ -163,16 +188,19 @@ describe("policy-check CLI", function () {
     it("takes levels from the config: dev keeps encryption/TLS/baseline mandatory and makes HA and teardown blockers advisory", () => {
         const r = runs["violatingDev"];
         assert.strictEqual(r.code, 1, r.stderr);
-        assert.deepStrictEqual(json("violating-dev.json").violations.map((v: { policy: string; enforcementLevel: string }) => [v.policy, v.enforcementLevel]), [
-            ["vpc-nat-gateway-per-az", "advisory"],
-            ["security-group-no-public-ingress", "mandatory"],
-            ["lb-listener-https-only", "mandatory"],
-            ["dynamodb-point-in-time-recovery", "advisory"],
-            ["sqs-queue-cmk", "mandatory"],
-            ["aurora-cluster-min-instances", "advisory"],
-            ["s3-bucket-public-access-block", "mandatory"],
-            ["stateful-resources-protected", "advisory"],
-        ]);
+        assert.deepStrictEqual(
+            json("violating-dev.json").violations.map((v) => [v.policy, v.enforcementLevel]),
+            [
+                ["vpc-nat-gateway-per-az", "advisory"],
+                ["security-group-no-public-ingress", "mandatory"],
+                ["lb-listener-https-only", "mandatory"],
+                ["dynamodb-point-in-time-recovery", "advisory"],
+                ["sqs-queue-cmk", "mandatory"],
+                ["aurora-cluster-min-instances", "advisory"],
+                ["s3-bucket-public-access-block", "mandatory"],
+                ["stateful-resources-protected", "advisory"],
+            ],
+        );
         assert.deepStrictEqual(lines(r.stdout).slice(-1), ["52 policies, 38 resources: 4 mandatory and 4 advisory violation(s)."]);
     });
 
@@ -201,13 +229,33 @@ describe("policy-check CLI", function () {
     });
 
     const badInput: Array<[string, string, string]> = [
-        ["a file that is not JSON", "notJson", `error: --file ${FIXTURES}/not-json.txt is not valid JSON (${jsonError(path.join(ROOT, FIXTURES, "not-json.txt"))}): produce it with \`pulumi stack export --file ${FIXTURES}/not-json.txt\`.`],
-        ["JSON that is not an export", "notExport", `error: --file ${FIXTURES}/not-an-export.json is not a \`pulumi stack export\` document: expected {"version": 3, "deployment": {"resources": [...]}} as written by \`pulumi stack export\`.`],
-        ["an export of another version", "oldVersion", `error: --file ${out("old-version.json")} has export version 1: expected {"version": 3, "deployment": {"resources": [...]}} as written by \`pulumi stack export\`; re-export it with a current Pulumi CLI.`],
-        ["a missing file", "missingFile", `error: cannot read --file ${FIXTURES}/does-not-exist.json: ENOENT: no such file or directory, open '${FIXTURES}/does-not-exist.json'. Check the path.`],
+        [
+            "a file that is not JSON",
+            "notJson",
+            `error: --file ${FIXTURES}/not-json.txt is not valid JSON (${jsonError(path.join(ROOT, FIXTURES, "not-json.txt"))}): produce it with \`pulumi stack export --file ${FIXTURES}/not-json.txt\`.`,
+        ],
+        [
+            "JSON that is not an export",
+            "notExport",
+            `error: --file ${FIXTURES}/not-an-export.json is not a \`pulumi stack export\` document: expected {"version": 3, "deployment": {"resources": [...]}} as written by \`pulumi stack export\`.`,
+        ],
+        [
+            "an export of another version",
+            "oldVersion",
+            `error: --file ${out("old-version.json")} has export version 1: expected {"version": 3, "deployment": {"resources": [...]}} as written by \`pulumi stack export\`; re-export it with a current Pulumi CLI.`,
+        ],
+        [
+            "a missing file",
+            "missingFile",
+            `error: cannot read --file ${FIXTURES}/does-not-exist.json: ENOENT: no such file or directory, open '${FIXTURES}/does-not-exist.json'. Check the path.`,
+        ],
         ["a config naming an unknown policy", "unknownPolicy", `error: invalid policy config ${FIXTURES}/config-unknown-policy.json:`],
-        ["no --file", "noFile", "error: --file is required: pass a `pulumi stack export` document, e.g. `pulumi stack export --file stack.json` then `npm run policy:check -- --file stack.json`."],
-        ["an unknown option", "unknownOption", "error: unknown option \"--stack\": the options are --file, --policy-config, --json and --help."],
+        [
+            "no --file",
+            "noFile",
+            "error: --file is required: pass a `pulumi stack export` document, e.g. `pulumi stack export --file stack.json` then `npm run policy:check -- --file stack.json`.",
+        ],
+        ["an unknown option", "unknownOption", 'error: unknown option "--stack": the options are --file, --policy-config, --json and --help.'],
     ];
     for (const [what, name, firstLine] of badInput) {
         it(`exits 2 on ${what}, saying what is wrong and how to fix it`, () => {
@@ -218,7 +266,7 @@ describe("policy-check CLI", function () {
             assert.strictEqual(errors[0], firstLine);
             if (name === "unknownPolicy") {
                 assert.deepStrictEqual(errors.slice(1), [
-                    "  - unknown policy \"s3-bucket-encrypted\" (did you mean \"s3-bucket-default-encryption\"?): use a policy name of the pack (the keys of policies/config/prod.json)",
+                    '  - unknown policy "s3-bucket-encrypted" (did you mean "s3-bucket-default-encryption"?): use a policy name of the pack (the keys of policies/config/prod.json)',
                     "fix: keys must be policy names of the pack (see policies/config/prod.json), levels advisory|mandatory|remediate|disabled, properties as in each policy's configSchema.",
                 ]);
             } else {

@@ -1,9 +1,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { StackValidationPolicy } from "@pulumi/policy";
-import {
-    EvaluationInputError, evaluatePolicies, formatReport, fromRecorded, hasMandatoryViolations, PolicyReport, RecordedResource,
-} from "../../policies/evaluate";
+import { EvaluationInputError, evaluatePolicies, formatReport, fromRecorded, hasMandatoryViolations, PolicyReport, RecordedResource } from "../../policies/evaluate";
 import { allPolicies } from "../../policies/rules";
 import { policyNamed, res, secret, UNKNOWN, unknownMessage, urnOf } from "./helpers";
 
@@ -15,19 +13,28 @@ describe("evaluatePolicies", () => {
         const queue = res("aws:sqs/queue:Queue", "q", { kmsMasterKeyId: secret("alias/aws/sqs") });
         const role = res("aws:iam/rolePolicy:RolePolicy", "p", { role: "app", policy: secret(JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })) });
         const report = await evaluatePolicies([queue, role], { policies: [policyNamed("sqs-queue-cmk"), policyNamed("iam-no-wildcard-actions")] });
-        assert.deepStrictEqual(report.violations.map(v => [v.policy, v.message]), [
-            ["sqs-queue-cmk", "kmsMasterKeyId is the AWS managed key alias/aws/sqs, which EventBridge and SNS cannot use to deliver messages and whose key policy cannot be changed; use a customer-managed KMS key."],
-            ["iam-no-wildcard-actions", "statement 1 allows \"*\": wildcards grant every current and future action; list only the actions the workload needs."],
-        ]);
+        assert.deepStrictEqual(
+            report.violations.map((v) => [v.policy, v.message]),
+            [
+                [
+                    "sqs-queue-cmk",
+                    "kmsMasterKeyId is the AWS managed key alias/aws/sqs, which EventBridge and SNS cannot use to deliver messages and whose key policy cannot be changed; use a customer-managed KMS key.",
+                ],
+                ["iam-no-wildcard-actions", 'statement 1 allows "*": wildcards grant every current and future action; list only the actions the workload needs.'],
+            ],
+        );
     });
 
     it("takes enforcement levels from a config file: dev makes Multi-AZ advisory, encryption stays mandatory", async () => {
         const db = res("aws:rds/instance:Instance", "db", { engine: "postgres", storageEncrypted: false, kmsKeyId: KEY, multiAz: false });
         const report = await evaluatePolicies([db], { config: DEV, policies: [policyNamed("rds-instance-multi-az"), policyNamed("rds-instance-encrypted-cmk")] });
-        assert.deepStrictEqual(report.violations.map(v => [v.policy, v.enforcementLevel]), [
-            ["rds-instance-multi-az", "advisory"],
-            ["rds-instance-encrypted-cmk", "mandatory"],
-        ]);
+        assert.deepStrictEqual(
+            report.violations.map((v) => [v.policy, v.enforcementLevel]),
+            [
+                ["rds-instance-multi-az", "advisory"],
+                ["rds-instance-encrypted-cmk", "mandatory"],
+            ],
+        );
         assert.strictEqual(hasMandatoryViolations(report), true);
     });
 
@@ -38,7 +45,10 @@ describe("evaluatePolicies", () => {
             config: { "sqs-queue-cmk": "remediate", "sqs-queue-deny-insecure-transport": "disabled" },
         });
         assert.strictEqual(report.policiesRun, 1);
-        assert.deepStrictEqual(report.violations.map(v => [v.policy, v.enforcementLevel]), [["sqs-queue-cmk", "mandatory"]]);
+        assert.deepStrictEqual(
+            report.violations.map((v) => [v.policy, v.enforcementLevel]),
+            [["sqs-queue-cmk", "mandatory"]],
+        );
     });
 
     it("reports a policy that throws as a mandatory violation and still runs the others", async () => {
@@ -56,13 +66,15 @@ describe("evaluatePolicies", () => {
                 policy: "boom",
                 enforcementLevel: "mandatory",
                 urn: "",
-                message: "the policy failed with an error (the Pulumi CLI would abort): Error validating resource with policy 'boom' from policy pack 'platform-guardrails@v0.1.0':\nError: kaboom",
+                message:
+                    "the policy failed with an error (the Pulumi CLI would abort): Error validating resource with policy 'boom' from policy pack 'platform-guardrails@v0.1.0':\nError: kaboom",
             },
             {
                 policy: "sqs-queue-deny-insecure-transport",
                 enforcementLevel: "mandatory",
                 urn: queue.urn,
-                message: "queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement { Effect: \"Deny\", Principal: \"*\", Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }.",
+                message:
+                    'queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement { Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }.',
             },
         ]);
     });
@@ -70,18 +82,27 @@ describe("evaluatePolicies", () => {
     it("reports known violations of a resource next to the preview advisory for its unknown property", async () => {
         const cluster = res("aws:rds/cluster:Cluster", "db", { engine: "aurora-postgresql", storageEncrypted: false, kmsKeyId: UNKNOWN });
         const report = await evaluatePolicies([cluster], { policies: [policyNamed("rds-cluster-encrypted-cmk")] });
-        assert.deepStrictEqual(report.violations.map(v => [v.enforcementLevel, v.message]), [
-            ["mandatory", "storageEncrypted is not true: the cluster's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true."],
-            ["advisory", unknownMessage("rds-cluster-encrypted-cmk", "kmsKeyId")],
-        ]);
+        assert.deepStrictEqual(
+            report.violations.map((v) => [v.enforcementLevel, v.message]),
+            [
+                [
+                    "mandatory",
+                    "storageEncrypted is not true: the cluster's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true.",
+                ],
+                ["advisory", unknownMessage("rds-cluster-encrypted-cmk", "kmsKeyId")],
+            ],
+        );
     });
 
     it("does not give the stack and provider resources to resource policies", async () => {
-        const report = await evaluatePolicies([
-            res("pulumi:pulumi:Stack", "platform-test", {}),
-            res("pulumi:providers:aws", "default_7_48_0", { region: "eu-west-1" }),
-            res("aws:sqs/queue:Queue", "q", { kmsMasterKeyId: KEY }),
-        ], { policies: [policyNamed("sqs-queue-cmk")] });
+        const report = await evaluatePolicies(
+            [
+                res("pulumi:pulumi:Stack", "platform-test", {}),
+                res("pulumi:providers:aws", "default_7_48_0", { region: "eu-west-1" }),
+                res("aws:sqs/queue:Queue", "q", { kmsMasterKeyId: KEY }),
+            ],
+            { policies: [policyNamed("sqs-queue-cmk")] },
+        );
         assert.strictEqual(report.resourcesAnalyzed, 1);
         assert.deepStrictEqual(report.violations, []);
     });
@@ -89,7 +110,9 @@ describe("evaluatePolicies", () => {
     it("rejects properties that cannot be marshalled, naming where", async () => {
         await assert.rejects(
             evaluatePolicies([res("aws:sqs/queue:Queue", "q", { tags: { born: new Date(0) } })], { policies: [policyNamed("sqs-queue-cmk")] }),
-            (e: unknown) => e instanceof EvaluationInputError && e.message === `${urnOf("aws:sqs/queue:Queue", "q")}.tags.born is a Date instance; give plain JSON (resolved Outputs, serialized assets)`,
+            (e: unknown) =>
+                e instanceof EvaluationInputError &&
+                e.message === `${urnOf("aws:sqs/queue:Queue", "q")}.tags.born is a Date instance; give plain JSON (resolved Outputs, serialized assets)`,
         );
     });
 
@@ -104,13 +127,21 @@ describe("fromRecorded (mock-engine records)", () => {
     const recorded: RecordedResource[] = [
         { urn: urnOf("pulumi:pulumi:Stack", "platform-test"), type: "pulumi:pulumi:Stack", name: "platform-test", custom: false, inputs: {} },
         {
-            urn: urnOf("aws:s3/bucket:Bucket", "site"), type: "aws:s3/bucket:Bucket", name: "site", custom: true,
-            parent: urnOf("pulumi:pulumi:Stack", "platform-test"), inputs: { tags: secret({ team: "web" }) }, protect: true, retainOnDelete: true,
+            urn: urnOf("aws:s3/bucket:Bucket", "site"),
+            type: "aws:s3/bucket:Bucket",
+            name: "site",
+            custom: true,
+            parent: urnOf("pulumi:pulumi:Stack", "platform-test"),
+            inputs: { tags: secret({ team: "web" }) },
+            protect: true,
+            retainOnDelete: true,
             id: "site-4a1b2c",
         },
         {
             urn: urnOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "site-sse"),
-            type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name: "site-sse", custom: true,
+            type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            name: "site-sse",
+            custom: true,
             inputs: { bucket: "site-4a1b2c", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY } }] },
         },
     ];
@@ -118,9 +149,16 @@ describe("fromRecorded (mock-engine records)", () => {
     it("maps inputs, id, protect and parent", () => {
         const [, bucket] = fromRecorded(recorded);
         assert.deepStrictEqual(bucket, {
-            urn: recorded[1].urn, type: "aws:s3/bucket:Bucket", name: "site",
-            props: { tags: secret({ team: "web" }) }, outputs: undefined, id: "site-4a1b2c",
-            opts: { protect: true, parent: recorded[0].urn }, isCustom: true, dependencies: undefined, propertyDependencies: undefined,
+            urn: recorded[1].urn,
+            type: "aws:s3/bucket:Bucket",
+            name: "site",
+            props: { tags: secret({ team: "web" }) },
+            outputs: undefined,
+            id: "site-4a1b2c",
+            opts: { protect: true, parent: recorded[0].urn },
+            isCustom: true,
+            dependencies: undefined,
+            propertyDependencies: undefined,
         });
     });
 
@@ -153,17 +191,20 @@ describe("formatReport", () => {
             policiesRun: 52,
             resourcesAnalyzed: 3,
         };
-        assert.strictEqual(formatReport(report), [
-            "mandatory violations (2):",
-            "  [mandatory] sqs-queue-cmk  urn:q",
-            "      line 1",
-            "      line 2",
-            "  [mandatory] boom  (stack)",
-            "      failed",
-            "advisory violations (1):",
-            "  [advisory] vpc-multi-az  urn:a",
-            "      few AZs",
-            "52 policies, 3 resources: 2 mandatory and 1 advisory violation(s).",
-        ].join("\n"));
+        assert.strictEqual(
+            formatReport(report),
+            [
+                "mandatory violations (2):",
+                "  [mandatory] sqs-queue-cmk  urn:q",
+                "      line 1",
+                "      line 2",
+                "  [mandatory] boom  (stack)",
+                "      failed",
+                "advisory violations (1):",
+                "  [advisory] vpc-multi-az  urn:a",
+                "      few AZs",
+                "52 policies, 3 resources: 2 mandatory and 1 advisory violation(s).",
+            ].join("\n"),
+        );
     });
 });

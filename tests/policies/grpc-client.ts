@@ -27,12 +27,23 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import {
-    AnalyzeRequest, AnalyzeResponse, AnalyzeStackRequest, AnalyzerInfo, ConfigureAnalyzerRequest,
-    EnforcementLevel as ProtoLevel, PolicyConfig,
+    AnalyzeRequest,
+    AnalyzeResponse,
+    AnalyzeStackRequest,
+    AnalyzerInfo,
+    ConfigureAnalyzerRequest,
+    EnforcementLevel as ProtoLevel,
+    PolicyConfig,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import {
-    buildAnalyzeRequest, buildAnalyzeStackRequest, EvaluatedResource, fromAnalyzeResponse, isInternalResource,
-    loadPolicyConfig, PolicyConfigFile, PolicyReport,
+    buildAnalyzeRequest,
+    buildAnalyzeStackRequest,
+    EvaluatedResource,
+    fromAnalyzeResponse,
+    isInternalResource,
+    loadPolicyConfig,
+    PolicyConfigFile,
+    PolicyReport,
 } from "../../policies/evaluate";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -66,28 +77,32 @@ process.on("exit", () => {
 export function servePack(options: ServeOptions = {}): Promise<ServedPack> {
     // The engine address is required by run-policy-pack's argument parsing; the pack never dials it.
     const engineAddress = "127.0.0.1:0";
-    const args = options.runner === "run-policy-pack"
-        ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [POLICY_PACK_DIR] }), engineAddress, "."]
-        : ["-r", require.resolve("ts-node/register/transpile-only"), "-e", `require(${JSON.stringify(POLICY_PACK_DIR)})`, engineAddress, "."];
+    const args =
+        options.runner === "run-policy-pack"
+            ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [POLICY_PACK_DIR] }), engineAddress, "."]
+            : ["-r", require.resolve("ts-node/register/transpile-only"), "-e", `require(${JSON.stringify(POLICY_PACK_DIR)})`, engineAddress, "."];
     const child = spawn(process.execPath, args, { cwd: POLICY_PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
     running.add(child);
     let stderr = "";
-    child.stderr?.on("data", (d: Buffer) => { stderr += d.toString(); });
-
-    const kill = (): Promise<void> => new Promise(resolve => {
-        if (child.exitCode !== null || child.signalCode !== null) {
-            running.delete(child);
-            resolve();
-            return;
-        }
-        const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-        child.once("exit", () => {
-            clearTimeout(timer);
-            running.delete(child);
-            resolve();
-        });
-        child.kill("SIGTERM");
+    child.stderr?.on("data", (d: Buffer) => {
+        stderr += d.toString();
     });
+
+    const kill = (): Promise<void> =>
+        new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) {
+                running.delete(child);
+                resolve();
+                return;
+            }
+            const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+            child.once("exit", () => {
+                clearTimeout(timer);
+                running.delete(child);
+                resolve();
+            });
+            child.kill("SIGTERM");
+        });
 
     return new Promise<ServedPack>((resolve, reject) => {
         let stdout = "";
@@ -96,8 +111,8 @@ export function servePack(options: ServeOptions = {}): Promise<ServedPack> {
             void kill().then(() => reject(new Error(`policy pack did not start: ${why}\nstderr:\n${stderr}`)));
         };
         const timer = setTimeout(() => fail(`no port printed within ${options.timeoutMs ?? 30000} ms`), options.timeoutMs ?? 30000);
-        child.once("exit", code => fail(`exited with ${code}`));
-        child.once("error", e => fail(e.message));
+        child.once("exit", (code) => fail(`exited with ${code}`));
+        child.once("error", (e) => fail(e.message));
         child.stdout?.on("data", (d: Buffer) => {
             stdout += d.toString();
             const match = /^(\d+)\s*$/m.exec(stdout);
@@ -139,7 +154,10 @@ export function getAnalyzerInfo(pack: ServedPack): Promise<AnalyzerInfo> {
 }
 
 const TO_PROTO: Record<string, ProtoLevel> = {
-    advisory: ProtoLevel.ADVISORY, mandatory: ProtoLevel.MANDATORY, remediate: ProtoLevel.REMEDIATE, disabled: ProtoLevel.DISABLED,
+    advisory: ProtoLevel.ADVISORY,
+    mandatory: ProtoLevel.MANDATORY,
+    remediate: ProtoLevel.REMEDIATE,
+    disabled: ProtoLevel.DISABLED,
 };
 
 /**
@@ -206,14 +224,16 @@ export async function analyzeViaGrpc(pack: ServedPack, resources: readonly Evalu
     const file = typeof config === "string" ? loadPolicyConfig(config) : config;
     const configure = reconcileConfig(info, file);
     await unary<ConfigureAnalyzerRequest, Empty>((r, cb) => pack.client.configure(r, cb), configure);
-    const descriptions = new Map(info.getPoliciesList().map(p => [p.getName(), p.getDescription()]));
+    const descriptions = new Map(info.getPoliciesList().map((p) => [p.getName(), p.getDescription()]));
 
     const levels: PolicyConfig[] = [];
-    configure.getPolicyconfigMap().forEach(c => { levels.push(c); });
+    configure.getPolicyconfigMap().forEach((c) => {
+        levels.push(c);
+    });
     const report: PolicyReport = {
         violations: [],
         notApplicable: [],
-        policiesRun: levels.filter(c => c.getEnforcementlevel() !== ProtoLevel.DISABLED).length,
+        policiesRun: levels.filter((c) => c.getEnforcementlevel() !== ProtoLevel.DISABLED).length,
         resourcesAnalyzed: 0,
     };
     for (const r of resources) {

@@ -14,7 +14,7 @@ import { patched, secret, UNKNOWN, unknownMessage } from "./helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(ROOT, "tests", "fixtures", "policies");
-const CONFIGS = ["prod", "staging", "dev"].map(env => path.join(ROOT, "policies", "config", `${env}.json`));
+const CONFIGS = ["prod", "staging", "dev"].map((env) => path.join(ROOT, "policies", "config", `${env}.json`));
 
 function fixture(name: string): EvaluatedResource[] {
     return fromStackExport(JSON.parse(fs.readFileSync(path.join(FIXTURES, name), "utf8")));
@@ -22,7 +22,7 @@ function fixture(name: string): EvaluatedResource[] {
 
 /** The compliant platform as a preview would see it: some values not known yet, one secret input. */
 function previewOf(resources: EvaluatedResource[]): EvaluatedResource[] {
-    return resources.map(r => {
+    return resources.map((r) => {
         const name = r.urn.slice(r.urn.lastIndexOf("::") + 2);
         switch (`${r.type}::${name}`) {
             case "aws:sqs/queue:Queue::orders":
@@ -39,7 +39,12 @@ function previewOf(resources: EvaluatedResource[]): EvaluatedResource[] {
     });
 }
 
-const comparable = (report: PolicyReport) => ({ violations: report.violations, notApplicable: report.notApplicable, policiesRun: report.policiesRun, resourcesAnalyzed: report.resourcesAnalyzed });
+const comparable = (report: PolicyReport) => ({
+    violations: report.violations,
+    notApplicable: report.notApplicable,
+    policiesRun: report.policiesRun,
+    resourcesAnalyzed: report.resourcesAnalyzed,
+});
 
 describe("policy pack served over gRPC", function () {
     this.timeout(60000);
@@ -59,10 +64,17 @@ describe("policy pack served over gRPC", function () {
         assert.strictEqual(info.getVersion(), "0.1.0");
         assert.strictEqual(info.getSupportsconfig(), true);
         const policies = info.getPoliciesList();
-        assert.deepStrictEqual(policies.map(p => p.getName()), allPolicies.map(p => p.name));
-        const backup = policies.find(p => p.getName() === "rds-backup-retention");
+        assert.deepStrictEqual(
+            policies.map((p) => p.getName()),
+            allPolicies.map((p) => p.name),
+        );
+        const backup = policies.find((p) => p.getName() === "rds-backup-retention");
         assert.deepStrictEqual(backup?.getConfigschema()?.getProperties()?.toJavaScript()["minBackupRetentionDays"], {
-            type: "integer", minimum: 1, maximum: 35, default: 7, description: "Minimum backupRetentionPeriod in days (RDS allows 1-35).",
+            type: "integer",
+            minimum: 1,
+            maximum: 35,
+            default: 7,
+            description: "Minimum backupRetentionPeriod in days (RDS allows 1-35).",
         });
     });
 
@@ -84,26 +96,38 @@ describe("policy pack served over gRPC", function () {
 
     it("the agreement is not vacuous: violations, advisories and not-applicable verdicts all occur", async () => {
         const violating = await analyzeViaGrpc(pack, fixture("violating-stack.json"), CONFIGS[2]);
-        assert.deepStrictEqual([...new Set(violating.violations.map(v => v.enforcementLevel))].sort(), ["advisory", "mandatory"]);
+        assert.deepStrictEqual([...new Set(violating.violations.map((v) => v.enforcementLevel))].sort(), ["advisory", "mandatory"]);
         const preview = await analyzeViaGrpc(pack, previewOf(fixture("compliant-stack.json")), CONFIGS[0]);
-        assert.deepStrictEqual(preview.violations.map(v => [v.policy, v.enforcementLevel, v.message]), [
-            ["iam-no-wildcard-actions", "mandatory", "statement 1 allows \"events:*\": wildcards grant every current and future action; list only the actions the workload needs."],
-            ["rds-cluster-encrypted-cmk", "mandatory", "storageEncrypted is not true: the cluster's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true."],
-            ["sqs-queue-cmk", "advisory", unknownMessage("sqs-queue-cmk", "kmsMasterKeyId")],
-            ["s3-bucket-default-encryption", "advisory", unknownMessage("s3-bucket-default-encryption", "bucket")],
-        ]);
+        assert.deepStrictEqual(
+            preview.violations.map((v) => [v.policy, v.enforcementLevel, v.message]),
+            [
+                [
+                    "iam-no-wildcard-actions",
+                    "mandatory",
+                    'statement 1 allows "events:*": wildcards grant every current and future action; list only the actions the workload needs.',
+                ],
+                [
+                    "rds-cluster-encrypted-cmk",
+                    "mandatory",
+                    "storageEncrypted is not true: the cluster's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true.",
+                ],
+                ["sqs-queue-cmk", "advisory", unknownMessage("sqs-queue-cmk", "kmsMasterKeyId")],
+                ["s3-bucket-default-encryption", "advisory", unknownMessage("s3-bucket-default-encryption", "bucket")],
+            ],
+        );
         assert.ok(preview.notApplicable.length > 1000);
     });
 
     it("applies per-policy config sent with Configure (thresholds and levels)", async () => {
-        const config: PolicyConfigFile = { "all": "advisory", "rds-backup-retention": { enforcementLevel: "mandatory", minBackupRetentionDays: 30 } };
+        const config: PolicyConfigFile = { all: "advisory", "rds-backup-retention": { enforcementLevel: "mandatory", minBackupRetentionDays: 30 } };
         const resources = fixture("compliant-stack.json");
         const served = await analyzeViaGrpc(pack, resources, config);
         const offline = await evaluatePolicies(resources, { config });
         assert.deepStrictEqual(comparable(served), comparable(offline));
-        assert.deepStrictEqual(served.violations.map(v => [v.policy, v.enforcementLevel, v.message]), [
-            ["rds-backup-retention", "mandatory", "backupRetentionPeriod is 14: at least 30 days of automated backups are required; set backupRetentionPeriod >= 30."],
-        ]);
+        assert.deepStrictEqual(
+            served.violations.map((v) => [v.policy, v.enforcementLevel, v.message]),
+            [["rds-backup-retention", "mandatory", "backupRetentionPeriod is 14: at least 30 days of automated backups are required; set backupRetentionPeriod >= 30."]],
+        );
     });
 });
 

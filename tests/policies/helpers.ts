@@ -25,7 +25,7 @@ export function res(type: string, name: string, props: Record<string, unknown>, 
 }
 
 export function policyNamed(name: string): PackPolicy {
-    const p = allPolicies.find(x => x.name === name);
+    const p = allPolicies.find((x) => x.name === name);
     if (!p) {
         throw new Error(`no policy ${name}`);
     }

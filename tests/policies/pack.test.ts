@@ -9,10 +9,10 @@ const ROOT = path.join(__dirname, "..", "..");
 const POLICIES = path.join(ROOT, "policies");
 const ENVS = ["dev", "staging", "prod"] as const;
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
-const names = allPolicies.map(p => p.name);
+const names = allPolicies.map((p) => p.name);
 
 function readJson(file: string): Record<string, unknown> {
-    return JSON.parse(fs.readFileSync(file, "utf8"));
+    return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
 }
 
 function levelIn(entry: unknown): unknown {
@@ -22,12 +22,18 @@ function levelIn(entry: unknown): unknown {
 describe("policy pack metadata", () => {
     it("has at least 40 policies, grouped by theme without overlap", () => {
         assert.ok(allPolicies.length >= 40, `only ${allPolicies.length} policies`);
-        const themed = Object.values(policiesByTheme).flat().map(p => p.name);
+        const themed = Object.values(policiesByTheme)
+            .flat()
+            .map((p) => p.name);
         assert.deepStrictEqual(themed, names);
-        assert.deepStrictEqual(
-            Object.fromEntries(Object.entries(policiesByTheme).map(([theme, ps]) => [theme, ps.length])),
-            { "encryption-at-rest": 13, "encryption-in-transit": 11, "high-availability": 10, "baseline": 5, "data-protection": 7, "logging-and-waf": 6 },
-        );
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(policiesByTheme).map(([theme, ps]) => [theme, ps.length])), {
+            "encryption-at-rest": 13,
+            "encryption-in-transit": 11,
+            "high-availability": 10,
+            baseline: 5,
+            "data-protection": 7,
+            "logging-and-waf": 6,
+        });
     });
 
     it("names are kebab-case and unique", () => {
@@ -57,12 +63,27 @@ describe("policy pack metadata", () => {
     });
 
     it("policies with thresholds take them from config", () => {
-        const configurable = allPolicies.filter(p => p.configSchema).map(p => p.name).sort();
+        const configurable = allPolicies
+            .filter((p) => p.configSchema)
+            .map((p) => p.name)
+            .sort();
         assert.deepStrictEqual(configurable, [
-            "apigateway-domain-tls", "asg-multi-subnet", "aurora-cluster-min-instances", "cloudfront-minimum-tls",
-            "cloudwatch-log-group-retention", "ecs-autoscaling-min-capacity", "ecs-service-min-tasks", "ecs-service-multi-subnet",
-            "elasticache-multi-az-failover", "elasticache-snapshot-retention", "lb-listener-tls-policy", "lb-multi-subnet",
-            "rds-backup-retention", "s3-bucket-default-encryption", "security-group-no-public-ingress", "stateful-resources-protected",
+            "apigateway-domain-tls",
+            "asg-multi-subnet",
+            "aurora-cluster-min-instances",
+            "cloudfront-minimum-tls",
+            "cloudwatch-log-group-retention",
+            "ecs-autoscaling-min-capacity",
+            "ecs-service-min-tasks",
+            "ecs-service-multi-subnet",
+            "elasticache-multi-az-failover",
+            "elasticache-snapshot-retention",
+            "lb-listener-tls-policy",
+            "lb-multi-subnet",
+            "rds-backup-retention",
+            "s3-bucket-default-encryption",
+            "security-group-no-public-ingress",
+            "stateful-resources-protected",
             "vpc-multi-az",
         ]);
     });
@@ -70,13 +91,16 @@ describe("policy pack metadata", () => {
     it("the pack is platform-guardrails, mandatory by default", () => {
         assert.strictEqual(PACK_NAME, "platform-guardrails");
         assert.strictEqual(PACK_ENFORCEMENT_LEVEL, "mandatory");
-        assert.ok(allPolicies.every(p => p.enforcementLevel === undefined), "levels come from the pack and the config files");
+        assert.ok(
+            allPolicies.every((p) => p.enforcementLevel === undefined),
+            "levels come from the pack and the config files",
+        );
     });
 });
 
 describe("policy pack layout", () => {
     it("PulumiPolicy.yaml declares the nodejs runtime and a description", () => {
-        const project = YAML.parse(fs.readFileSync(path.join(POLICIES, "PulumiPolicy.yaml"), "utf8"));
+        const project = YAML.parse(fs.readFileSync(path.join(POLICIES, "PulumiPolicy.yaml"), "utf8")) as { runtime?: unknown; description: string };
         assert.strictEqual(project.runtime, "nodejs");
         assert.match(project.description, /platform-guardrails/);
     });
@@ -129,19 +153,38 @@ describe("policy config files", () => {
 
     it("prod: every policy mandatory, 3 AZs", () => {
         const prod = resolved("prod");
-        assert.deepStrictEqual(Object.entries(prod).filter(([, c]) => c.enforcementLevel !== "mandatory").map(([n]) => n), []);
+        assert.deepStrictEqual(
+            Object.entries(prod)
+                .filter(([, c]) => c.enforcementLevel !== "mandatory")
+                .map(([n]) => n),
+            [],
+        );
         assert.strictEqual(prod["vpc-multi-az"].properties["minAvailabilityZones"], 3);
         assert.strictEqual(prod["rds-backup-retention"].properties["minBackupRetentionDays"], 7);
     });
 
     it("dev: encryption at rest, TLS, baseline and logging mandatory; Multi-AZ, cost-heavy HA and teardown blockers advisory", () => {
         const dev = resolved("dev");
-        const advisory = Object.entries(dev).filter(([, c]) => c.enforcementLevel === "advisory").map(([n]) => n).sort();
+        const advisory = Object.entries(dev)
+            .filter(([, c]) => c.enforcementLevel === "advisory")
+            .map(([n]) => n)
+            .sort();
         assert.deepStrictEqual(advisory, [
-            "asg-multi-subnet", "aurora-cluster-min-instances", "dynamodb-deletion-protection", "dynamodb-point-in-time-recovery",
-            "ecs-autoscaling-min-capacity", "ecs-service-min-tasks", "ecs-service-multi-subnet", "elasticache-multi-az-failover",
-            "elasticache-snapshot-retention", "lb-deletion-protection", "rds-deletion-protection", "rds-instance-multi-az",
-            "stateful-resources-protected", "vpc-multi-az", "vpc-nat-gateway-per-az",
+            "asg-multi-subnet",
+            "aurora-cluster-min-instances",
+            "dynamodb-deletion-protection",
+            "dynamodb-point-in-time-recovery",
+            "ecs-autoscaling-min-capacity",
+            "ecs-service-min-tasks",
+            "ecs-service-multi-subnet",
+            "elasticache-multi-az-failover",
+            "elasticache-snapshot-retention",
+            "lb-deletion-protection",
+            "rds-deletion-protection",
+            "rds-instance-multi-az",
+            "stateful-resources-protected",
+            "vpc-multi-az",
+            "vpc-nat-gateway-per-az",
         ]);
         for (const theme of ["encryption-at-rest", "encryption-in-transit", "baseline", "logging-and-waf"]) {
             for (const p of policiesByTheme[theme]) {
@@ -153,9 +196,12 @@ describe("policy config files", () => {
 
     it("staging: prod's shape; only NAT-per-AZ and protect are advisory", () => {
         const staging = resolved("staging");
-        const advisory = Object.entries(staging).filter(([, c]) => c.enforcementLevel !== "mandatory").map(([n]) => n).sort();
+        const advisory = Object.entries(staging)
+            .filter(([, c]) => c.enforcementLevel !== "mandatory")
+            .map(([n]) => n)
+            .sort();
         assert.deepStrictEqual(advisory, ["stateful-resources-protected", "vpc-nat-gateway-per-az"]);
-        for (const p of policiesByTheme["high-availability"].filter(p => p.name !== "vpc-nat-gateway-per-az")) {
+        for (const p of policiesByTheme["high-availability"].filter((p) => p.name !== "vpc-nat-gateway-per-az")) {
             assert.strictEqual(staging[p.name].enforcementLevel, "mandatory", p.name);
         }
     });
@@ -169,8 +215,8 @@ describe("policy config resolution (mirror of the CLI's ReconcilePolicyPackConfi
         assert.deepStrictEqual(config["kms-key-rotation"], { enforcementLevel: "mandatory", properties: {} });
     });
 
-    it("applies \"all\" before per-policy entries, whatever the key order", () => {
-        const config = resolvePolicyConfig({ "kms-key-rotation": "mandatory", "all": "advisory", "vpc-multi-az": { minAvailabilityZones: 3 } });
+    it('applies "all" before per-policy entries, whatever the key order', () => {
+        const config = resolvePolicyConfig({ "kms-key-rotation": "mandatory", all: "advisory", "vpc-multi-az": { minAvailabilityZones: 3 } });
         assert.strictEqual(config["kms-key-rotation"].enforcementLevel, "mandatory");
         assert.strictEqual(config["sqs-queue-cmk"].enforcementLevel, "advisory");
         assert.deepStrictEqual(config["vpc-multi-az"], { enforcementLevel: "advisory", properties: { minAvailabilityZones: 3 } });
@@ -178,35 +224,44 @@ describe("policy config resolution (mirror of the CLI's ReconcilePolicyPackConfi
 
     it("rejects unknown policies, bad levels, bad values and unknown properties, listing every problem", () => {
         assert.throws(
-            () => resolvePolicyConfig({
-                "no-such-policy": "mandatory",
-                "kms-key-rotation": "strict" as "mandatory",
-                "rds-backup-retention": { minBackupRetentionDays: 0 },
-                "vpc-multi-az": { minAzs: 3 },
-                "security-group-no-public-ingress": { allowedPublicPorts: ["443"] },
-            }, allPolicies, "x.json"),
+            () =>
+                resolvePolicyConfig(
+                    {
+                        "no-such-policy": "mandatory",
+                        "kms-key-rotation": "strict" as "mandatory",
+                        "rds-backup-retention": { minBackupRetentionDays: 0 },
+                        "vpc-multi-az": { minAzs: 3 },
+                        "security-group-no-public-ingress": { allowedPublicPorts: ["443"] },
+                    },
+                    allPolicies,
+                    "x.json",
+                ),
             (e: unknown) => {
                 assert.ok(e instanceof PolicyConfigError);
                 assert.deepStrictEqual(e.problems, [
-                    "unknown policy \"no-such-policy\": use a policy name of the pack (the keys of policies/config/prod.json)",
-                    "kms-key-rotation: \"strict\" is not a valid enforcement level (use advisory, mandatory, remediate, disabled)",
-                    "vpc-multi-az: unknown config property \"minAzs\" (known: minAvailabilityZones)",
-                    "security-group-no-public-ingress.allowedPublicPorts[0] must be of type integer (got \"443\")",
+                    'unknown policy "no-such-policy": use a policy name of the pack (the keys of policies/config/prod.json)',
+                    'kms-key-rotation: "strict" is not a valid enforcement level (use advisory, mandatory, remediate, disabled)',
+                    'vpc-multi-az: unknown config property "minAzs" (known: minAvailabilityZones)',
+                    'security-group-no-public-ingress.allowedPublicPorts[0] must be of type integer (got "443")',
                     "rds-backup-retention.minBackupRetentionDays must be >= 1 (got 0)",
                 ]);
-                assert.ok(e.message.startsWith("invalid policy config x.json:\n  - unknown policy \"no-such-policy\": "));
+                assert.ok(e.message.startsWith('invalid policy config x.json:\n  - unknown policy "no-such-policy": '));
                 return true;
             },
         );
     });
 
     it("suggests the closest policy name", () => {
-        assert.throws(() => resolvePolicyConfig({ "s3-bucket-encrypted": "mandatory" }),
-            /unknown policy "s3-bucket-encrypted" \(did you mean "s3-bucket-default-encryption"\?\): use a policy name of the pack/);
+        assert.throws(
+            () => resolvePolicyConfig({ "s3-bucket-encrypted": "mandatory" }),
+            /unknown policy "s3-bucket-encrypted" \(did you mean "s3-bucket-default-encryption"\?\): use a policy name of the pack/,
+        );
     });
 
-    it("rejects properties on \"all\"", () => {
-        assert.throws(() => resolvePolicyConfig({ all: { enforcementLevel: "advisory", minTasks: 3 } }),
-            /all: only "enforcementLevel" may be set for all policies \(got minTasks\)/);
+    it('rejects properties on "all"', () => {
+        assert.throws(
+            () => resolvePolicyConfig({ all: { enforcementLevel: "advisory", minTasks: 3 } }),
+            /all: only "enforcementLevel" may be set for all policies \(got minTasks\)/,
+        );
     });
 });

@@ -22,8 +22,8 @@ function subject(c: ResourceCase, v: Omit<Variant, "when">): EvaluatedResource {
 
 describe("policy cases", () => {
     it("cover every policy of the pack exactly once", () => {
-        const covered = [...resourceCases.map(c => c.policy), ...stackCases.map(c => c.policy)].sort();
-        assert.deepStrictEqual(covered, allPolicies.map(p => p.name).sort());
+        const covered = [...resourceCases.map((c) => c.policy), ...stackCases.map((c) => c.policy)].sort();
+        assert.deepStrictEqual(covered, allPolicies.map((p) => p.name).sort());
     });
 });
 
@@ -48,7 +48,7 @@ describe("resource policies", () => {
                     const report = await runPolicy(c.policy, [r], v.config);
                     assert.deepStrictEqual(
                         report.violations,
-                        v.messages.map(message => ({ policy: c.policy, enforcementLevel: "mandatory", urn: r.urn, message })),
+                        v.messages.map((message) => ({ policy: c.policy, enforcementLevel: "mandatory", urn: r.urn, message })),
                     );
                 });
             }
@@ -72,9 +72,7 @@ describe("resource policies", () => {
             it(`reports .${c.unknown.path} unknown in preview as advisory, not as a pass or a crash`, async () => {
                 const r = subject(c, c.unknown);
                 const report = await runPolicy(c.policy, [r]);
-                assert.deepStrictEqual(report.violations, [
-                    { policy: c.policy, enforcementLevel: "advisory", urn: r.urn, message: unknownMessage(c.policy, c.unknown.path) },
-                ]);
+                assert.deepStrictEqual(report.violations, [{ policy: c.policy, enforcementLevel: "advisory", urn: r.urn, message: unknownMessage(c.policy, c.unknown.path) }]);
             });
         });
     }
@@ -101,7 +99,7 @@ describe("stack policies", () => {
                     const report = await runPolicy(c.policy, v.resources, v.config);
                     assert.deepStrictEqual(
                         report.violations,
-                        v.expect.map(e => ({ policy: c.policy, enforcementLevel: "mandatory", urn: e.urn, message: e.message })),
+                        v.expect.map((e) => ({ policy: c.policy, enforcementLevel: "mandatory", urn: e.urn, message: e.message })),
                     );
                 });
             }
@@ -116,9 +114,7 @@ describe("stack policies", () => {
             if ("path" in unknown) {
                 it(`reports .${unknown.path} unknown in preview as advisory, not as a pass or a crash`, async () => {
                     const report = await runPolicy(c.policy, unknown.resources);
-                    assert.deepStrictEqual(report.violations, [
-                        { policy: c.policy, enforcementLevel: "advisory", urn: "", message: unknownMessage(c.policy, unknown.path) },
-                    ]);
+                    assert.deepStrictEqual(report.violations, [{ policy: c.policy, enforcementLevel: "advisory", urn: "", message: unknownMessage(c.policy, unknown.path) }]);
                 });
             } else {
                 it(`is unaffected by unknown values: ${unknown.why}`, async () => {

@@ -46,7 +46,7 @@ export interface ResourceCase {
 }
 
 export const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const only = (...tokens: string[]) => `Policy only applies to resources of type ${tokens.map(t => `'${t}'`).join(" or ")}`;
+const only = (...tokens: string[]) => `Policy only applies to resources of type ${tokens.map((t) => `'${t}'`).join(" or ")}`;
 
 const T = {
     cluster: "aws:rds/cluster:Cluster",
@@ -103,35 +103,65 @@ const T = {
 // ------------------------------------------------------------------------------------------------
 
 const auroraCluster = {
-    engine: "aurora-postgresql", engineVersion: "16.4", storageEncrypted: true, kmsKeyId: KEY,
-    deletionProtection: true, backupRetentionPeriod: 7, dbClusterParameterGroupName: "orders-pg",
+    engine: "aurora-postgresql",
+    engineVersion: "16.4",
+    storageEncrypted: true,
+    kmsKeyId: KEY,
+    deletionProtection: true,
+    backupRetentionPeriod: 7,
+    dbClusterParameterGroupName: "orders-pg",
 };
 const dbInstance = {
-    engine: "postgres", instanceClass: "db.t4g.micro", allocatedStorage: 20, storageEncrypted: true, kmsKeyId: KEY,
-    multiAz: true, deletionProtection: true, backupRetentionPeriod: 7,
+    engine: "postgres",
+    instanceClass: "db.t4g.micro",
+    allocatedStorage: 20,
+    storageEncrypted: true,
+    kmsKeyId: KEY,
+    multiAz: true,
+    deletionProtection: true,
+    backupRetentionPeriod: 7,
 };
 const replicationGroup = {
-    description: "cache", engine: "valkey", nodeType: "cache.t4g.small", numCacheClusters: 2,
-    automaticFailoverEnabled: true, multiAzEnabled: true, atRestEncryptionEnabled: true, kmsKeyId: KEY,
-    transitEncryptionEnabled: true, snapshotRetentionLimit: 7,
+    description: "cache",
+    engine: "valkey",
+    nodeType: "cache.t4g.small",
+    numCacheClusters: 2,
+    automaticFailoverEnabled: true,
+    multiAzEnabled: true,
+    atRestEncryptionEnabled: true,
+    kmsKeyId: KEY,
+    transitEncryptionEnabled: true,
+    snapshotRetentionLimit: 7,
 };
 const httpsListener = {
     loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/internal/abc",
-    port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    port: 443,
+    protocol: "HTTPS",
+    sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
     certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/abc",
     defaultActions: [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/svc/abc" }],
 };
 const redirectListener = {
-    loadBalancerArn: httpsListener.loadBalancerArn, port: 80, protocol: "HTTP",
+    loadBalancerArn: httpsListener.loadBalancerArn,
+    port: 80,
+    protocol: "HTTP",
     defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
 };
 const alb = {
-    internal: true, loadBalancerType: "application", subnets: ["subnet-a", "subnet-b", "subnet-c"], securityGroups: ["sg-alb"],
-    dropInvalidHeaderFields: true, enableDeletionProtection: true, accessLogs: { bucket: "alb-logs", enabled: true },
+    internal: true,
+    loadBalancerType: "application",
+    subnets: ["subnet-a", "subnet-b", "subnet-c"],
+    securityGroups: ["sg-alb"],
+    dropInvalidHeaderFields: true,
+    enableDeletionProtection: true,
+    accessLogs: { bucket: "alb-logs", enabled: true },
 };
 const distribution = {
     enabled: true,
-    origins: [{ domainName: "site.s3.eu-west-1.amazonaws.com", originId: "site" }, { domainName: "api.example.com", originId: "api" }],
+    origins: [
+        { domainName: "site.s3.eu-west-1.amazonaws.com", originId: "site" },
+        { domainName: "api.example.com", originId: "api" },
+    ],
     defaultCacheBehavior: { targetOriginId: "site", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] },
     orderedCacheBehaviors: [{ pathPattern: "/api/*", targetOriginId: "api", viewerProtocolPolicy: "https-only", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] }],
     viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/cf", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
@@ -140,12 +170,17 @@ const distribution = {
     loggingConfig: { bucket: "cf-logs.s3.amazonaws.com" },
 };
 const ecsService = {
-    cluster: "arn:aws:ecs:eu-west-1:111122223333:cluster/platform", taskDefinition: "svc-a:1", desiredCount: 2, launchType: "FARGATE",
+    cluster: "arn:aws:ecs:eu-west-1:111122223333:cluster/platform",
+    taskDefinition: "svc-a:1",
+    desiredCount: 2,
+    launchType: "FARGATE",
     networkConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-task"], assignPublicIp: false },
 };
 const stage = {
-    restApi: "api123", deployment: "dep1", stageName: "prod",
-    accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:111122223333:log-group:api-access", format: "{\"requestId\":\"$context.requestId\"}" },
+    restApi: "api123",
+    deployment: "dep1",
+    stageName: "prod",
+    accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:111122223333:log-group:api-access", format: '{"requestId":"$context.requestId"}' },
 };
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -153,7 +188,8 @@ const readQueue = { Sid: "ReadQueue", Effect: "Allow", Action: ["sqs:ReceiveMess
 const WILDCARD_FIX = "wildcards grant every current and future action; list only the actions the workload needs.";
 const NOT_ACTION_FIX = "uses NotAction with Allow, which grants every action except the listed ones: list the allowed actions in Action instead.";
 const SG_FIX = "only tcp port(s) 443 may be open to the internet; restrict the source to a security group or a known CIDR.";
-const LISTENER_FIX = "plaintext requests are served; use protocol HTTPS, or make the only default action { type: \"redirect\", redirect: { protocol: \"HTTPS\", statusCode: \"HTTP_301\" } }.";
+const LISTENER_FIX =
+    'plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.';
 const API_TLS_ALLOWED = "TLS_1_2, SecurityPolicy_TLS13_*";
 const CF_TLS_ALLOWED = "TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025";
 const EBS_FIX = "set encrypted: true and kmsKeyId to a customer-managed KMS key ARN.";
@@ -177,8 +213,18 @@ export const resourceCases: ResourceCase[] = [
         type: T.cluster,
         base: auroraCluster,
         violations: [
-            { when: "storageEncrypted is false", patch: { storageEncrypted: false }, messages: ["storageEncrypted is not true: the cluster's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true."] },
-            { when: "kmsKeyId is missing", patch: { kmsKeyId: undefined }, messages: ["kmsKeyId is not set: storage would be encrypted with the AWS managed key aws/rds; set kmsKeyId to a customer-managed KMS key ARN."] },
+            {
+                when: "storageEncrypted is false",
+                patch: { storageEncrypted: false },
+                messages: [
+                    "storageEncrypted is not true: the cluster's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true.",
+                ],
+            },
+            {
+                when: "kmsKeyId is missing",
+                patch: { kmsKeyId: undefined },
+                messages: ["kmsKeyId is not set: storage would be encrypted with the AWS managed key aws/rds; set kmsKeyId to a customer-managed KMS key ARN."],
+            },
         ],
         otherType: { type: T.instance, props: dbInstance, reason: only(T.cluster) },
         unknown: { patch: { kmsKeyId: UNKNOWN }, path: "kmsKeyId" },
@@ -188,8 +234,18 @@ export const resourceCases: ResourceCase[] = [
         type: T.instance,
         base: dbInstance,
         violations: [
-            { when: "storageEncrypted is missing", patch: { storageEncrypted: undefined }, messages: ["storageEncrypted is not true: the instance's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true."] },
-            { when: "kmsKeyId is missing", patch: { kmsKeyId: undefined }, messages: ["kmsKeyId is not set: storage would be encrypted with the AWS managed key aws/rds; set kmsKeyId to a customer-managed KMS key ARN."] },
+            {
+                when: "storageEncrypted is missing",
+                patch: { storageEncrypted: undefined },
+                messages: [
+                    "storageEncrypted is not true: the instance's storage, snapshots and backups are unencrypted, and encryption can only be chosen at creation; set storageEncrypted: true.",
+                ],
+            },
+            {
+                when: "kmsKeyId is missing",
+                patch: { kmsKeyId: undefined },
+                messages: ["kmsKeyId is not set: storage would be encrypted with the AWS managed key aws/rds; set kmsKeyId to a customer-managed KMS key ARN."],
+            },
         ],
         otherType: { type: T.cluster, props: auroraCluster, reason: only(T.instance) },
         unknown: { patch: { storageEncrypted: UNKNOWN }, path: "storageEncrypted" },
@@ -197,11 +253,34 @@ export const resourceCases: ResourceCase[] = [
     {
         policy: "dynamodb-table-cmk",
         type: T.table,
-        base: { billingMode: "PAY_PER_REQUEST", hashKey: "pk", attributes: [{ name: "pk", type: "S" }], serverSideEncryption: { enabled: true, kmsKeyArn: KEY }, pointInTimeRecovery: { enabled: true }, deletionProtectionEnabled: true },
+        base: {
+            billingMode: "PAY_PER_REQUEST",
+            hashKey: "pk",
+            attributes: [{ name: "pk", type: "S" }],
+            serverSideEncryption: { enabled: true, kmsKeyArn: KEY },
+            pointInTimeRecovery: { enabled: true },
+            deletionProtectionEnabled: true,
+        },
         violations: [
-            { when: "serverSideEncryption is missing", patch: { serverSideEncryption: undefined }, messages: ["serverSideEncryption.enabled is not true: the table is encrypted with an AWS owned key; set serverSideEncryption: { enabled: true, kmsKeyArn: <customer-managed key ARN> }."] },
-            { when: "serverSideEncryption.enabled is false", patch: { "serverSideEncryption.enabled": false }, messages: ["serverSideEncryption.enabled is not true: the table is encrypted with an AWS owned key; set serverSideEncryption: { enabled: true, kmsKeyArn: <customer-managed key ARN> }."] },
-            { when: "serverSideEncryption.kmsKeyArn is missing", patch: { "serverSideEncryption.kmsKeyArn": undefined }, messages: ["serverSideEncryption.kmsKeyArn is not set: the table would use the AWS managed key aws/dynamodb; set kmsKeyArn to a customer-managed KMS key ARN."] },
+            {
+                when: "serverSideEncryption is missing",
+                patch: { serverSideEncryption: undefined },
+                messages: [
+                    "serverSideEncryption.enabled is not true: the table is encrypted with an AWS owned key; set serverSideEncryption: { enabled: true, kmsKeyArn: <customer-managed key ARN> }.",
+                ],
+            },
+            {
+                when: "serverSideEncryption.enabled is false",
+                patch: { "serverSideEncryption.enabled": false },
+                messages: [
+                    "serverSideEncryption.enabled is not true: the table is encrypted with an AWS owned key; set serverSideEncryption: { enabled: true, kmsKeyArn: <customer-managed key ARN> }.",
+                ],
+            },
+            {
+                when: "serverSideEncryption.kmsKeyArn is missing",
+                patch: { "serverSideEncryption.kmsKeyArn": undefined },
+                messages: ["serverSideEncryption.kmsKeyArn is not set: the table would use the AWS managed key aws/dynamodb; set kmsKeyArn to a customer-managed KMS key ARN."],
+            },
         ],
         otherType: { type: T.queue, props: { kmsMasterKeyId: KEY }, reason: only(T.table) },
         unknown: { patch: { "serverSideEncryption.kmsKeyArn": UNKNOWN }, path: "serverSideEncryption.kmsKeyArn" },
@@ -212,9 +291,24 @@ export const resourceCases: ResourceCase[] = [
         base: replicationGroup,
         compliant: [{ when: "a serverless cache with a CMK", type: T.serverlessCache, props: { engine: "valkey", kmsKeyId: KEY } }],
         violations: [
-            { when: "atRestEncryptionEnabled is false", patch: { atRestEncryptionEnabled: false }, messages: ["atRestEncryptionEnabled is not true: cached data, backups and snapshots are unencrypted on disk, and this can only be chosen at creation; set atRestEncryptionEnabled: true."] },
-            { when: "kmsKeyId is missing", patch: { kmsKeyId: undefined }, messages: ["kmsKeyId is not set: data at rest would be encrypted with an AWS managed key; set kmsKeyId to a customer-managed KMS key ARN."] },
-            { when: "a serverless cache has no kmsKeyId", type: T.serverlessCache, props: { engine: "valkey" }, messages: ["kmsKeyId is not set: the serverless cache would be encrypted with an AWS owned key; set kmsKeyId to a customer-managed KMS key ARN."] },
+            {
+                when: "atRestEncryptionEnabled is false",
+                patch: { atRestEncryptionEnabled: false },
+                messages: [
+                    "atRestEncryptionEnabled is not true: cached data, backups and snapshots are unencrypted on disk, and this can only be chosen at creation; set atRestEncryptionEnabled: true.",
+                ],
+            },
+            {
+                when: "kmsKeyId is missing",
+                patch: { kmsKeyId: undefined },
+                messages: ["kmsKeyId is not set: data at rest would be encrypted with an AWS managed key; set kmsKeyId to a customer-managed KMS key ARN."],
+            },
+            {
+                when: "a serverless cache has no kmsKeyId",
+                type: T.serverlessCache,
+                props: { engine: "valkey" },
+                messages: ["kmsKeyId is not set: the serverless cache would be encrypted with an AWS owned key; set kmsKeyId to a customer-managed KMS key ARN."],
+            },
         ],
         otherType: { type: T.cacheCluster, props: { engine: "redis" }, reason: only(T.replicationGroup, T.serverlessCache) },
         unknown: { patch: { kmsKeyId: UNKNOWN }, path: "kmsKeyId" },
@@ -224,8 +318,18 @@ export const resourceCases: ResourceCase[] = [
         type: T.queue,
         base: { name: "orders", kmsMasterKeyId: KEY },
         violations: [
-            { when: "kmsMasterKeyId is missing (SQS-managed SSE)", patch: { kmsMasterKeyId: undefined, sqsManagedSseEnabled: true }, messages: ["kmsMasterKeyId is not set: messages are encrypted with SQS-owned keys (or not at all); set kmsMasterKeyId to a customer-managed KMS key."] },
-            { when: "kmsMasterKeyId is alias/aws/sqs", patch: { kmsMasterKeyId: "alias/aws/sqs" }, messages: ["kmsMasterKeyId is the AWS managed key alias/aws/sqs, which EventBridge and SNS cannot use to deliver messages and whose key policy cannot be changed; use a customer-managed KMS key."] },
+            {
+                when: "kmsMasterKeyId is missing (SQS-managed SSE)",
+                patch: { kmsMasterKeyId: undefined, sqsManagedSseEnabled: true },
+                messages: ["kmsMasterKeyId is not set: messages are encrypted with SQS-owned keys (or not at all); set kmsMasterKeyId to a customer-managed KMS key."],
+            },
+            {
+                when: "kmsMasterKeyId is alias/aws/sqs",
+                patch: { kmsMasterKeyId: "alias/aws/sqs" },
+                messages: [
+                    "kmsMasterKeyId is the AWS managed key alias/aws/sqs, which EventBridge and SNS cannot use to deliver messages and whose key policy cannot be changed; use a customer-managed KMS key.",
+                ],
+            },
         ],
         otherType: { type: T.topic, props: { kmsMasterKeyId: KEY }, reason: only(T.queue) },
         unknown: { patch: { kmsMasterKeyId: UNKNOWN }, path: "kmsMasterKeyId" },
@@ -235,8 +339,18 @@ export const resourceCases: ResourceCase[] = [
         type: T.topic,
         base: { name: "events", kmsMasterKeyId: KEY },
         violations: [
-            { when: "kmsMasterKeyId is missing", patch: { kmsMasterKeyId: undefined }, messages: ["kmsMasterKeyId is not set: messages are stored unencrypted; set kmsMasterKeyId to a customer-managed KMS key."] },
-            { when: "kmsMasterKeyId is alias/aws/sns", patch: { kmsMasterKeyId: "alias/aws/sns" }, messages: ["kmsMasterKeyId is the AWS managed key alias/aws/sns, which EventBridge and other AWS services cannot use to publish and whose key policy cannot be changed; use a customer-managed KMS key."] },
+            {
+                when: "kmsMasterKeyId is missing",
+                patch: { kmsMasterKeyId: undefined },
+                messages: ["kmsMasterKeyId is not set: messages are stored unencrypted; set kmsMasterKeyId to a customer-managed KMS key."],
+            },
+            {
+                when: "kmsMasterKeyId is alias/aws/sns",
+                patch: { kmsMasterKeyId: "alias/aws/sns" },
+                messages: [
+                    "kmsMasterKeyId is the AWS managed key alias/aws/sns, which EventBridge and other AWS services cannot use to publish and whose key policy cannot be changed; use a customer-managed KMS key.",
+                ],
+            },
         ],
         otherType: { type: T.queue, props: { kmsMasterKeyId: KEY }, reason: only(T.topic) },
         unknown: { patch: { kmsMasterKeyId: UNKNOWN }, path: "kmsMasterKeyId" },
@@ -246,7 +360,11 @@ export const resourceCases: ResourceCase[] = [
         type: T.bus,
         base: { name: "orders", kmsKeyIdentifier: KEY },
         violations: [
-            { when: "kmsKeyIdentifier is missing", patch: { kmsKeyIdentifier: undefined }, messages: ["kmsKeyIdentifier is not set: events (and archives) are encrypted with an AWS owned key; set kmsKeyIdentifier to a customer-managed KMS key ARN."] },
+            {
+                when: "kmsKeyIdentifier is missing",
+                patch: { kmsKeyIdentifier: undefined },
+                messages: ["kmsKeyIdentifier is not set: events (and archives) are encrypted with an AWS owned key; set kmsKeyIdentifier to a customer-managed KMS key ARN."],
+            },
         ],
         otherType: { type: T.topic, props: {}, reason: only(T.bus) },
         unknown: { patch: { kmsKeyIdentifier: UNKNOWN }, path: "kmsKeyIdentifier" },
@@ -256,7 +374,13 @@ export const resourceCases: ResourceCase[] = [
         type: T.logGroup,
         base: { name: "/platform/api", kmsKeyId: KEY, retentionInDays: 365 },
         violations: [
-            { when: "kmsKeyId is missing", patch: { kmsKeyId: undefined }, messages: ["kmsKeyId is not set: log events are encrypted with a service-owned key; set kmsKeyId to a customer-managed KMS key ARN whose key policy allows logs.<region>.amazonaws.com."] },
+            {
+                when: "kmsKeyId is missing",
+                patch: { kmsKeyId: undefined },
+                messages: [
+                    "kmsKeyId is not set: log events are encrypted with a service-owned key; set kmsKeyId to a customer-managed KMS key ARN whose key policy allows logs.<region>.amazonaws.com.",
+                ],
+            },
         ],
         otherType: { type: T.bus, props: {}, reason: only(T.logGroup) },
         unknown: { patch: { kmsKeyId: UNKNOWN }, path: "kmsKeyId" },
@@ -266,8 +390,16 @@ export const resourceCases: ResourceCase[] = [
         type: T.secret,
         base: { name: "db-credentials", kmsKeyId: KEY },
         violations: [
-            { when: "kmsKeyId is missing", patch: { kmsKeyId: undefined }, messages: ["kmsKeyId is not set: the secret is encrypted with the AWS managed key aws/secretsmanager; set kmsKeyId to a customer-managed KMS key."] },
-            { when: "kmsKeyId is alias/aws/secretsmanager", patch: { kmsKeyId: "alias/aws/secretsmanager" }, messages: ["kmsKeyId is the AWS managed key alias/aws/secretsmanager, whose key policy cannot restrict who decrypts the secret; use a customer-managed KMS key."] },
+            {
+                when: "kmsKeyId is missing",
+                patch: { kmsKeyId: undefined },
+                messages: ["kmsKeyId is not set: the secret is encrypted with the AWS managed key aws/secretsmanager; set kmsKeyId to a customer-managed KMS key."],
+            },
+            {
+                when: "kmsKeyId is alias/aws/secretsmanager",
+                patch: { kmsKeyId: "alias/aws/secretsmanager" },
+                messages: ["kmsKeyId is the AWS managed key alias/aws/secretsmanager, whose key policy cannot restrict who decrypts the secret; use a customer-managed KMS key."],
+            },
         ],
         otherType: { type: T.kmsKey, props: {}, reason: only(T.secret) },
         unknown: { patch: { kmsKeyId: UNKNOWN }, path: "kmsKeyId" },
@@ -277,14 +409,45 @@ export const resourceCases: ResourceCase[] = [
         type: T.volume,
         base: { availabilityZone: "eu-west-1a", size: 20, encrypted: true, kmsKeyId: KEY },
         compliant: [
-            { when: "an EC2 instance with encrypted root and data volumes", type: T.ec2Instance, props: { ami: "ami-1", instanceType: "t4g.micro", rootBlockDevice: { encrypted: true, kmsKeyId: KEY }, ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true, kmsKeyId: KEY }] } },
-            { when: "a launch template with an encrypted EBS mapping and an instance-store mapping", type: T.launchTemplate, props: { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY } }, { deviceName: "/dev/sdb", virtualName: "ephemeral0" }] } },
+            {
+                when: "an EC2 instance with encrypted root and data volumes",
+                type: T.ec2Instance,
+                props: {
+                    ami: "ami-1",
+                    instanceType: "t4g.micro",
+                    rootBlockDevice: { encrypted: true, kmsKeyId: KEY },
+                    ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true, kmsKeyId: KEY }],
+                },
+            },
+            {
+                when: "a launch template with an encrypted EBS mapping and an instance-store mapping",
+                type: T.launchTemplate,
+                props: {
+                    blockDeviceMappings: [
+                        { deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY } },
+                        { deviceName: "/dev/sdb", virtualName: "ephemeral0" },
+                    ],
+                },
+            },
         ],
         violations: [
             { when: "the volume is unencrypted", patch: { encrypted: false, kmsKeyId: undefined }, messages: [`volume.encrypted is not true: ${EBS_FIX}`] },
             { when: "the volume has no kmsKeyId", patch: { kmsKeyId: undefined }, messages: [`volume.kmsKeyId is not set: ${EBS_FIX}`] },
-            { when: "an EC2 instance has no rootBlockDevice and an unencrypted data volume", type: T.ec2Instance, props: { ami: "ami-1", instanceType: "t4g.micro", ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false }] }, messages: [`rootBlockDevice is not set (the root volume follows the AMI, unencrypted by default): ${EBS_FIX}`, `ebsBlockDevices[0].encrypted is not true: ${EBS_FIX}`] },
-            { when: "a launch template EBS mapping is unencrypted", type: T.launchTemplate, props: { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }] }, messages: ["blockDeviceMappings[0].ebs.encrypted is not true: set encrypted: \"true\" and kmsKeyId to a customer-managed KMS key ARN."] },
+            {
+                when: "an EC2 instance has no rootBlockDevice and an unencrypted data volume",
+                type: T.ec2Instance,
+                props: { ami: "ami-1", instanceType: "t4g.micro", ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false }] },
+                messages: [
+                    `rootBlockDevice is not set (the root volume follows the AMI, unencrypted by default): ${EBS_FIX}`,
+                    `ebsBlockDevices[0].encrypted is not true: ${EBS_FIX}`,
+                ],
+            },
+            {
+                when: "a launch template EBS mapping is unencrypted",
+                type: T.launchTemplate,
+                props: { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }] },
+                messages: ['blockDeviceMappings[0].ebs.encrypted is not true: set encrypted: "true" and kmsKeyId to a customer-managed KMS key ARN.'],
+            },
         ],
         otherType: { type: T.efs, props: { encrypted: true }, reason: only(T.volume, T.ec2Instance, T.launchTemplate) },
         unknown: { patch: { encrypted: UNKNOWN }, path: "encrypted" },
@@ -294,8 +457,16 @@ export const resourceCases: ResourceCase[] = [
         type: T.efs,
         base: { encrypted: true, kmsKeyId: KEY },
         violations: [
-            { when: "encrypted is missing", patch: { encrypted: undefined }, messages: ["encrypted is not true: file data and metadata are unencrypted at rest, and this can only be chosen at creation; set encrypted: true and kmsKeyId."] },
-            { when: "kmsKeyId is missing", patch: { kmsKeyId: undefined }, messages: ["kmsKeyId is not set: the file system would use the AWS managed key aws/elasticfilesystem; set kmsKeyId to a customer-managed KMS key ARN."] },
+            {
+                when: "encrypted is missing",
+                patch: { encrypted: undefined },
+                messages: ["encrypted is not true: file data and metadata are unencrypted at rest, and this can only be chosen at creation; set encrypted: true and kmsKeyId."],
+            },
+            {
+                when: "kmsKeyId is missing",
+                patch: { kmsKeyId: undefined },
+                messages: ["kmsKeyId is not set: the file system would use the AWS managed key aws/elasticfilesystem; set kmsKeyId to a customer-managed KMS key ARN."],
+            },
         ],
         otherType: { type: T.volume, props: {}, reason: only(T.efs) },
         unknown: { patch: { kmsKeyId: UNKNOWN }, path: "kmsKeyId" },
@@ -305,11 +476,23 @@ export const resourceCases: ResourceCase[] = [
         type: T.kmsKey,
         base: { description: "platform data", enableKeyRotation: true, deletionWindowInDays: 30 },
         violations: [
-            { when: "enableKeyRotation is missing", patch: { enableKeyRotation: undefined }, messages: ["enableKeyRotation is not true: the key material is never rotated; set enableKeyRotation: true."] },
-            { when: "enableKeyRotation is false on an explicit SYMMETRIC_DEFAULT key", patch: { enableKeyRotation: false, customerMasterKeySpec: "SYMMETRIC_DEFAULT", keyUsage: "ENCRYPT_DECRYPT" }, messages: ["enableKeyRotation is not true: the key material is never rotated; set enableKeyRotation: true."] },
+            {
+                when: "enableKeyRotation is missing",
+                patch: { enableKeyRotation: undefined },
+                messages: ["enableKeyRotation is not true: the key material is never rotated; set enableKeyRotation: true."],
+            },
+            {
+                when: "enableKeyRotation is false on an explicit SYMMETRIC_DEFAULT key",
+                patch: { enableKeyRotation: false, customerMasterKeySpec: "SYMMETRIC_DEFAULT", keyUsage: "ENCRYPT_DECRYPT" },
+                messages: ["enableKeyRotation is not true: the key material is never rotated; set enableKeyRotation: true."],
+            },
         ],
         notApplicable: [
-            { when: "an asymmetric signing key", patch: { enableKeyRotation: undefined, customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }, reason: "Automatic rotation is not supported for RSA_2048 keys with usage SIGN_VERIFY" },
+            {
+                when: "an asymmetric signing key",
+                patch: { enableKeyRotation: undefined, customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" },
+                reason: "Automatic rotation is not supported for RSA_2048 keys with usage SIGN_VERIFY",
+            },
         ],
         otherType: { type: T.secret, props: {}, reason: only(T.kmsKey) },
         unknown: { patch: { enableKeyRotation: UNKNOWN }, path: "enableKeyRotation" },
@@ -327,10 +510,27 @@ export const resourceCases: ResourceCase[] = [
             { when: "the aws:alb/listener alias token", type: T.albListener, props: httpsListener },
         ],
         violations: [
-            { when: "an HTTP listener forwards", patch: { protocol: "HTTP", port: 80, sslPolicy: undefined }, messages: [`protocol is HTTP and defaultActions[0] is "forward", not a redirect to HTTPS: ${LISTENER_FIX}`] },
-            { when: "protocol is omitted (ALB default HTTP)", patch: { protocol: undefined }, messages: [`protocol is HTTP and defaultActions[0] is "forward", not a redirect to HTTPS: ${LISTENER_FIX}`] },
-            { when: "an HTTP redirect keeps the protocol", props: { ...redirectListener, defaultActions: [{ type: "redirect", redirect: { port: "8080", statusCode: "HTTP_302" } }] }, messages: [`protocol is HTTP and defaultActions[0] redirects with redirect.protocol "#{protocol}", not "HTTPS": ${LISTENER_FIX}`] },
-            { when: "an aws:alb listener on HTTP forwards", type: T.albListener, props: { ...redirectListener, defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] }, messages: [`protocol is HTTP and defaultActions[0] is "fixed-response", not a redirect to HTTPS: ${LISTENER_FIX}`] },
+            {
+                when: "an HTTP listener forwards",
+                patch: { protocol: "HTTP", port: 80, sslPolicy: undefined },
+                messages: [`protocol is HTTP and defaultActions[0] is "forward", not a redirect to HTTPS: ${LISTENER_FIX}`],
+            },
+            {
+                when: "protocol is omitted (ALB default HTTP)",
+                patch: { protocol: undefined },
+                messages: [`protocol is HTTP and defaultActions[0] is "forward", not a redirect to HTTPS: ${LISTENER_FIX}`],
+            },
+            {
+                when: "an HTTP redirect keeps the protocol",
+                props: { ...redirectListener, defaultActions: [{ type: "redirect", redirect: { port: "8080", statusCode: "HTTP_302" } }] },
+                messages: [`protocol is HTTP and defaultActions[0] redirects with redirect.protocol "#{protocol}", not "HTTPS": ${LISTENER_FIX}`],
+            },
+            {
+                when: "an aws:alb listener on HTTP forwards",
+                type: T.albListener,
+                props: { ...redirectListener, defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] },
+                messages: [`protocol is HTTP and defaultActions[0] is "fixed-response", not a redirect to HTTPS: ${LISTENER_FIX}`],
+            },
         ],
         notApplicable: [
             { when: "a TCP listener", patch: { protocol: "TCP", sslPolicy: undefined }, reason: "Policy only applies to HTTP, HTTPS and TLS listeners (protocol is TCP)" },
@@ -348,28 +548,69 @@ export const resourceCases: ResourceCase[] = [
             { when: "an NLB TLS listener", patch: { protocol: "TLS", sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" } },
         ],
         violations: [
-            { when: "sslPolicy is missing", patch: { sslPolicy: undefined }, messages: ["sslPolicy is not set: the listener gets ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1; set sslPolicy to an allowed policy such as ELBSecurityPolicy-TLS13-1-2-2021-06."] },
-            { when: "sslPolicy is a TLS 1.0 policy", patch: { sslPolicy: "ELBSecurityPolicy-2016-08" }, messages: [`sslPolicy "ELBSecurityPolicy-2016-08" is not allowed; set sslPolicy to one of: ${DEFAULT_ALLOWED_SSL_POLICIES.join(", ")}.`] },
-            { when: "the config allows only TLS 1.3-only policies", config: { "lb-listener-tls-policy": { allowedSslPolicies: ["ELBSecurityPolicy-TLS13-1-3-2021-06"] } }, patch: {}, messages: ["sslPolicy \"ELBSecurityPolicy-TLS13-1-2-2021-06\" is not allowed; set sslPolicy to one of: ELBSecurityPolicy-TLS13-1-3-2021-06."] },
+            {
+                when: "sslPolicy is missing",
+                patch: { sslPolicy: undefined },
+                messages: [
+                    "sslPolicy is not set: the listener gets ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1; set sslPolicy to an allowed policy such as ELBSecurityPolicy-TLS13-1-2-2021-06.",
+                ],
+            },
+            {
+                when: "sslPolicy is a TLS 1.0 policy",
+                patch: { sslPolicy: "ELBSecurityPolicy-2016-08" },
+                messages: [`sslPolicy "ELBSecurityPolicy-2016-08" is not allowed; set sslPolicy to one of: ${DEFAULT_ALLOWED_SSL_POLICIES.join(", ")}.`],
+            },
+            {
+                when: "the config allows only TLS 1.3-only policies",
+                config: { "lb-listener-tls-policy": { allowedSslPolicies: ["ELBSecurityPolicy-TLS13-1-3-2021-06"] } },
+                patch: {},
+                messages: ['sslPolicy "ELBSecurityPolicy-TLS13-1-2-2021-06" is not allowed; set sslPolicy to one of: ELBSecurityPolicy-TLS13-1-3-2021-06.'],
+            },
         ],
-        notApplicable: [
-            { when: "an HTTP listener", props: redirectListener, reason: "Policy only applies to HTTPS and TLS listeners (protocol is HTTP)" },
-        ],
+        notApplicable: [{ when: "an HTTP listener", props: redirectListener, reason: "Policy only applies to HTTPS and TLS listeners (protocol is HTTP)" }],
         otherType: { type: T.lb, props: alb, reason: only(T.lbListener, T.albListener) },
         unknown: { patch: { sslPolicy: UNKNOWN }, path: "sslPolicy" },
     },
     {
         policy: "apigateway-domain-tls",
         type: T.domain,
-        base: { domainName: "api.example.com", regionalCertificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/api", endpointConfiguration: { types: ["REGIONAL"] }, securityPolicy: "TLS_1_2" },
+        base: {
+            domainName: "api.example.com",
+            regionalCertificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/api",
+            endpointConfiguration: { types: ["REGIONAL"] },
+            securityPolicy: "TLS_1_2",
+        },
         compliant: [
             { when: "an enhanced TLS 1.3 policy", patch: { securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09", endpointAccessMode: "STRICT" } },
-            { when: "an HTTP API (v2) domain with TLS_1_2", type: T.domainV2, props: { domainName: "events.example.com", domainNameConfiguration: { certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/ev", endpointType: "REGIONAL", securityPolicy: "TLS_1_2" } } },
+            {
+                when: "an HTTP API (v2) domain with TLS_1_2",
+                type: T.domainV2,
+                props: {
+                    domainName: "events.example.com",
+                    domainNameConfiguration: { certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/ev", endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+                },
+            },
         ],
         violations: [
-            { when: "securityPolicy is missing", patch: { securityPolicy: undefined }, messages: [`securityPolicy is not set: the minimum TLS version is left to the service default; set it to one of: ${API_TLS_ALLOWED}.`] },
-            { when: "securityPolicy is TLS_1_0", patch: { securityPolicy: "TLS_1_0" }, messages: [`securityPolicy "TLS_1_0" is not allowed: clients could negotiate TLS 1.0; set it to one of: ${API_TLS_ALLOWED}.`] },
-            { when: "a v2 domain with TLS_1_0", type: T.domainV2, props: { domainName: "events.example.com", domainNameConfiguration: { certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/ev", endpointType: "REGIONAL", securityPolicy: "TLS_1_0" } }, messages: [`domainNameConfiguration.securityPolicy "TLS_1_0" is not allowed: clients could negotiate TLS 1.0; set it to one of: ${API_TLS_ALLOWED}.`] },
+            {
+                when: "securityPolicy is missing",
+                patch: { securityPolicy: undefined },
+                messages: [`securityPolicy is not set: the minimum TLS version is left to the service default; set it to one of: ${API_TLS_ALLOWED}.`],
+            },
+            {
+                when: "securityPolicy is TLS_1_0",
+                patch: { securityPolicy: "TLS_1_0" },
+                messages: [`securityPolicy "TLS_1_0" is not allowed: clients could negotiate TLS 1.0; set it to one of: ${API_TLS_ALLOWED}.`],
+            },
+            {
+                when: "a v2 domain with TLS_1_0",
+                type: T.domainV2,
+                props: {
+                    domainName: "events.example.com",
+                    domainNameConfiguration: { certificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/ev", endpointType: "REGIONAL", securityPolicy: "TLS_1_0" },
+                },
+                messages: [`domainNameConfiguration.securityPolicy "TLS_1_0" is not allowed: clients could negotiate TLS 1.0; set it to one of: ${API_TLS_ALLOWED}.`],
+            },
         ],
         otherType: { type: T.restApi, props: { name: "api" }, reason: only(T.domain, T.domainV2) },
         unknown: { patch: { securityPolicy: UNKNOWN }, path: "securityPolicy" },
@@ -379,8 +620,18 @@ export const resourceCases: ResourceCase[] = [
         type: T.distribution,
         base: distribution,
         violations: [
-            { when: "the default behavior allows HTTP", patch: { "defaultCacheBehavior.viewerProtocolPolicy": "allow-all" }, messages: ["defaultCacheBehavior.viewerProtocolPolicy is \"allow-all\": viewers can use plain HTTP; set it to \"redirect-to-https\" or \"https-only\"."] },
-            { when: "an ordered behavior allows HTTP", patch: { "orderedCacheBehaviors.0.viewerProtocolPolicy": "allow-all" }, messages: ["orderedCacheBehaviors[0] (pathPattern \"/api/*\").viewerProtocolPolicy is \"allow-all\": viewers can use plain HTTP; set it to \"redirect-to-https\" or \"https-only\"."] },
+            {
+                when: "the default behavior allows HTTP",
+                patch: { "defaultCacheBehavior.viewerProtocolPolicy": "allow-all" },
+                messages: ['defaultCacheBehavior.viewerProtocolPolicy is "allow-all": viewers can use plain HTTP; set it to "redirect-to-https" or "https-only".'],
+            },
+            {
+                when: "an ordered behavior allows HTTP",
+                patch: { "orderedCacheBehaviors.0.viewerProtocolPolicy": "allow-all" },
+                messages: [
+                    'orderedCacheBehaviors[0] (pathPattern "/api/*").viewerProtocolPolicy is "allow-all": viewers can use plain HTTP; set it to "redirect-to-https" or "https-only".',
+                ],
+            },
         ],
         otherType: { type: T.bucket, props: { bucket: "site" }, reason: only(T.distribution) },
         unknown: { patch: { "defaultCacheBehavior.viewerProtocolPolicy": UNKNOWN }, path: "defaultCacheBehavior.viewerProtocolPolicy" },
@@ -391,9 +642,23 @@ export const resourceCases: ResourceCase[] = [
         base: distribution,
         compliant: [{ when: "TLSv1.2_2025", patch: { "viewerCertificate.minimumProtocolVersion": "TLSv1.2_2025" } }],
         violations: [
-            { when: "the default certificate is used", patch: { viewerCertificate: { cloudfrontDefaultCertificate: true } }, messages: ["viewerCertificate uses the default *.cloudfront.net certificate, which always accepts TLSv1: use an ACM certificate (in us-east-1) with minimumProtocolVersion TLSv1.2_2021 or newer."] },
-            { when: "minimumProtocolVersion is missing", patch: { "viewerCertificate.minimumProtocolVersion": undefined }, messages: [`viewerCertificate.minimumProtocolVersion is not set (CloudFront then accepts TLSv1); set it to one of: ${CF_TLS_ALLOWED}.`] },
-            { when: "minimumProtocolVersion is TLSv1.2_2019", patch: { "viewerCertificate.minimumProtocolVersion": "TLSv1.2_2019" }, messages: [`viewerCertificate.minimumProtocolVersion "TLSv1.2_2019" is not allowed; set it to one of: ${CF_TLS_ALLOWED}.`] },
+            {
+                when: "the default certificate is used",
+                patch: { viewerCertificate: { cloudfrontDefaultCertificate: true } },
+                messages: [
+                    "viewerCertificate uses the default *.cloudfront.net certificate, which always accepts TLSv1: use an ACM certificate (in us-east-1) with minimumProtocolVersion TLSv1.2_2021 or newer.",
+                ],
+            },
+            {
+                when: "minimumProtocolVersion is missing",
+                patch: { "viewerCertificate.minimumProtocolVersion": undefined },
+                messages: [`viewerCertificate.minimumProtocolVersion is not set (CloudFront then accepts TLSv1); set it to one of: ${CF_TLS_ALLOWED}.`],
+            },
+            {
+                when: "minimumProtocolVersion is TLSv1.2_2019",
+                patch: { "viewerCertificate.minimumProtocolVersion": "TLSv1.2_2019" },
+                messages: [`viewerCertificate.minimumProtocolVersion "TLSv1.2_2019" is not allowed; set it to one of: ${CF_TLS_ALLOWED}.`],
+            },
         ],
         otherType: { type: T.bucket, props: { bucket: "site" }, reason: only(T.distribution) },
         unknown: { patch: { "viewerCertificate.minimumProtocolVersion": UNKNOWN }, path: "viewerCertificate.minimumProtocolVersion" },
@@ -404,12 +669,30 @@ export const resourceCases: ResourceCase[] = [
         base: replicationGroup,
         compliant: [{ when: "a standalone cluster with TLS", type: T.cacheCluster, props: { engine: "redis", transitEncryptionEnabled: true } }],
         violations: [
-            { when: "transitEncryptionEnabled is false", patch: { transitEncryptionEnabled: false }, messages: ["transitEncryptionEnabled is not true: clients connect in plaintext (and AUTH tokens need TLS); set transitEncryptionEnabled: true."] },
-            { when: "transitEncryptionMode is preferred", patch: { transitEncryptionMode: "preferred" }, messages: ["transitEncryptionMode is \"preferred\": plaintext connections are still accepted; set transitEncryptionMode to \"required\" once clients use TLS."] },
-            { when: "a standalone cluster without TLS", type: T.cacheCluster, props: { engine: "memcached" }, messages: ["transitEncryptionEnabled is not true: clients connect in plaintext; set transitEncryptionEnabled: true."] },
+            {
+                when: "transitEncryptionEnabled is false",
+                patch: { transitEncryptionEnabled: false },
+                messages: ["transitEncryptionEnabled is not true: clients connect in plaintext (and AUTH tokens need TLS); set transitEncryptionEnabled: true."],
+            },
+            {
+                when: "transitEncryptionMode is preferred",
+                patch: { transitEncryptionMode: "preferred" },
+                messages: ['transitEncryptionMode is "preferred": plaintext connections are still accepted; set transitEncryptionMode to "required" once clients use TLS.'],
+            },
+            {
+                when: "a standalone cluster without TLS",
+                type: T.cacheCluster,
+                props: { engine: "memcached" },
+                messages: ["transitEncryptionEnabled is not true: clients connect in plaintext; set transitEncryptionEnabled: true."],
+            },
         ],
         notApplicable: [
-            { when: "a member cluster of a replication group", type: T.cacheCluster, props: { replicationGroupId: "cache" }, reason: "Member clusters inherit transit encryption from their replication group" },
+            {
+                when: "a member cluster of a replication group",
+                type: T.cacheCluster,
+                props: { replicationGroupId: "cache" },
+                reason: "Member clusters inherit transit encryption from their replication group",
+            },
         ],
         otherType: { type: T.serverlessCache, props: { engine: "valkey" }, reason: only(T.replicationGroup, T.cacheCluster) },
         unknown: { patch: { transitEncryptionEnabled: UNKNOWN }, path: "transitEncryptionEnabled" },
@@ -423,7 +706,11 @@ export const resourceCases: ResourceCase[] = [
         type: T.instance,
         base: dbInstance,
         violations: [
-            { when: "multiAz is false", patch: { multiAz: false }, messages: ["multiAz is not true: the database has no standby and an AZ or instance failure takes it down; set multiAz: true."] },
+            {
+                when: "multiAz is false",
+                patch: { multiAz: false },
+                messages: ["multiAz is not true: the database has no standby and an AZ or instance failure takes it down; set multiAz: true."],
+            },
         ],
         notApplicable: [
             { when: "a read replica", patch: { multiAz: undefined, replicateSourceDb: "orders-db" }, reason: "Read replicas follow their source instance's availability settings" },
@@ -437,11 +724,32 @@ export const resourceCases: ResourceCase[] = [
         base: replicationGroup,
         compliant: [{ when: "a sharded group with one replica per shard", patch: { numCacheClusters: undefined, numNodeGroups: 2, replicasPerNodeGroup: 1 } }],
         violations: [
-            { when: "automaticFailoverEnabled is false", patch: { automaticFailoverEnabled: false }, messages: ["automaticFailoverEnabled is not true: a primary failure is not failed over to a replica; set automaticFailoverEnabled: true."] },
-            { when: "multiAzEnabled is missing", patch: { multiAzEnabled: undefined }, messages: ["multiAzEnabled is not true: replicas may share the primary's AZ; set multiAzEnabled: true (it needs automatic failover)."] },
-            { when: "a single node", patch: { numCacheClusters: 1 }, messages: ["the group has 1 node(s) per shard: at least 2 (a primary and a replica) are required; set numCacheClusters >= 2 or replicasPerNodeGroup >= 1."] },
-            { when: "no size given (one node)", patch: { numCacheClusters: undefined }, messages: ["the group has 1 node(s) per shard: at least 2 (a primary and a replica) are required; set numCacheClusters >= 2 or replicasPerNodeGroup >= 1."] },
-            { when: "the config requires 3 nodes", config: { "elasticache-multi-az-failover": { minNodes: 3 } }, patch: {}, messages: ["the group has 2 node(s) per shard: at least 3 (a primary and a replica) are required; set numCacheClusters >= 3 or replicasPerNodeGroup >= 2."] },
+            {
+                when: "automaticFailoverEnabled is false",
+                patch: { automaticFailoverEnabled: false },
+                messages: ["automaticFailoverEnabled is not true: a primary failure is not failed over to a replica; set automaticFailoverEnabled: true."],
+            },
+            {
+                when: "multiAzEnabled is missing",
+                patch: { multiAzEnabled: undefined },
+                messages: ["multiAzEnabled is not true: replicas may share the primary's AZ; set multiAzEnabled: true (it needs automatic failover)."],
+            },
+            {
+                when: "a single node",
+                patch: { numCacheClusters: 1 },
+                messages: ["the group has 1 node(s) per shard: at least 2 (a primary and a replica) are required; set numCacheClusters >= 2 or replicasPerNodeGroup >= 1."],
+            },
+            {
+                when: "no size given (one node)",
+                patch: { numCacheClusters: undefined },
+                messages: ["the group has 1 node(s) per shard: at least 2 (a primary and a replica) are required; set numCacheClusters >= 2 or replicasPerNodeGroup >= 1."],
+            },
+            {
+                when: "the config requires 3 nodes",
+                config: { "elasticache-multi-az-failover": { minNodes: 3 } },
+                patch: {},
+                messages: ["the group has 2 node(s) per shard: at least 3 (a primary and a replica) are required; set numCacheClusters >= 3 or replicasPerNodeGroup >= 2."],
+            },
         ],
         otherType: { type: T.cacheCluster, props: { engine: "redis" }, reason: only(T.replicationGroup) },
         unknown: { patch: { numCacheClusters: UNKNOWN }, path: "numCacheClusters" },
@@ -455,8 +763,17 @@ export const resourceCases: ResourceCase[] = [
             { when: "the aws:alb alias token", type: T.alb, props: alb },
         ],
         violations: [
-            { when: "one subnet", patch: { subnets: ["subnet-a"] }, messages: ["the load balancer is in 1 subnet(s): at least 2 subnets in different AZs are required; list one subnet per AZ in subnets."] },
-            { when: "an aws:alb load balancer without subnets", type: T.alb, props: { ...alb, subnets: undefined }, messages: ["the load balancer is in 0 subnet(s): at least 2 subnets in different AZs are required; list one subnet per AZ in subnets."] },
+            {
+                when: "one subnet",
+                patch: { subnets: ["subnet-a"] },
+                messages: ["the load balancer is in 1 subnet(s): at least 2 subnets in different AZs are required; list one subnet per AZ in subnets."],
+            },
+            {
+                when: "an aws:alb load balancer without subnets",
+                type: T.alb,
+                props: { ...alb, subnets: undefined },
+                messages: ["the load balancer is in 0 subnet(s): at least 2 subnets in different AZs are required; list one subnet per AZ in subnets."],
+            },
         ],
         otherType: { type: T.lbListener, props: httpsListener, reason: only(T.lb, T.alb) },
         unknown: { patch: { subnets: UNKNOWN }, path: "subnets" },
@@ -466,12 +783,24 @@ export const resourceCases: ResourceCase[] = [
         type: T.ecsService,
         base: ecsService,
         violations: [
-            { when: "one subnet", patch: { "networkConfiguration.subnets": ["subnet-a"] }, messages: ["networkConfiguration.subnets has 1 subnet(s): at least 2 subnets in different AZs are required so tasks survive an AZ failure."] },
+            {
+                when: "one subnet",
+                patch: { "networkConfiguration.subnets": ["subnet-a"] },
+                messages: ["networkConfiguration.subnets has 1 subnet(s): at least 2 subnets in different AZs are required so tasks survive an AZ failure."],
+            },
         ],
         notApplicable: [
-            { when: "no awsvpc network configuration", patch: { networkConfiguration: undefined, launchType: "EC2" }, reason: "Only services with an awsvpc networkConfiguration choose their subnets" },
+            {
+                when: "no awsvpc network configuration",
+                patch: { networkConfiguration: undefined, launchType: "EC2" },
+                reason: "Only services with an awsvpc networkConfiguration choose their subnets",
+            },
         ],
-        otherType: { type: T.scalingTarget, props: { serviceNamespace: "ecs", minCapacity: 2, maxCapacity: 4, resourceId: "service/platform/a", scalableDimension: "ecs:service:DesiredCount" }, reason: only(T.ecsService) },
+        otherType: {
+            type: T.scalingTarget,
+            props: { serviceNamespace: "ecs", minCapacity: 2, maxCapacity: 4, resourceId: "service/platform/a", scalableDimension: "ecs:service:DesiredCount" },
+            reason: only(T.ecsService),
+        },
         unknown: { patch: { "networkConfiguration.subnets": UNKNOWN }, path: "networkConfiguration.subnets" },
     },
     {
@@ -479,25 +808,44 @@ export const resourceCases: ResourceCase[] = [
         type: T.ecsService,
         base: ecsService,
         violations: [
-            { when: "desiredCount is 1", patch: { desiredCount: 1 }, messages: ["desiredCount is 1: at least 2 tasks are required so a task or AZ failure does not stop the service."] },
-            { when: "desiredCount is missing", patch: { desiredCount: undefined }, messages: ["desiredCount is not set (the service starts with 0 tasks): set desiredCount >= 2."] },
-            { when: "the config requires 3 tasks", config: { "ecs-service-min-tasks": { minTasks: 3 } }, patch: {}, messages: ["desiredCount is 2: at least 3 tasks are required so a task or AZ failure does not stop the service."] },
+            {
+                when: "desiredCount is 1",
+                patch: { desiredCount: 1 },
+                messages: ["desiredCount is 1: at least 2 tasks are required so a task or AZ failure does not stop the service."],
+            },
+            {
+                when: "desiredCount is missing",
+                patch: { desiredCount: undefined },
+                messages: ["desiredCount is not set (the service starts with 0 tasks): set desiredCount >= 2."],
+            },
+            {
+                when: "the config requires 3 tasks",
+                config: { "ecs-service-min-tasks": { minTasks: 3 } },
+                patch: {},
+                messages: ["desiredCount is 2: at least 3 tasks are required so a task or AZ failure does not stop the service."],
+            },
         ],
         notApplicable: [
             { when: "a DAEMON service", patch: { schedulingStrategy: "DAEMON", desiredCount: undefined }, reason: "DAEMON services run one task per container instance" },
         ],
-        otherType: { type: T.scalingTarget, props: { serviceNamespace: "ecs", minCapacity: 2, maxCapacity: 4, resourceId: "service/platform/a", scalableDimension: "ecs:service:DesiredCount" }, reason: only(T.ecsService) },
+        otherType: {
+            type: T.scalingTarget,
+            props: { serviceNamespace: "ecs", minCapacity: 2, maxCapacity: 4, resourceId: "service/platform/a", scalableDimension: "ecs:service:DesiredCount" },
+            reason: only(T.ecsService),
+        },
         unknown: { patch: { desiredCount: UNKNOWN }, path: "desiredCount" },
     },
     {
         policy: "ecs-autoscaling-min-capacity",
         type: T.scalingTarget,
         base: { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: "service/platform/svc-a", minCapacity: 2, maxCapacity: 10 },
-        violations: [
-            { when: "minCapacity is 1", patch: { minCapacity: 1 }, messages: ["minCapacity is 1: scaling in can leave fewer than 2 tasks; set minCapacity >= 2."] },
-        ],
+        violations: [{ when: "minCapacity is 1", patch: { minCapacity: 1 }, messages: ["minCapacity is 1: scaling in can leave fewer than 2 tasks; set minCapacity >= 2."] }],
         notApplicable: [
-            { when: "a DynamoDB scaling target", patch: { serviceNamespace: "dynamodb", scalableDimension: "dynamodb:table:ReadCapacityUnits", resourceId: "table/orders", minCapacity: 1 }, reason: "Policy only applies to ECS scaling targets (serviceNamespace is dynamodb)" },
+            {
+                when: "a DynamoDB scaling target",
+                patch: { serviceNamespace: "dynamodb", scalableDimension: "dynamodb:table:ReadCapacityUnits", resourceId: "table/orders", minCapacity: 1 },
+                reason: "Policy only applies to ECS scaling targets (serviceNamespace is dynamodb)",
+            },
         ],
         otherType: { type: T.ecsService, props: ecsService, reason: only(T.scalingTarget) },
         unknown: { patch: { minCapacity: UNKNOWN }, path: "minCapacity" },
@@ -508,7 +856,11 @@ export const resourceCases: ResourceCase[] = [
         base: { minSize: 2, maxSize: 4, vpcZoneIdentifiers: ["subnet-a", "subnet-b"] },
         compliant: [{ when: "availability zones", patch: { vpcZoneIdentifiers: undefined, availabilityZones: ["eu-west-1a", "eu-west-1b"] } }],
         violations: [
-            { when: "one subnet", patch: { vpcZoneIdentifiers: ["subnet-a"] }, messages: ["the group spans 1 subnet(s)/AZ(s): at least 2 are required; list one subnet per AZ in vpcZoneIdentifiers."] },
+            {
+                when: "one subnet",
+                patch: { vpcZoneIdentifiers: ["subnet-a"] },
+                messages: ["the group spans 1 subnet(s)/AZ(s): at least 2 are required; list one subnet per AZ in vpcZoneIdentifiers."],
+            },
         ],
         otherType: { type: T.ecsService, props: ecsService, reason: only(T.asg) },
         unknown: { patch: { vpcZoneIdentifiers: UNKNOWN }, path: "vpcZoneIdentifiers" },
@@ -516,11 +868,29 @@ export const resourceCases: ResourceCase[] = [
     {
         policy: "vpc-nat-gateway-per-az",
         type: T.awsxVpc,
-        base: { cidrBlock: "10.0.0.0/16", numberOfAvailabilityZones: 3, natGateways: { strategy: "OnePerAz" }, subnetSpecs: [{ type: "Private", cidrMask: 20 }, { type: "Public", cidrMask: 24 }] },
+        base: {
+            cidrBlock: "10.0.0.0/16",
+            numberOfAvailabilityZones: 3,
+            natGateways: { strategy: "OnePerAz" },
+            subnetSpecs: [
+                { type: "Private", cidrMask: 20 },
+                { type: "Public", cidrMask: 24 },
+            ],
+        },
         compliant: [{ when: "natGateways omitted (awsx default: one per AZ)", patch: { natGateways: undefined } }],
         violations: [
-            { when: "a single NAT gateway", patch: { "natGateways.strategy": "Single" }, messages: ["natGateways.strategy is \"Single\": one NAT gateway is a single point of failure for every private subnet's egress; set natGateways: { strategy: \"OnePerAz\" }."] },
-            { when: "no NAT gateways", patch: { "natGateways.strategy": "None" }, messages: ["natGateways.strategy is \"None\": private subnets get no NAT gateway per AZ; set natGateways: { strategy: \"OnePerAz\" }."] },
+            {
+                when: "a single NAT gateway",
+                patch: { "natGateways.strategy": "Single" },
+                messages: [
+                    'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.',
+                ],
+            },
+            {
+                when: "no NAT gateways",
+                patch: { "natGateways.strategy": "None" },
+                messages: ['natGateways.strategy is "None": private subnets get no NAT gateway per AZ; set natGateways: { strategy: "OnePerAz" }.'],
+            },
         ],
         otherType: { type: T.ec2Vpc, props: { cidrBlock: "10.0.0.0/16" }, reason: only(T.awsxVpc) },
         unknown: { patch: { "natGateways.strategy": UNKNOWN }, path: "natGateways.strategy" },
@@ -532,8 +902,17 @@ export const resourceCases: ResourceCase[] = [
         compliant: [{ when: "AZ count omitted (awsx default: 3)", patch: { numberOfAvailabilityZones: undefined } }],
         violations: [
             { when: "one AZ", patch: { numberOfAvailabilityZones: 1 }, messages: ["the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2."] },
-            { when: "one named AZ", patch: { numberOfAvailabilityZones: undefined, availabilityZoneNames: ["eu-west-1a"] }, messages: ["the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2."] },
-            { when: "prod's config requires 3 AZs", config: { "vpc-multi-az": { minAvailabilityZones: 3 } }, patch: { numberOfAvailabilityZones: 2 }, messages: ["the VPC spans 2 AZ(s): at least 3 are required; set numberOfAvailabilityZones >= 3."] },
+            {
+                when: "one named AZ",
+                patch: { numberOfAvailabilityZones: undefined, availabilityZoneNames: ["eu-west-1a"] },
+                messages: ["the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2."],
+            },
+            {
+                when: "prod's config requires 3 AZs",
+                config: { "vpc-multi-az": { minAvailabilityZones: 3 } },
+                patch: { numberOfAvailabilityZones: 2 },
+                messages: ["the VPC spans 2 AZ(s): at least 3 are required; set numberOfAvailabilityZones >= 3."],
+            },
         ],
         otherType: { type: T.ec2Vpc, props: { cidrBlock: "10.0.0.0/16" }, reason: only(T.awsxVpc) },
         unknown: { patch: { numberOfAvailabilityZones: UNKNOWN }, path: "numberOfAvailabilityZones" },
@@ -551,11 +930,44 @@ export const resourceCases: ResourceCase[] = [
             { when: "a BucketV2 with a private ACL", type: T.bucketV2, props: { bucket: "site", acl: "private" } },
         ],
         violations: [
-            { when: "acl public-read", patch: { acl: "public-read" }, messages: ["acl is \"public-read\": objects are readable (or writable) outside the account; remove the ACL and keep ownership controls at BucketOwnerEnforced."] },
-            { when: "a grant to AllUsers", patch: { grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] }, messages: ["grants[0] grants READ to http://acs.amazonaws.com/groups/global/AllUsers: the bucket is public; remove the grant."] },
-            { when: "a BucketV2 with public-read-write", type: T.bucketV2, props: { bucket: "site", acl: "public-read-write" }, messages: ["acl is \"public-read-write\": objects are readable (or writable) outside the account; remove the ACL and keep ownership controls at BucketOwnerEnforced."] },
-            { when: "a BucketAcl with authenticated-read", type: T.bucketAcl, props: { bucket: "site", acl: "authenticated-read" }, messages: ["acl is \"authenticated-read\": objects are readable (or writable) outside the account; remove the ACL and keep ownership controls at BucketOwnerEnforced."] },
-            { when: "a BucketAclV2 grant to AuthenticatedUsers", type: T.bucketAclV2, props: { bucket: "site", accessControlPolicy: { owner: { id: "owner" }, grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" }, permission: "READ" }] } }, messages: ["accessControlPolicy.grants[0] grants READ to http://acs.amazonaws.com/groups/global/AuthenticatedUsers: the bucket is public; remove the grant."] },
+            {
+                when: "acl public-read",
+                patch: { acl: "public-read" },
+                messages: ['acl is "public-read": objects are readable (or writable) outside the account; remove the ACL and keep ownership controls at BucketOwnerEnforced.'],
+            },
+            {
+                when: "a grant to AllUsers",
+                patch: { grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] },
+                messages: ["grants[0] grants READ to http://acs.amazonaws.com/groups/global/AllUsers: the bucket is public; remove the grant."],
+            },
+            {
+                when: "a BucketV2 with public-read-write",
+                type: T.bucketV2,
+                props: { bucket: "site", acl: "public-read-write" },
+                messages: [
+                    'acl is "public-read-write": objects are readable (or writable) outside the account; remove the ACL and keep ownership controls at BucketOwnerEnforced.',
+                ],
+            },
+            {
+                when: "a BucketAcl with authenticated-read",
+                type: T.bucketAcl,
+                props: { bucket: "site", acl: "authenticated-read" },
+                messages: [
+                    'acl is "authenticated-read": objects are readable (or writable) outside the account; remove the ACL and keep ownership controls at BucketOwnerEnforced.',
+                ],
+            },
+            {
+                when: "a BucketAclV2 grant to AuthenticatedUsers",
+                type: T.bucketAclV2,
+                props: {
+                    bucket: "site",
+                    accessControlPolicy: {
+                        owner: { id: "owner" },
+                        grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" }, permission: "READ" }],
+                    },
+                },
+                messages: ["accessControlPolicy.grants[0] grants READ to http://acs.amazonaws.com/groups/global/AuthenticatedUsers: the bucket is public; remove the grant."],
+            },
         ],
         otherType: { type: T.bucketPolicy, props: { bucket: "site", policy: "{}" }, reason: only(T.bucket, T.bucketV2, T.bucketAcl, T.bucketAclV2) },
         unknown: { patch: { acl: UNKNOWN }, path: "acl" },
@@ -564,7 +976,8 @@ export const resourceCases: ResourceCase[] = [
         policy: "security-group-no-public-ingress",
         type: T.sg,
         base: {
-            vpcId: "vpc-1", description: "edge",
+            vpcId: "vpc-1",
+            description: "edge",
             ingress: [
                 { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
                 { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["sg-app"] },
@@ -573,21 +986,67 @@ export const resourceCases: ResourceCase[] = [
             egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
         },
         compliant: [
-            { when: "a SecurityGroupRule ingress from a private CIDR", type: T.sgRule, props: { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] } },
+            {
+                when: "a SecurityGroupRule ingress from a private CIDR",
+                type: T.sgRule,
+                props: { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] },
+            },
             { when: "a vpc ingress rule on 443 from ::/0", type: T.sgIngress, props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" } },
-            { when: "port 80 allowed by config", config: { "security-group-no-public-ingress": { allowedPublicPorts: [443, 80] } }, type: T.sgIngress, props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" } },
+            {
+                when: "port 80 allowed by config",
+                config: { "security-group-no-public-ingress": { allowedPublicPorts: [443, 80] } },
+                type: T.sgIngress,
+                props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" },
+            },
         ],
         violations: [
-            { when: "inline SSH from anywhere", patch: { "ingress.0.fromPort": 22, "ingress.0.toPort": 22, "ingress.0.ipv6CidrBlocks": undefined }, messages: [`ingress[0] allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}`] },
-            { when: "inline all traffic from anywhere", patch: { "ingress.0.protocol": "-1", "ingress.0.fromPort": 0, "ingress.0.toPort": 0 }, messages: [`ingress[0] allows 0.0.0.0/0 and ::/0 on all protocols and ports: ${SG_FIX}`] },
-            { when: "inline port range from ::/0", patch: { "ingress.0.fromPort": 80, "ingress.0.cidrBlocks": undefined }, messages: [`ingress[0] allows ::/0 on tcp ports 80-443: ${SG_FIX}`] },
-            { when: "a SecurityGroupRule SSH from anywhere", type: T.sgRule, props: { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }, messages: [`the rule allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}`] },
-            { when: "a vpc ingress rule RDP from anywhere", type: T.sgIngress, props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/0" }, messages: [`the rule allows 0.0.0.0/0 on tcp port 3389: ${SG_FIX}`] },
-            { when: "a vpc ingress rule for all protocols from ::/0", type: T.sgIngress, props: { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv6: "::/0" }, messages: [`the rule allows ::/0 on all protocols and ports: ${SG_FIX}`] },
-            { when: "udp 443 from anywhere", type: T.sgIngress, props: { securityGroupId: "sg-1", ipProtocol: "udp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, messages: [`the rule allows 0.0.0.0/0 on udp port 443: ${SG_FIX}`] },
+            {
+                when: "inline SSH from anywhere",
+                patch: { "ingress.0.fromPort": 22, "ingress.0.toPort": 22, "ingress.0.ipv6CidrBlocks": undefined },
+                messages: [`ingress[0] allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}`],
+            },
+            {
+                when: "inline all traffic from anywhere",
+                patch: { "ingress.0.protocol": "-1", "ingress.0.fromPort": 0, "ingress.0.toPort": 0 },
+                messages: [`ingress[0] allows 0.0.0.0/0 and ::/0 on all protocols and ports: ${SG_FIX}`],
+            },
+            {
+                when: "inline port range from ::/0",
+                patch: { "ingress.0.fromPort": 80, "ingress.0.cidrBlocks": undefined },
+                messages: [`ingress[0] allows ::/0 on tcp ports 80-443: ${SG_FIX}`],
+            },
+            {
+                when: "a SecurityGroupRule SSH from anywhere",
+                type: T.sgRule,
+                props: { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
+                messages: [`the rule allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}`],
+            },
+            {
+                when: "a vpc ingress rule RDP from anywhere",
+                type: T.sgIngress,
+                props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/0" },
+                messages: [`the rule allows 0.0.0.0/0 on tcp port 3389: ${SG_FIX}`],
+            },
+            {
+                when: "a vpc ingress rule for all protocols from ::/0",
+                type: T.sgIngress,
+                props: { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv6: "::/0" },
+                messages: [`the rule allows ::/0 on all protocols and ports: ${SG_FIX}`],
+            },
+            {
+                when: "udp 443 from anywhere",
+                type: T.sgIngress,
+                props: { securityGroupId: "sg-1", ipProtocol: "udp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" },
+                messages: [`the rule allows 0.0.0.0/0 on udp port 443: ${SG_FIX}`],
+            },
         ],
         notApplicable: [
-            { when: "an egress SecurityGroupRule", type: T.sgRule, props: { type: "egress", securityGroupId: "sg-1", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }, reason: "Policy only applies to ingress rules" },
+            {
+                when: "an egress SecurityGroupRule",
+                type: T.sgRule,
+                props: { type: "egress", securityGroupId: "sg-1", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] },
+                reason: "Policy only applies to ingress rules",
+            },
         ],
         otherType: { type: T.sgEgress, props: { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }, reason: only(T.sg, T.sgRule, T.sgIngress) },
         unknown: { patch: { "ingress.0.cidrBlocks": UNKNOWN }, path: "ingress.0.cidrBlocks" },
@@ -597,22 +1056,75 @@ export const resourceCases: ResourceCase[] = [
         type: T.iamPolicy,
         base: { policy: doc(readQueue) },
         compliant: [
-            { when: "a Deny statement with \"*\"", patch: { policy: doc(readQueue, { Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }) } },
+            {
+                when: 'a Deny statement with "*"',
+                patch: { policy: doc(readQueue, { Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }) },
+            },
             { when: "a partial wildcard (s3:Get*)", patch: { policy: doc({ Effect: "Allow", Action: "s3:Get*", Resource: "arn:aws:s3:::site/*" }) } },
-            { when: "a role whose trust policy uses a wildcard principal (assume-role documents are exempt)", type: T.role, props: { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:*" }), inlinePolicies: [{ name: "app", policy: doc(readQueue) }] } },
+            {
+                when: "a role whose trust policy uses a wildcard principal (assume-role documents are exempt)",
+                type: T.role,
+                props: {
+                    assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:*" }),
+                    inlinePolicies: [{ name: "app", policy: doc(readQueue) }],
+                },
+            },
         ],
         violations: [
-            { when: "Action \"*\"", patch: { policy: doc({ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }) }, messages: [`statement "All" allows "*": ${WILDCARD_FIX}`] },
-            { when: "a service wildcard in an Action array", patch: { policy: doc({ Effect: "Allow", Action: ["s3:GetObject", "s3:*"], Resource: "*" }) }, messages: [`statement 1 allows "s3:*": ${WILDCARD_FIX}`] },
-            { when: "NotAction with Allow", patch: { policy: doc(readQueue, { Effect: "Allow", NotAction: "iam:*", Resource: "*" }) }, messages: [`statement 2 ${NOT_ACTION_FIX}`] },
-            { when: "an object document (not a JSON string)", patch: { policy: { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "*", Resource: "*" } } }, messages: [`statement 1 allows "*": ${WILDCARD_FIX}`] },
-            { when: "an invalid JSON document", patch: { policy: "{" }, messages: [`policy document is not valid JSON (${jsonError("{")}): it cannot be checked for wildcard actions; pass a valid IAM policy JSON document.`] },
-            { when: "a RolePolicy", type: T.rolePolicy, props: { role: "app", policy: doc({ Effect: "Allow", Action: "dynamodb:*", Resource: "*" }) }, messages: [`statement 1 allows "dynamodb:*": ${WILDCARD_FIX}`] },
-            { when: "a UserPolicy", type: T.userPolicy, props: { user: "ci", policy: doc({ Effect: "Allow", Action: "*", Resource: "*" }) }, messages: [`statement 1 allows "*": ${WILDCARD_FIX}`] },
-            { when: "a GroupPolicy", type: T.groupPolicy, props: { group: "ops", policy: doc({ Effect: "Allow", Action: ["ec2:*"], Resource: "*" }) }, messages: [`statement 1 allows "ec2:*": ${WILDCARD_FIX}`] },
-            { when: "a Role inline policy", type: T.role, props: { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }), inlinePolicies: [{ name: "app", policy: doc({ Effect: "Allow", Action: "*", Resource: "*" }) }] }, messages: [`inlinePolicies[0] ("app"): statement 1 allows "*": ${WILDCARD_FIX}`] },
+            { when: 'Action "*"', patch: { policy: doc({ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }) }, messages: [`statement "All" allows "*": ${WILDCARD_FIX}`] },
+            {
+                when: "a service wildcard in an Action array",
+                patch: { policy: doc({ Effect: "Allow", Action: ["s3:GetObject", "s3:*"], Resource: "*" }) },
+                messages: [`statement 1 allows "s3:*": ${WILDCARD_FIX}`],
+            },
+            {
+                when: "NotAction with Allow",
+                patch: { policy: doc(readQueue, { Effect: "Allow", NotAction: "iam:*", Resource: "*" }) },
+                messages: [`statement 2 ${NOT_ACTION_FIX}`],
+            },
+            {
+                when: "an object document (not a JSON string)",
+                patch: { policy: { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "*", Resource: "*" } } },
+                messages: [`statement 1 allows "*": ${WILDCARD_FIX}`],
+            },
+            {
+                when: "an invalid JSON document",
+                patch: { policy: "{" },
+                messages: [`policy document is not valid JSON (${jsonError("{")}): it cannot be checked for wildcard actions; pass a valid IAM policy JSON document.`],
+            },
+            {
+                when: "a RolePolicy",
+                type: T.rolePolicy,
+                props: { role: "app", policy: doc({ Effect: "Allow", Action: "dynamodb:*", Resource: "*" }) },
+                messages: [`statement 1 allows "dynamodb:*": ${WILDCARD_FIX}`],
+            },
+            {
+                when: "a UserPolicy",
+                type: T.userPolicy,
+                props: { user: "ci", policy: doc({ Effect: "Allow", Action: "*", Resource: "*" }) },
+                messages: [`statement 1 allows "*": ${WILDCARD_FIX}`],
+            },
+            {
+                when: "a GroupPolicy",
+                type: T.groupPolicy,
+                props: { group: "ops", policy: doc({ Effect: "Allow", Action: ["ec2:*"], Resource: "*" }) },
+                messages: [`statement 1 allows "ec2:*": ${WILDCARD_FIX}`],
+            },
+            {
+                when: "a Role inline policy",
+                type: T.role,
+                props: {
+                    assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }),
+                    inlinePolicies: [{ name: "app", policy: doc({ Effect: "Allow", Action: "*", Resource: "*" }) }],
+                },
+                messages: [`inlinePolicies[0] ("app"): statement 1 allows "*": ${WILDCARD_FIX}`],
+            },
         ],
-        otherType: { type: T.rolePolicyAttachment, props: { role: "app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, reason: only(T.iamPolicy, T.rolePolicy, T.userPolicy, T.groupPolicy, T.role) },
+        otherType: {
+            type: T.rolePolicyAttachment,
+            props: { role: "app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+            reason: only(T.iamPolicy, T.rolePolicy, T.userPolicy, T.groupPolicy, T.role),
+        },
         unknown: { patch: { policy: UNKNOWN }, path: "policy" },
     },
     {
@@ -621,11 +1133,23 @@ export const resourceCases: ResourceCase[] = [
         base: alb,
         compliant: [{ when: "the aws:alb alias token", type: T.alb, props: alb }],
         violations: [
-            { when: "dropInvalidHeaderFields is missing", patch: { dropInvalidHeaderFields: undefined }, messages: ["dropInvalidHeaderFields is not true: requests with invalid header fields are passed to targets; set dropInvalidHeaderFields: true."] },
-            { when: "loadBalancerType omitted (application) and the flag false", patch: { loadBalancerType: undefined, dropInvalidHeaderFields: false }, messages: ["dropInvalidHeaderFields is not true: requests with invalid header fields are passed to targets; set dropInvalidHeaderFields: true."] },
+            {
+                when: "dropInvalidHeaderFields is missing",
+                patch: { dropInvalidHeaderFields: undefined },
+                messages: ["dropInvalidHeaderFields is not true: requests with invalid header fields are passed to targets; set dropInvalidHeaderFields: true."],
+            },
+            {
+                when: "loadBalancerType omitted (application) and the flag false",
+                patch: { loadBalancerType: undefined, dropInvalidHeaderFields: false },
+                messages: ["dropInvalidHeaderFields is not true: requests with invalid header fields are passed to targets; set dropInvalidHeaderFields: true."],
+            },
         ],
         notApplicable: [
-            { when: "a network load balancer", patch: { loadBalancerType: "network", dropInvalidHeaderFields: undefined }, reason: "Policy only applies to application load balancers (loadBalancerType is network)" },
+            {
+                when: "a network load balancer",
+                patch: { loadBalancerType: "network", dropInvalidHeaderFields: undefined },
+                reason: "Policy only applies to application load balancers (loadBalancerType is network)",
+            },
         ],
         otherType: { type: T.lbListener, props: httpsListener, reason: only(T.lb, T.alb) },
         unknown: { patch: { dropInvalidHeaderFields: UNKNOWN }, path: "dropInvalidHeaderFields" },
@@ -640,8 +1164,17 @@ export const resourceCases: ResourceCase[] = [
         base: auroraCluster,
         compliant: [{ when: "a DB instance", type: T.instance, props: dbInstance }],
         violations: [
-            { when: "a cluster without deletion protection", patch: { deletionProtection: false }, messages: ["deletionProtection is not true: one API call or a replacing update deletes the database; set deletionProtection: true."] },
-            { when: "an instance without deletion protection", type: T.instance, props: { ...dbInstance, deletionProtection: undefined }, messages: ["deletionProtection is not true: one API call or a replacing update deletes the database; set deletionProtection: true."] },
+            {
+                when: "a cluster without deletion protection",
+                patch: { deletionProtection: false },
+                messages: ["deletionProtection is not true: one API call or a replacing update deletes the database; set deletionProtection: true."],
+            },
+            {
+                when: "an instance without deletion protection",
+                type: T.instance,
+                props: { ...dbInstance, deletionProtection: undefined },
+                messages: ["deletionProtection is not true: one API call or a replacing update deletes the database; set deletionProtection: true."],
+            },
         ],
         otherType: { type: T.table, props: {}, reason: only(T.cluster, T.instance) },
         unknown: { patch: { deletionProtection: UNKNOWN }, path: "deletionProtection" },
@@ -652,10 +1185,28 @@ export const resourceCases: ResourceCase[] = [
         base: auroraCluster,
         compliant: [{ when: "dev's config allows 1 day", config: { "rds-backup-retention": { minBackupRetentionDays: 1 } }, patch: { backupRetentionPeriod: 1 } }],
         violations: [
-            { when: "3 days", patch: { backupRetentionPeriod: 3 }, messages: ["backupRetentionPeriod is 3: at least 7 days of automated backups are required; set backupRetentionPeriod >= 7."] },
-            { when: "not set", patch: { backupRetentionPeriod: undefined }, messages: ["backupRetentionPeriod is not set (RDS keeps 1 day of automated backups): set backupRetentionPeriod >= 7."] },
-            { when: "the config requires 14 days", config: { "rds-backup-retention": { minBackupRetentionDays: 14 } }, patch: {}, messages: ["backupRetentionPeriod is 7: at least 14 days of automated backups are required; set backupRetentionPeriod >= 14."] },
-            { when: "an instance with 1 day", type: T.instance, props: { ...dbInstance, backupRetentionPeriod: 1 }, messages: ["backupRetentionPeriod is 1: at least 7 days of automated backups are required; set backupRetentionPeriod >= 7."] },
+            {
+                when: "3 days",
+                patch: { backupRetentionPeriod: 3 },
+                messages: ["backupRetentionPeriod is 3: at least 7 days of automated backups are required; set backupRetentionPeriod >= 7."],
+            },
+            {
+                when: "not set",
+                patch: { backupRetentionPeriod: undefined },
+                messages: ["backupRetentionPeriod is not set (RDS keeps 1 day of automated backups): set backupRetentionPeriod >= 7."],
+            },
+            {
+                when: "the config requires 14 days",
+                config: { "rds-backup-retention": { minBackupRetentionDays: 14 } },
+                patch: {},
+                messages: ["backupRetentionPeriod is 7: at least 14 days of automated backups are required; set backupRetentionPeriod >= 14."],
+            },
+            {
+                when: "an instance with 1 day",
+                type: T.instance,
+                props: { ...dbInstance, backupRetentionPeriod: 1 },
+                messages: ["backupRetentionPeriod is 1: at least 7 days of automated backups are required; set backupRetentionPeriod >= 7."],
+            },
         ],
         otherType: { type: T.table, props: {}, reason: only(T.cluster, T.instance) },
         unknown: { patch: { backupRetentionPeriod: UNKNOWN }, path: "backupRetentionPeriod" },
@@ -665,8 +1216,20 @@ export const resourceCases: ResourceCase[] = [
         type: T.table,
         base: { hashKey: "pk", attributes: [{ name: "pk", type: "S" }], pointInTimeRecovery: { enabled: true } },
         violations: [
-            { when: "PITR missing", patch: { pointInTimeRecovery: undefined }, messages: ["pointInTimeRecovery.enabled is not true: the table cannot be restored to a point in time (it is off unless enabled); set pointInTimeRecovery: { enabled: true }."] },
-            { when: "PITR disabled", patch: { "pointInTimeRecovery.enabled": false }, messages: ["pointInTimeRecovery.enabled is not true: the table cannot be restored to a point in time (it is off unless enabled); set pointInTimeRecovery: { enabled: true }."] },
+            {
+                when: "PITR missing",
+                patch: { pointInTimeRecovery: undefined },
+                messages: [
+                    "pointInTimeRecovery.enabled is not true: the table cannot be restored to a point in time (it is off unless enabled); set pointInTimeRecovery: { enabled: true }.",
+                ],
+            },
+            {
+                when: "PITR disabled",
+                patch: { "pointInTimeRecovery.enabled": false },
+                messages: [
+                    "pointInTimeRecovery.enabled is not true: the table cannot be restored to a point in time (it is off unless enabled); set pointInTimeRecovery: { enabled: true }.",
+                ],
+            },
         ],
         otherType: { type: T.cluster, props: auroraCluster, reason: only(T.table) },
         unknown: { patch: { "pointInTimeRecovery.enabled": UNKNOWN }, path: "pointInTimeRecovery.enabled" },
@@ -676,7 +1239,11 @@ export const resourceCases: ResourceCase[] = [
         type: T.table,
         base: { hashKey: "pk", attributes: [{ name: "pk", type: "S" }], deletionProtectionEnabled: true },
         violations: [
-            { when: "deletion protection missing", patch: { deletionProtectionEnabled: undefined }, messages: ["deletionProtectionEnabled is not true: one API call or a replacing update deletes the table; set deletionProtectionEnabled: true."] },
+            {
+                when: "deletion protection missing",
+                patch: { deletionProtectionEnabled: undefined },
+                messages: ["deletionProtectionEnabled is not true: one API call or a replacing update deletes the table; set deletionProtectionEnabled: true."],
+            },
         ],
         otherType: { type: T.cluster, props: auroraCluster, reason: only(T.table) },
         unknown: { patch: { deletionProtectionEnabled: UNKNOWN }, path: "deletionProtectionEnabled" },
@@ -687,10 +1254,28 @@ export const resourceCases: ResourceCase[] = [
         base: replicationGroup,
         compliant: [{ when: "a serverless cache with snapshots", type: T.serverlessCache, props: { engine: "valkey", snapshotRetentionLimit: 1 } }],
         violations: [
-            { when: "snapshotRetentionLimit 0", patch: { snapshotRetentionLimit: 0 }, messages: ["snapshotRetentionLimit is 0: keep at least 1 day(s) of automatic snapshots; set snapshotRetentionLimit >= 1."] },
-            { when: "snapshotRetentionLimit missing", patch: { snapshotRetentionLimit: undefined }, messages: ["snapshotRetentionLimit is not set (0, no automatic snapshots): keep at least 1 day(s) of automatic snapshots; set snapshotRetentionLimit >= 1."] },
-            { when: "a serverless cache without snapshots", type: T.serverlessCache, props: { engine: "valkey" }, messages: ["snapshotRetentionLimit is not set (0, no automatic snapshots): keep at least 1 day(s) of automatic snapshots; set snapshotRetentionLimit >= 1."] },
-            { when: "the config requires 14 days", config: { "elasticache-snapshot-retention": { minSnapshotRetentionDays: 14 } }, patch: {}, messages: ["snapshotRetentionLimit is 7: keep at least 14 day(s) of automatic snapshots; set snapshotRetentionLimit >= 14."] },
+            {
+                when: "snapshotRetentionLimit 0",
+                patch: { snapshotRetentionLimit: 0 },
+                messages: ["snapshotRetentionLimit is 0: keep at least 1 day(s) of automatic snapshots; set snapshotRetentionLimit >= 1."],
+            },
+            {
+                when: "snapshotRetentionLimit missing",
+                patch: { snapshotRetentionLimit: undefined },
+                messages: ["snapshotRetentionLimit is not set (0, no automatic snapshots): keep at least 1 day(s) of automatic snapshots; set snapshotRetentionLimit >= 1."],
+            },
+            {
+                when: "a serverless cache without snapshots",
+                type: T.serverlessCache,
+                props: { engine: "valkey" },
+                messages: ["snapshotRetentionLimit is not set (0, no automatic snapshots): keep at least 1 day(s) of automatic snapshots; set snapshotRetentionLimit >= 1."],
+            },
+            {
+                when: "the config requires 14 days",
+                config: { "elasticache-snapshot-retention": { minSnapshotRetentionDays: 14 } },
+                patch: {},
+                messages: ["snapshotRetentionLimit is 7: keep at least 14 day(s) of automatic snapshots; set snapshotRetentionLimit >= 14."],
+            },
         ],
         otherType: { type: T.cacheCluster, props: { engine: "redis" }, reason: only(T.replicationGroup, T.serverlessCache) },
         unknown: { patch: { snapshotRetentionLimit: UNKNOWN }, path: "snapshotRetentionLimit" },
@@ -701,7 +1286,13 @@ export const resourceCases: ResourceCase[] = [
         base: alb,
         compliant: [{ when: "the aws:alb alias token", type: T.alb, props: alb }],
         violations: [
-            { when: "deletion protection off", patch: { enableDeletionProtection: false }, messages: ["enableDeletionProtection is not true: one API call or a replacing update deletes the load balancer and its DNS name; set enableDeletionProtection: true."] },
+            {
+                when: "deletion protection off",
+                patch: { enableDeletionProtection: false },
+                messages: [
+                    "enableDeletionProtection is not true: one API call or a replacing update deletes the load balancer and its DNS name; set enableDeletionProtection: true.",
+                ],
+            },
         ],
         otherType: { type: T.lbListener, props: httpsListener, reason: only(T.lb, T.alb) },
         unknown: { patch: { enableDeletionProtection: UNKNOWN }, path: "enableDeletionProtection" },
@@ -716,10 +1307,31 @@ export const resourceCases: ResourceCase[] = [
         base: stage,
         compliant: [{ when: "an HTTP API stage with access logs", type: T.stageV2, props: { apiId: "http1", name: "$default", accessLogSettings: stage.accessLogSettings } }],
         violations: [
-            { when: "no access log settings", patch: { accessLogSettings: undefined }, messages: ["accessLogSettings is not set: requests to the stage are not logged; set accessLogSettings: { destinationArn: <log group ARN>, format: <JSON format> }."] },
-            { when: "no destination", patch: { "accessLogSettings.destinationArn": undefined }, messages: ["accessLogSettings.destinationArn is not set: set it to a CloudWatch log group (or Firehose) ARN."] },
-            { when: "no format", patch: { "accessLogSettings.format": undefined }, messages: ["accessLogSettings.format is not set: set a JSON access-log format including $context.requestId."] },
-            { when: "an HTTP API stage without access logs", type: T.stageV2, props: { apiId: "http1", name: "$default" }, messages: ["accessLogSettings is not set: requests to the stage are not logged; set accessLogSettings: { destinationArn: <log group ARN>, format: <JSON format> }."] },
+            {
+                when: "no access log settings",
+                patch: { accessLogSettings: undefined },
+                messages: [
+                    "accessLogSettings is not set: requests to the stage are not logged; set accessLogSettings: { destinationArn: <log group ARN>, format: <JSON format> }.",
+                ],
+            },
+            {
+                when: "no destination",
+                patch: { "accessLogSettings.destinationArn": undefined },
+                messages: ["accessLogSettings.destinationArn is not set: set it to a CloudWatch log group (or Firehose) ARN."],
+            },
+            {
+                when: "no format",
+                patch: { "accessLogSettings.format": undefined },
+                messages: ["accessLogSettings.format is not set: set a JSON access-log format including $context.requestId."],
+            },
+            {
+                when: "an HTTP API stage without access logs",
+                type: T.stageV2,
+                props: { apiId: "http1", name: "$default" },
+                messages: [
+                    "accessLogSettings is not set: requests to the stage are not logged; set accessLogSettings: { destinationArn: <log group ARN>, format: <JSON format> }.",
+                ],
+            },
         ],
         otherType: { type: T.deployment, props: { restApi: "api123" }, reason: only(T.stage, T.stageV2) },
         unknown: { patch: { "accessLogSettings.destinationArn": UNKNOWN }, path: "accessLogSettings.destinationArn" },
@@ -730,13 +1342,23 @@ export const resourceCases: ResourceCase[] = [
         base: alb,
         compliant: [{ when: "the aws:alb alias token", type: T.alb, props: alb }],
         violations: [
-            { when: "no access logs", patch: { accessLogs: undefined }, messages: ["accessLogs.enabled is not true: requests are not logged; set accessLogs: { enabled: true, bucket: <SSE-S3 bucket with the ELB log-delivery policy> }."] },
-            { when: "access logs disabled", patch: { "accessLogs.enabled": false }, messages: ["accessLogs.enabled is not true: requests are not logged; set accessLogs: { enabled: true, bucket: <SSE-S3 bucket with the ELB log-delivery policy> }."] },
-            { when: "no bucket", patch: { "accessLogs.bucket": undefined }, messages: ["accessLogs.bucket is not set: set it to an SSE-S3 bucket whose policy allows the regional ELB log delivery."] },
+            {
+                when: "no access logs",
+                patch: { accessLogs: undefined },
+                messages: ["accessLogs.enabled is not true: requests are not logged; set accessLogs: { enabled: true, bucket: <SSE-S3 bucket with the ELB log-delivery policy> }."],
+            },
+            {
+                when: "access logs disabled",
+                patch: { "accessLogs.enabled": false },
+                messages: ["accessLogs.enabled is not true: requests are not logged; set accessLogs: { enabled: true, bucket: <SSE-S3 bucket with the ELB log-delivery policy> }."],
+            },
+            {
+                when: "no bucket",
+                patch: { "accessLogs.bucket": undefined },
+                messages: ["accessLogs.bucket is not set: set it to an SSE-S3 bucket whose policy allows the regional ELB log delivery."],
+            },
         ],
-        notApplicable: [
-            { when: "a gateway load balancer", patch: { loadBalancerType: "gateway", accessLogs: undefined }, reason: "Gateway load balancers have no access logs" },
-        ],
+        notApplicable: [{ when: "a gateway load balancer", patch: { loadBalancerType: "gateway", accessLogs: undefined }, reason: "Gateway load balancers have no access logs" }],
         otherType: { type: T.lbListener, props: httpsListener, reason: only(T.lb, T.alb) },
         unknown: { patch: { "accessLogs.enabled": UNKNOWN }, path: "accessLogs.enabled" },
     },
@@ -746,7 +1368,11 @@ export const resourceCases: ResourceCase[] = [
         base: { name: "/platform/api", kmsKeyId: KEY, retentionInDays: 365 },
         compliant: [{ when: "dev's config allows 7 days", config: { "cloudwatch-log-group-retention": { minRetentionDays: 7 } }, patch: { retentionInDays: 7 } }],
         violations: [
-            { when: "no retention", patch: { retentionInDays: undefined }, messages: ["retentionInDays is not set: logs never expire, so retention is nobody's decision; set retentionInDays >= 365."] },
+            {
+                when: "no retention",
+                patch: { retentionInDays: undefined },
+                messages: ["retentionInDays is not set: logs never expire, so retention is nobody's decision; set retentionInDays >= 365."],
+            },
             { when: "30 days", patch: { retentionInDays: 30 }, messages: ["retentionInDays is 30: at least 365 days are required; set retentionInDays >= 365."] },
         ],
         otherType: { type: T.bus, props: {}, reason: only(T.logGroup) },
@@ -757,7 +1383,11 @@ export const resourceCases: ResourceCase[] = [
         type: T.distribution,
         base: distribution,
         violations: [
-            { when: "no web ACL", patch: { webAclId: undefined }, messages: ["webAclId is not set: the distribution has no WAF; set webAclId to the ARN of a CLOUDFRONT-scope WAFv2 web ACL (created in us-east-1)."] },
+            {
+                when: "no web ACL",
+                patch: { webAclId: undefined },
+                messages: ["webAclId is not set: the distribution has no WAF; set webAclId to the ARN of a CLOUDFRONT-scope WAFv2 web ACL (created in us-east-1)."],
+            },
         ],
         otherType: { type: T.stage, props: stage, reason: only(T.distribution) },
         unknown: { patch: { webAclId: UNKNOWN }, path: "webAclId" },

@@ -55,17 +55,33 @@ const T = {
 };
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-const denyInsecure = (resource: string) => ({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "*", Resource: resource, Condition: { Bool: { "aws:SecureTransport": "false" } } });
-const DENY_STATEMENT = "{ Effect: \"Deny\", Principal: \"*\", Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }";
+const denyInsecure = (resource: string) => ({
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "*",
+    Resource: resource,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+});
+const DENY_STATEMENT = '{ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }';
 
 // S3 -----------------------------------------------------------------------------------------------
 const bucket = res(T.bucket, "site", { bucket: "site-7f3a", id: "site-7f3a", arn: "arn:aws:s3:::site-7f3a" });
-const sseKms = res(T.sse, "site-sse", { bucket: "site-7f3a", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true }] });
+const sseKms = res(T.sse, "site-sse", {
+    bucket: "site-7f3a",
+    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true }],
+});
 const logsBucketV2 = res(T.bucketV2, "alb-logs", { bucket: "alb-logs-1", id: "alb-logs-1" });
 const sseV2Aes = res(T.sseV2, "alb-logs-sse", { bucket: "alb-logs-1", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
-const pab = (bucketName: string, name = "site-pab", flags: Record<string, unknown> = {}) => res(T.pab, name, {
-    bucket: bucketName, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...flags,
-});
+const pab = (bucketName: string, name = "site-pab", flags: Record<string, unknown> = {}) =>
+    res(T.pab, name, {
+        bucket: bucketName,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+        ...flags,
+    });
 const bucketPolicy = (bucketName: string, policy: unknown) => res(T.bucketPolicy, "site-policy", { bucket: bucketName, policy });
 
 // SQS / SNS -------------------------------------------------------------------------------------------
@@ -78,7 +94,9 @@ const topicPolicy = (policy: unknown, arn: unknown = TOPIC_ARN) => res(T.topicPo
 
 // API Gateway -----------------------------------------------------------------------------------------
 const mtlsDomain = res(T.domain, "api-domain", {
-    domainName: "api.example.com", id: "api.example.com", securityPolicy: "TLS_1_2",
+    domainName: "api.example.com",
+    id: "api.example.com",
+    securityPolicy: "TLS_1_2",
     regionalCertificateArn: "arn:aws:acm:eu-west-1:111122223333:certificate/api",
     mutualTlsAuthentication: { truststoreUri: "s3://truststore/bundle.pem", truststoreVersion: "v1" },
 });
@@ -90,19 +108,26 @@ const apiStage = res(T.stage, "prod", { restApi: "api123", stageName: "prod", de
 const wafAssociation = (resourceArn: unknown) => res(T.waf, "api-waf", { resourceArn, webAclArn: "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/api/abc" });
 
 // RDS -------------------------------------------------------------------------------------------------
-const auroraPg = (props: Record<string, unknown> = {}, name = "orders-db") => res(T.cluster, name, {
-    engine: "aurora-postgresql", clusterIdentifier: "orders-db", id: "orders-db", dbClusterParameterGroupName: "orders-pg", ...props,
-});
+const auroraPg = (props: Record<string, unknown> = {}, name = "orders-db") =>
+    res(T.cluster, name, {
+        engine: "aurora-postgresql",
+        clusterIdentifier: "orders-db",
+        id: "orders-db",
+        dbClusterParameterGroupName: "orders-pg",
+        ...props,
+    });
 const clusterPg = (parameters: unknown[], name = "orders-pg") => res(T.clusterPg, name, { name, id: name, family: "aurora-postgresql16", parameters });
 const forceSsl = [{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }];
-const clusterInstance = (name: string, clusterIdentifier: unknown = "orders-db") => res(T.clusterInstance, name, { clusterIdentifier, instanceClass: "db.serverless", engine: "aurora-postgresql" });
+const clusterInstance = (name: string, clusterIdentifier: unknown = "orders-db") =>
+    res(T.clusterInstance, name, { clusterIdentifier, instanceClass: "db.serverless", engine: "aurora-postgresql" });
 const FORCE_SSL_FIX = "attach an aws.rds.ClusterParameterGroup with rds.force_ssl = 1";
 
 // CloudFront ------------------------------------------------------------------------------------------
 const DIST_ARN = "arn:aws:cloudfront::111122223333:distribution/E2EXAMPLE";
 const dist = (props: Record<string, unknown> = {}) => res(T.distribution, "edge", { id: "E2EXAMPLE", arn: DIST_ARN, enabled: true, ...props });
 const source = (resourceArn: unknown) => res(T.source, "edge-logs-src", { name: "edge-logs-src", logType: "ACCESS_LOGS", resourceArn });
-const delivery = (deliverySourceName: string) => res(T.delivery, "edge-logs", { deliverySourceName, deliveryDestinationArn: "arn:aws:logs:us-east-1:111122223333:delivery-destination:edge" });
+const delivery = (deliverySourceName: string) =>
+    res(T.delivery, "edge-logs", { deliverySourceName, deliveryDestinationArn: "arn:aws:logs:us-east-1:111122223333:delivery-destination:edge" });
 
 // Stateful --------------------------------------------------------------------------------------------
 const protectedTable = res(T.table, "orders", { name: "orders" }, { protect: true });
@@ -113,13 +138,61 @@ export const stackCases: StackCase[] = [
         policy: "s3-bucket-default-encryption",
         compliant: [bucket, sseKms, logsBucketV2, sseV2Aes],
         compliantVariants: [
-            { when: "the deprecated inline configuration of a v7 Bucket", resources: [res(T.bucket, "legacy", { bucket: "legacy-1", serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } } })] },
-            { when: "correlated by the engine's propertyDependencies (value not matching)", resources: [bucket, { ...res(T.sse, "site-sse", { bucket: "computed-elsewhere", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }), propertyDependencies: { bucket: [bucket.urn] } }] },
+            {
+                when: "the deprecated inline configuration of a v7 Bucket",
+                resources: [
+                    res(T.bucket, "legacy", {
+                        bucket: "legacy-1",
+                        serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } },
+                    }),
+                ],
+            },
+            {
+                when: "correlated by the engine's propertyDependencies (value not matching)",
+                resources: [
+                    bucket,
+                    {
+                        ...res(T.sse, "site-sse", { bucket: "computed-elsewhere", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }),
+                        propertyDependencies: { bucket: [bucket.urn] },
+                    },
+                ],
+            },
         ],
         violations: [
-            { when: "a bucket without configuration", resources: [bucket], expect: [{ urn: bucket.urn, message: "bucket has no default encryption configuration: add an aws.s3.BucketServerSideEncryptionConfiguration whose bucket is this bucket's id, with an allowed sseAlgorithm." }] },
-            { when: "a configuration for another bucket", resources: [bucket, res(T.sse, "other-sse", { bucket: "other", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] })], expect: [{ urn: bucket.urn, message: "bucket has no default encryption configuration: add an aws.s3.BucketServerSideEncryptionConfiguration whose bucket is this bucket's id, with an allowed sseAlgorithm." }] },
-            { when: "SSE-S3 where the config allows only KMS", config: { "s3-bucket-default-encryption": { allowedAlgorithms: ["aws:kms"] } }, resources: [logsBucketV2, sseV2Aes], expect: [{ urn: sseV2Aes.urn, message: "default encryption uses \"AES256\", which is not allowed (allowed: aws:kms); set applyServerSideEncryptionByDefault.sseAlgorithm to an allowed algorithm." }] },
+            {
+                when: "a bucket without configuration",
+                resources: [bucket],
+                expect: [
+                    {
+                        urn: bucket.urn,
+                        message:
+                            "bucket has no default encryption configuration: add an aws.s3.BucketServerSideEncryptionConfiguration whose bucket is this bucket's id, with an allowed sseAlgorithm.",
+                    },
+                ],
+            },
+            {
+                when: "a configuration for another bucket",
+                resources: [bucket, res(T.sse, "other-sse", { bucket: "other", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] })],
+                expect: [
+                    {
+                        urn: bucket.urn,
+                        message:
+                            "bucket has no default encryption configuration: add an aws.s3.BucketServerSideEncryptionConfiguration whose bucket is this bucket's id, with an allowed sseAlgorithm.",
+                    },
+                ],
+            },
+            {
+                when: "SSE-S3 where the config allows only KMS",
+                config: { "s3-bucket-default-encryption": { allowedAlgorithms: ["aws:kms"] } },
+                resources: [logsBucketV2, sseV2Aes],
+                expect: [
+                    {
+                        urn: sseV2Aes.urn,
+                        message:
+                            'default encryption uses "AES256", which is not allowed (allowed: aws:kms); set applyServerSideEncryptionByDefault.sseAlgorithm to an allowed algorithm.',
+                    },
+                ],
+            },
         ],
         notApplicable: { resources: [queue], reason: "The stack has no S3 buckets" },
         unknown: { resources: [bucket, res(T.sse, "site-sse", { bucket: UNKNOWN, rules: sseKms.props["rules"] })], path: "bucket" },
@@ -128,23 +201,76 @@ export const stackCases: StackCase[] = [
         policy: "s3-bucket-public-access-block",
         compliant: [bucket, pab("site-7f3a"), logsBucketV2, pab("alb-logs-1", "alb-logs-pab")],
         violations: [
-            { when: "a bucket without a public access block", resources: [bucket], expect: [{ urn: bucket.urn, message: "bucket has no public access block: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true." }] },
-            { when: "flags left off", resources: [bucket, pab("site-7f3a", "site-pab", { blockPublicPolicy: false, restrictPublicBuckets: undefined })], expect: [{ urn: urnOf(T.pab, "site-pab"), message: "the public access block leaves blockPublicPolicy and restrictPublicBuckets not true: set all four of blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true." }] },
+            {
+                when: "a bucket without a public access block",
+                resources: [bucket],
+                expect: [
+                    {
+                        urn: bucket.urn,
+                        message:
+                            "bucket has no public access block: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+                    },
+                ],
+            },
+            {
+                when: "flags left off",
+                resources: [bucket, pab("site-7f3a", "site-pab", { blockPublicPolicy: false, restrictPublicBuckets: undefined })],
+                expect: [
+                    {
+                        urn: urnOf(T.pab, "site-pab"),
+                        message:
+                            "the public access block leaves blockPublicPolicy and restrictPublicBuckets not true: set all four of blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.",
+                    },
+                ],
+            },
         ],
         notApplicable: { resources: [queue], reason: "The stack has no S3 buckets" },
         unknown: { resources: [bucket, pab(UNKNOWN)], path: "bucket" },
     },
     {
         policy: "s3-bucket-deny-insecure-transport",
-        compliant: [bucket, bucketPolicy("site-7f3a", doc(denyInsecure("arn:aws:s3:::site-7f3a/*"), { Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::site-7f3a/*" }))],
+        compliant: [
+            bucket,
+            bucketPolicy(
+                "site-7f3a",
+                doc(denyInsecure("arn:aws:s3:::site-7f3a/*"), {
+                    Effect: "Allow",
+                    Principal: { Service: "cloudfront.amazonaws.com" },
+                    Action: "s3:GetObject",
+                    Resource: "arn:aws:s3:::site-7f3a/*",
+                }),
+            ),
+        ],
         compliantVariants: [
-            { when: "an inline bucket policy with BoolIfExists and Principal {AWS: \"*\"}", resources: [res(T.bucket, "legacy", { bucket: "legacy-1", policy: doc({ Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*", Condition: { BoolIfExists: { "aws:securetransport": false } } }) })] },
+            {
+                when: 'an inline bucket policy with BoolIfExists and Principal {AWS: "*"}',
+                resources: [
+                    res(T.bucket, "legacy", {
+                        bucket: "legacy-1",
+                        policy: doc({ Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: "*", Condition: { BoolIfExists: { "aws:securetransport": false } } }),
+                    }),
+                ],
+            },
             { when: "a policy document given as an object", resources: [bucket, bucketPolicy("site-7f3a", { Version: "2012-10-17", Statement: denyInsecure("*") })] },
         ],
         violations: [
-            { when: "no bucket policy", resources: [bucket], expect: [{ urn: bucket.urn, message: `bucket has no resource policy denying requests without TLS: add an aws.s3.BucketPolicy with a statement ${DENY_STATEMENT}.` }] },
-            { when: "a policy without the TLS deny", resources: [bucket, bucketPolicy("site-7f3a", doc({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "*" }))], expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }] },
-            { when: "a deny on SecureTransport true (wrong value)", resources: [bucket, bucketPolicy("site-7f3a", doc({ ...denyInsecure("*"), Condition: { Bool: { "aws:SecureTransport": "true" } } }))], expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }] },
+            {
+                when: "no bucket policy",
+                resources: [bucket],
+                expect: [
+                    { urn: bucket.urn, message: `bucket has no resource policy denying requests without TLS: add an aws.s3.BucketPolicy with a statement ${DENY_STATEMENT}.` },
+                ],
+            },
+            {
+                when: "a policy without the TLS deny",
+                resources: [bucket, bucketPolicy("site-7f3a", doc({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "*" }))],
+                expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+            },
+            {
+                when: "a deny on SecureTransport true (wrong value)",
+                resources: [bucket, bucketPolicy("site-7f3a", doc({ ...denyInsecure("*"), Condition: { Bool: { "aws:SecureTransport": "true" } } }))],
+                expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+            },
         ],
         notApplicable: { resources: [queue], reason: "The stack has no S3 buckets" },
         unknown: { resources: [bucket, bucketPolicy("site-7f3a", UNKNOWN)], path: "policy" },
@@ -152,12 +278,18 @@ export const stackCases: StackCase[] = [
     {
         policy: "sqs-queue-deny-insecure-transport",
         compliant: [queue, queuePolicy(doc(denyInsecure(queue.props["arn"] as string)))],
-        compliantVariants: [
-            { when: "an inline queue policy", resources: [res(T.queue, "dlq", { name: "dlq", id: "https://sqs/dlq", policy: doc(denyInsecure("*")) })] },
-        ],
+        compliantVariants: [{ when: "an inline queue policy", resources: [res(T.queue, "dlq", { name: "dlq", id: "https://sqs/dlq", policy: doc(denyInsecure("*")) })] }],
         violations: [
-            { when: "no queue policy", resources: [queue], expect: [{ urn: queue.urn, message: `queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement ${DENY_STATEMENT}.` }] },
-            { when: "a policy that only allows EventBridge", resources: [queue, queuePolicy(doc({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*" }))], expect: [{ urn: queue.urn, message: `queue's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }] },
+            {
+                when: "no queue policy",
+                resources: [queue],
+                expect: [{ urn: queue.urn, message: `queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement ${DENY_STATEMENT}.` }],
+            },
+            {
+                when: "a policy that only allows EventBridge",
+                resources: [queue, queuePolicy(doc({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*" }))],
+                expect: [{ urn: queue.urn, message: `queue's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+            },
         ],
         notApplicable: { resources: [topic], reason: "The stack has no SQS queues" },
         unknown: { resources: [queue, queuePolicy(doc(denyInsecure("*")), UNKNOWN)], path: "queueUrl" },
@@ -166,18 +298,53 @@ export const stackCases: StackCase[] = [
         policy: "sns-topic-deny-insecure-transport",
         compliant: [topic, topicPolicy(doc(denyInsecure(TOPIC_ARN)))],
         violations: [
-            { when: "no topic policy", resources: [topic], expect: [{ urn: topic.urn, message: `topic has no resource policy denying requests without TLS: add an aws.sns.TopicPolicy with a statement ${DENY_STATEMENT}.` }] },
-            { when: "a deny for a specific principal only", resources: [topic, topicPolicy(doc({ ...denyInsecure("*"), Principal: { AWS: "arn:aws:iam::111122223333:root" } }))], expect: [{ urn: topic.urn, message: `topic's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }] },
+            {
+                when: "no topic policy",
+                resources: [topic],
+                expect: [{ urn: topic.urn, message: `topic has no resource policy denying requests without TLS: add an aws.sns.TopicPolicy with a statement ${DENY_STATEMENT}.` }],
+            },
+            {
+                when: "a deny for a specific principal only",
+                resources: [topic, topicPolicy(doc({ ...denyInsecure("*"), Principal: { AWS: "arn:aws:iam::111122223333:root" } }))],
+                expect: [{ urn: topic.urn, message: `topic's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+            },
         ],
         notApplicable: { resources: [queue], reason: "The stack has no SNS topics" },
         unknown: { resources: [topic, topicPolicy(doc(denyInsecure("*")), UNKNOWN)], path: "arn" },
     },
     {
         policy: "apigateway-mtls-execute-api-disabled",
-        compliant: [mtlsDomain, restApi(true), mapping("api.example.com", "api123"), plainDomain, restApi(undefined, "www", "www456"), mapping("www.example.com", "www456", "www-mapping")],
+        compliant: [
+            mtlsDomain,
+            restApi(true),
+            mapping("api.example.com", "api123"),
+            plainDomain,
+            restApi(undefined, "www", "www456"),
+            mapping("www.example.com", "www456", "www-mapping"),
+        ],
         violations: [
-            { when: "the API behind the mTLS domain keeps execute-api", resources: [mtlsDomain, restApi(undefined), mapping("api.example.com", "api123")], expect: [{ urn: urnOf(T.restApi, "api"), message: "REST API is mapped to the mutual-TLS domain \"api.example.com\" but disableExecuteApiEndpoint is not true: clients can bypass mTLS through the default execute-api endpoint; set disableExecuteApiEndpoint: true." }] },
-            { when: "disableExecuteApiEndpoint false", resources: [mtlsDomain, restApi(false), mapping("api.example.com", "api123")], expect: [{ urn: urnOf(T.restApi, "api"), message: "REST API is mapped to the mutual-TLS domain \"api.example.com\" but disableExecuteApiEndpoint is not true: clients can bypass mTLS through the default execute-api endpoint; set disableExecuteApiEndpoint: true." }] },
+            {
+                when: "the API behind the mTLS domain keeps execute-api",
+                resources: [mtlsDomain, restApi(undefined), mapping("api.example.com", "api123")],
+                expect: [
+                    {
+                        urn: urnOf(T.restApi, "api"),
+                        message:
+                            'REST API is mapped to the mutual-TLS domain "api.example.com" but disableExecuteApiEndpoint is not true: clients can bypass mTLS through the default execute-api endpoint; set disableExecuteApiEndpoint: true.',
+                    },
+                ],
+            },
+            {
+                when: "disableExecuteApiEndpoint false",
+                resources: [mtlsDomain, restApi(false), mapping("api.example.com", "api123")],
+                expect: [
+                    {
+                        urn: urnOf(T.restApi, "api"),
+                        message:
+                            'REST API is mapped to the mutual-TLS domain "api.example.com" but disableExecuteApiEndpoint is not true: clients can bypass mTLS through the default execute-api endpoint; set disableExecuteApiEndpoint: true.',
+                    },
+                ],
+            },
         ],
         notApplicable: { resources: [restApi(false)], reason: "The stack has no API Gateway custom domain names" },
         unknown: { resources: [mtlsDomain, restApi(true), mapping("api.example.com", UNKNOWN)], path: "restApi" },
@@ -186,16 +353,81 @@ export const stackCases: StackCase[] = [
         policy: "rds-force-ssl",
         compliant: [auroraPg(), clusterPg(forceSsl)],
         compliantVariants: [
-            { when: "Aurora MySQL with require_secure_transport ON", resources: [auroraPg({ engine: "aurora-mysql", dbClusterParameterGroupName: "mysql-pg" }), clusterPg([{ name: "require_secure_transport", value: "ON" }], "mysql-pg")] },
-            { when: "an RDS instance with a parameter group", resources: [res(T.instance, "legacy", { engine: "postgres", parameterGroupName: "legacy-pg" }), res(T.pg, "legacy-pg", { name: "legacy-pg", family: "postgres16", parameters: forceSsl })] },
+            {
+                when: "Aurora MySQL with require_secure_transport ON",
+                resources: [
+                    auroraPg({ engine: "aurora-mysql", dbClusterParameterGroupName: "mysql-pg" }),
+                    clusterPg([{ name: "require_secure_transport", value: "ON" }], "mysql-pg"),
+                ],
+            },
+            {
+                when: "an RDS instance with a parameter group",
+                resources: [
+                    res(T.instance, "legacy", { engine: "postgres", parameterGroupName: "legacy-pg" }),
+                    res(T.pg, "legacy-pg", { name: "legacy-pg", family: "postgres16", parameters: forceSsl }),
+                ],
+            },
         ],
         violations: [
-            { when: "no parameter group", resources: [auroraPg({ dbClusterParameterGroupName: undefined })], expect: [{ urn: urnOf(T.cluster, "orders-db"), message: `dbClusterParameterGroupName is not set: the default parameter group does not force TLS (rds.force_ssl is off); ${FORCE_SSL_FIX}.` }] },
-            { when: "a parameter group outside the stack", resources: [auroraPg({ dbClusterParameterGroupName: "shared-pg" }), clusterPg(forceSsl)], expect: [{ urn: urnOf(T.cluster, "orders-db"), message: `dbClusterParameterGroupName "shared-pg" is not an aws.rds.ClusterParameterGroup of this stack, so rds.force_ssl cannot be verified; ${FORCE_SSL_FIX}.` }] },
-            { when: "rds.force_ssl = 0", resources: [auroraPg(), clusterPg([{ name: "rds.force_ssl", value: "0" }])], expect: [{ urn: urnOf(T.cluster, "orders-db"), message: `parameter group "orders-pg" sets rds.force_ssl = 0: non-TLS connections are accepted; ${FORCE_SSL_FIX}.` }] },
-            { when: "rds.force_ssl not set", resources: [auroraPg(), clusterPg([{ name: "log_statement", value: "ddl" }])], expect: [{ urn: urnOf(T.cluster, "orders-db"), message: `parameter group "orders-pg" sets rds.force_ssl = (not set): non-TLS connections are accepted; ${FORCE_SSL_FIX}.` }] },
-            { when: "Aurora MySQL without require_secure_transport", resources: [auroraPg({ engine: "aurora-mysql" }), clusterPg([])], expect: [{ urn: urnOf(T.cluster, "orders-db"), message: "parameter group \"orders-pg\" sets require_secure_transport = (not set): non-TLS connections are accepted; attach an aws.rds.ClusterParameterGroup with require_secure_transport = 1." }] },
-            { when: "an RDS instance on the default parameter group", resources: [res(T.instance, "legacy", { engine: "postgres" })], expect: [{ urn: urnOf(T.instance, "legacy"), message: "parameterGroupName is not set: the default parameter group does not force TLS (rds.force_ssl is off); attach an aws.rds.ParameterGroup with rds.force_ssl = 1." }] },
+            {
+                when: "no parameter group",
+                resources: [auroraPg({ dbClusterParameterGroupName: undefined })],
+                expect: [
+                    {
+                        urn: urnOf(T.cluster, "orders-db"),
+                        message: `dbClusterParameterGroupName is not set: the default parameter group does not force TLS (rds.force_ssl is off); ${FORCE_SSL_FIX}.`,
+                    },
+                ],
+            },
+            {
+                when: "a parameter group outside the stack",
+                resources: [auroraPg({ dbClusterParameterGroupName: "shared-pg" }), clusterPg(forceSsl)],
+                expect: [
+                    {
+                        urn: urnOf(T.cluster, "orders-db"),
+                        message: `dbClusterParameterGroupName "shared-pg" is not an aws.rds.ClusterParameterGroup of this stack, so rds.force_ssl cannot be verified; ${FORCE_SSL_FIX}.`,
+                    },
+                ],
+            },
+            {
+                when: "rds.force_ssl = 0",
+                resources: [auroraPg(), clusterPg([{ name: "rds.force_ssl", value: "0" }])],
+                expect: [
+                    { urn: urnOf(T.cluster, "orders-db"), message: `parameter group "orders-pg" sets rds.force_ssl = 0: non-TLS connections are accepted; ${FORCE_SSL_FIX}.` },
+                ],
+            },
+            {
+                when: "rds.force_ssl not set",
+                resources: [auroraPg(), clusterPg([{ name: "log_statement", value: "ddl" }])],
+                expect: [
+                    {
+                        urn: urnOf(T.cluster, "orders-db"),
+                        message: `parameter group "orders-pg" sets rds.force_ssl = (not set): non-TLS connections are accepted; ${FORCE_SSL_FIX}.`,
+                    },
+                ],
+            },
+            {
+                when: "Aurora MySQL without require_secure_transport",
+                resources: [auroraPg({ engine: "aurora-mysql" }), clusterPg([])],
+                expect: [
+                    {
+                        urn: urnOf(T.cluster, "orders-db"),
+                        message:
+                            'parameter group "orders-pg" sets require_secure_transport = (not set): non-TLS connections are accepted; attach an aws.rds.ClusterParameterGroup with require_secure_transport = 1.',
+                    },
+                ],
+            },
+            {
+                when: "an RDS instance on the default parameter group",
+                resources: [res(T.instance, "legacy", { engine: "postgres" })],
+                expect: [
+                    {
+                        urn: urnOf(T.instance, "legacy"),
+                        message:
+                            "parameterGroupName is not set: the default parameter group does not force TLS (rds.force_ssl is off); attach an aws.rds.ParameterGroup with rds.force_ssl = 1.",
+                    },
+                ],
+            },
         ],
         notApplicable: { resources: [queue], reason: "The stack has no RDS clusters or DB instances" },
         unknown: { resources: [auroraPg({ dbClusterParameterGroupName: UNKNOWN }), clusterPg(forceSsl)], path: "dbClusterParameterGroupName" },
@@ -204,14 +436,51 @@ export const stackCases: StackCase[] = [
         policy: "aurora-cluster-min-instances",
         compliant: [auroraPg(), clusterInstance("orders-db-1"), clusterInstance("orders-db-2")],
         compliantVariants: [
-            { when: "instances referencing the cluster id (no clusterIdentifier input)", resources: [auroraPg({ clusterIdentifier: undefined, id: "orders-db-a1b2" }), clusterInstance("i1", "orders-db-a1b2"), clusterInstance("i2", "orders-db-a1b2")] },
-            { when: "a non-Aurora Multi-AZ DB cluster (no ClusterInstances)", resources: [res(T.cluster, "mazc", { engine: "postgres", dbClusterInstanceClass: "db.m6gd.large" })] },
+            {
+                when: "instances referencing the cluster id (no clusterIdentifier input)",
+                resources: [auroraPg({ clusterIdentifier: undefined, id: "orders-db-a1b2" }), clusterInstance("i1", "orders-db-a1b2"), clusterInstance("i2", "orders-db-a1b2")],
+            },
+            {
+                when: "a non-Aurora Multi-AZ DB cluster (no ClusterInstances)",
+                resources: [res(T.cluster, "mazc", { engine: "postgres", dbClusterInstanceClass: "db.m6gd.large" })],
+            },
             { when: "dev's config allows one instance", config: { "aurora-cluster-min-instances": { minInstances: 1 } }, resources: [auroraPg(), clusterInstance("orders-db-1")] },
         ],
         violations: [
-            { when: "one instance", resources: [auroraPg(), clusterInstance("orders-db-1")], expect: [{ urn: urnOf(T.cluster, "orders-db"), message: "Aurora cluster has 1 instance(s) (aws.rds.ClusterInstance whose clusterIdentifier is this cluster); at least 2 are required so a reader in another AZ can take over on failover." }] },
-            { when: "instances of another cluster", resources: [auroraPg(), clusterInstance("x1", "other-db"), clusterInstance("x2", "other-db")], expect: [{ urn: urnOf(T.cluster, "orders-db"), message: "Aurora cluster has 0 instance(s) (aws.rds.ClusterInstance whose clusterIdentifier is this cluster); at least 2 are required so a reader in another AZ can take over on failover." }] },
-            { when: "the config requires 3", config: { "aurora-cluster-min-instances": { minInstances: 3 } }, resources: [auroraPg(), clusterInstance("orders-db-1"), clusterInstance("orders-db-2")], expect: [{ urn: urnOf(T.cluster, "orders-db"), message: "Aurora cluster has 2 instance(s) (aws.rds.ClusterInstance whose clusterIdentifier is this cluster); at least 3 are required so a reader in another AZ can take over on failover." }] },
+            {
+                when: "one instance",
+                resources: [auroraPg(), clusterInstance("orders-db-1")],
+                expect: [
+                    {
+                        urn: urnOf(T.cluster, "orders-db"),
+                        message:
+                            "Aurora cluster has 1 instance(s) (aws.rds.ClusterInstance whose clusterIdentifier is this cluster); at least 2 are required so a reader in another AZ can take over on failover.",
+                    },
+                ],
+            },
+            {
+                when: "instances of another cluster",
+                resources: [auroraPg(), clusterInstance("x1", "other-db"), clusterInstance("x2", "other-db")],
+                expect: [
+                    {
+                        urn: urnOf(T.cluster, "orders-db"),
+                        message:
+                            "Aurora cluster has 0 instance(s) (aws.rds.ClusterInstance whose clusterIdentifier is this cluster); at least 2 are required so a reader in another AZ can take over on failover.",
+                    },
+                ],
+            },
+            {
+                when: "the config requires 3",
+                config: { "aurora-cluster-min-instances": { minInstances: 3 } },
+                resources: [auroraPg(), clusterInstance("orders-db-1"), clusterInstance("orders-db-2")],
+                expect: [
+                    {
+                        urn: urnOf(T.cluster, "orders-db"),
+                        message:
+                            "Aurora cluster has 2 instance(s) (aws.rds.ClusterInstance whose clusterIdentifier is this cluster); at least 3 are required so a reader in another AZ can take over on failover.",
+                    },
+                ],
+            },
         ],
         notApplicable: { resources: [clusterInstance("orphan")], reason: "The stack has no RDS clusters" },
         unknown: { resources: [auroraPg(), clusterInstance("orders-db-1"), clusterInstance("orders-db-2", UNKNOWN)], path: "clusterIdentifier" },
@@ -220,12 +489,29 @@ export const stackCases: StackCase[] = [
         policy: "stateful-resources-protected",
         compliant: [protectedTable, res(T.bucket, "site", { bucket: "site" }, { protect: true }), queue],
         compliantVariants: [
-            { when: "dev's config with no stateful types beyond tables", config: { "stateful-resources-protected": { statefulTypes: [T.table] } }, resources: [protectedTable, res(T.bucket, "scratch", {})] },
+            {
+                when: "dev's config with no stateful types beyond tables",
+                config: { "stateful-resources-protected": { statefulTypes: [T.table] } },
+                resources: [protectedTable, res(T.bucket, "scratch", {})],
+            },
         ],
         violations: [
-            { when: "an unprotected table", resources: [res(T.table, "orders", { name: "orders" })], expect: [{ urn: urnOf(T.table, "orders"), message: `${T.table} "orders" ${PROTECT_FIX}` }] },
-            { when: "protect explicitly false on a bucket", resources: [protectedTable, res(T.bucket, "site", {}, { protect: false })], expect: [{ urn: urnOf(T.bucket, "site"), message: `${T.bucket} "site" ${PROTECT_FIX}` }] },
-            { when: "config adds queues", config: { "stateful-resources-protected": { statefulTypes: [T.queue] } }, resources: [protectedTable, queue], expect: [{ urn: queue.urn, message: `${T.queue} "orders" ${PROTECT_FIX}` }] },
+            {
+                when: "an unprotected table",
+                resources: [res(T.table, "orders", { name: "orders" })],
+                expect: [{ urn: urnOf(T.table, "orders"), message: `${T.table} "orders" ${PROTECT_FIX}` }],
+            },
+            {
+                when: "protect explicitly false on a bucket",
+                resources: [protectedTable, res(T.bucket, "site", {}, { protect: false })],
+                expect: [{ urn: urnOf(T.bucket, "site"), message: `${T.bucket} "site" ${PROTECT_FIX}` }],
+            },
+            {
+                when: "config adds queues",
+                config: { "stateful-resources-protected": { statefulTypes: [T.queue] } },
+                resources: [protectedTable, queue],
+                expect: [{ urn: queue.urn, message: `${T.queue} "orders" ${PROTECT_FIX}` }],
+            },
         ],
         notApplicable: { resources: [queue], reason: "The stack has no stateful resources" },
         unknown: {
@@ -236,13 +522,41 @@ export const stackCases: StackCase[] = [
     {
         policy: "cloudfront-access-logging",
         compliant: [dist({ loggingConfig: { bucket: "cf-logs.s3.amazonaws.com", prefix: "edge/" } })],
-        compliantVariants: [
-            { when: "a v2 log delivery (source + delivery)", resources: [dist(), source(DIST_ARN), delivery("edge-logs-src")] },
-        ],
+        compliantVariants: [{ when: "a v2 log delivery (source + delivery)", resources: [dist(), source(DIST_ARN), delivery("edge-logs-src")] }],
         violations: [
-            { when: "no logging", resources: [dist()], expect: [{ urn: urnOf(T.distribution, "edge"), message: "distribution has no access logging: set loggingConfig.bucket, or add an aws.cloudwatch.LogDeliverySource (resourceArn = the distribution ARN, logType ACCESS_LOGS) and an aws.cloudwatch.LogDelivery." }] },
-            { when: "a source without a delivery", resources: [dist(), source(DIST_ARN)], expect: [{ urn: urnOf(T.distribution, "edge"), message: "the distribution's LogDeliverySource has no aws.cloudwatch.LogDelivery (deliverySourceName = the source's name): logs are collected but delivered nowhere." }] },
-            { when: "a source for another distribution", resources: [dist(), source("arn:aws:cloudfront::111122223333:distribution/EOTHER"), delivery("edge-logs-src")], expect: [{ urn: urnOf(T.distribution, "edge"), message: "distribution has no access logging: set loggingConfig.bucket, or add an aws.cloudwatch.LogDeliverySource (resourceArn = the distribution ARN, logType ACCESS_LOGS) and an aws.cloudwatch.LogDelivery." }] },
+            {
+                when: "no logging",
+                resources: [dist()],
+                expect: [
+                    {
+                        urn: urnOf(T.distribution, "edge"),
+                        message:
+                            "distribution has no access logging: set loggingConfig.bucket, or add an aws.cloudwatch.LogDeliverySource (resourceArn = the distribution ARN, logType ACCESS_LOGS) and an aws.cloudwatch.LogDelivery.",
+                    },
+                ],
+            },
+            {
+                when: "a source without a delivery",
+                resources: [dist(), source(DIST_ARN)],
+                expect: [
+                    {
+                        urn: urnOf(T.distribution, "edge"),
+                        message:
+                            "the distribution's LogDeliverySource has no aws.cloudwatch.LogDelivery (deliverySourceName = the source's name): logs are collected but delivered nowhere.",
+                    },
+                ],
+            },
+            {
+                when: "a source for another distribution",
+                resources: [dist(), source("arn:aws:cloudfront::111122223333:distribution/EOTHER"), delivery("edge-logs-src")],
+                expect: [
+                    {
+                        urn: urnOf(T.distribution, "edge"),
+                        message:
+                            "distribution has no access logging: set loggingConfig.bucket, or add an aws.cloudwatch.LogDeliverySource (resourceArn = the distribution ARN, logType ACCESS_LOGS) and an aws.cloudwatch.LogDelivery.",
+                    },
+                ],
+            },
         ],
         notApplicable: { resources: [bucket], reason: "The stack has no CloudFront distributions" },
         unknown: { resources: [dist(), source(UNKNOWN), delivery("edge-logs-src")], path: "resourceArn" },
@@ -254,8 +568,28 @@ export const stackCases: StackCase[] = [
             { when: "a hand-built stage ARN (stage outputs without arn)", resources: [res(T.stage, "prod", { restApi: "api123", stageName: "prod" }), wafAssociation(STAGE_ARN)] },
         ],
         violations: [
-            { when: "no association", resources: [apiStage], expect: [{ urn: apiStage.urn, message: "API Gateway stage \"prod\" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is this stage's ARN (web ACL scope REGIONAL)." }] },
-            { when: "an association for another stage", resources: [apiStage, wafAssociation("arn:aws:apigateway:eu-west-1::/restapis/api123/stages/test")], expect: [{ urn: apiStage.urn, message: "API Gateway stage \"prod\" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is this stage's ARN (web ACL scope REGIONAL)." }] },
+            {
+                when: "no association",
+                resources: [apiStage],
+                expect: [
+                    {
+                        urn: apiStage.urn,
+                        message:
+                            'API Gateway stage "prod" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is this stage\'s ARN (web ACL scope REGIONAL).',
+                    },
+                ],
+            },
+            {
+                when: "an association for another stage",
+                resources: [apiStage, wafAssociation("arn:aws:apigateway:eu-west-1::/restapis/api123/stages/test")],
+                expect: [
+                    {
+                        urn: apiStage.urn,
+                        message:
+                            'API Gateway stage "prod" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is this stage\'s ARN (web ACL scope REGIONAL).',
+                    },
+                ],
+            },
         ],
         notApplicable: { resources: [restApi(true)], reason: "The stack has no API Gateway REST stages" },
         unknown: { resources: [apiStage, wafAssociation(UNKNOWN)], path: "resourceArn" },
