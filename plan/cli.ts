@@ -83,7 +83,9 @@ export function parseArgs(argv: readonly string[], cwd: string = process.cwd()):
         const inline = flag === arg ? undefined : arg.slice(eq + 1);
         if (!(VALUE_OPTIONS as readonly string[]).includes(flag)) {
             const hint = arg.startsWith("-") ? "" : ` (to plan a stack, pass --stack ${arg})`;
-            throw new InputError(`unknown ${arg.startsWith("-") ? "option" : "argument"} "${arg}"${hint}: the options are ${[...VALUE_OPTIONS, ...FLAG_OPTIONS.slice(0, 2)].join(", ")}.`);
+            throw new InputError(
+                `unknown ${arg.startsWith("-") ? "option" : "argument"} "${arg}"${hint}: the options are ${[...VALUE_OPTIONS, ...FLAG_OPTIONS.slice(0, 2)].join(", ")}.`,
+            );
         }
         const value = inline ?? argv[i + 1];
         if (inline === undefined) {
@@ -208,7 +210,7 @@ async function runAndEvaluate(
     stackFile: string,
     io: PlanIo,
 ): Promise<{ resources: readonly RecordedResource[]; report: PolicyReport } | number> {
-    const { runStack }: typeof import("../engine/run-stack") = require("../engine/run-stack");
+    const { runStack } = load<typeof import("../engine/run-stack")>("../engine/run-stack");
     const progress = progressReporter(io, options.quiet);
     const runStarted = process.hrtime.bigint();
     let resources: readonly RecordedResource[];
@@ -229,7 +231,7 @@ async function runAndEvaluate(
         io.err(`plan: ${progress.count()} resources registered in ${seconds(runStarted)}; evaluating policies`);
     }
 
-    const evaluate: typeof import("../policies/evaluate") = require("../policies/evaluate");
+    const evaluate = load<typeof import("../policies/evaluate")>("../policies/evaluate");
     const policyStarted = process.hrtime.bigint();
     const report = await evaluate.evaluatePolicies(
         evaluate.fromRecorded(resources.map((r) => ({ ...r, parent: r.parent, id: r.id, state: r.state, dependencies: [...r.dependencies] }))),
@@ -263,7 +265,7 @@ export async function main(argv: readonly string[], io: PlanIo = processIo): Pro
     const policyConfig = options.policyConfig ?? path.join(projectDir, "policies", "config", `${stack}.json`);
 
     // --- Cheap checks first: stack files, policy config, output targets ---
-    const diagramModule: typeof import("./diagram") = require("./diagram");
+    const diagramModule = load<typeof import("./diagram")>("./diagram");
     let project: string;
     try {
         project = loadStackConfig(projectDir, stack).project;
@@ -287,13 +289,15 @@ export async function main(argv: readonly string[], io: PlanIo = processIo): Pro
         throw e;
     }
     // Validated before the run (the policy pack is needed anyway), so a typo fails fast.
-    const policies: typeof import("../policies/evaluate") = require("../policies/evaluate");
+    const policies = load<typeof import("../policies/evaluate")>("../policies/evaluate");
     let policyConfigFile: PolicyConfigFile;
     try {
         policyConfigFile = policies.loadPolicyConfig(policyConfig);
     } catch (e) {
         if (e instanceof policies.PolicyConfigError) {
-            io.err(`error: ${e.message}\nFix ${relative(policyConfig)}: keys are policy names of the pack, levels advisory, mandatory, remediate or disabled, properties as in each policy's configSchema.`);
+            io.err(
+                `error: ${e.message}\nFix ${relative(policyConfig)}: keys are policy names of the pack, levels advisory, mandatory, remediate or disabled, properties as in each policy's configSchema.`,
+            );
             return EXIT.badInput;
         }
         throw e;
@@ -316,8 +320,8 @@ export async function main(argv: readonly string[], io: PlanIo = processIo): Pro
     const { resources, report } = outcome;
 
     // --- Report and files ---
-    const { renderReport, planJson }: typeof import("./report") = require("./report");
-    const { renderTree }: typeof import("./tree") = require("./tree");
+    const { renderReport, planJson } = load<typeof import("./report")>("./report");
+    const { renderTree } = load<typeof import("./tree")>("./tree");
     const plan = { stack, project, resources, policies: report, policyConfig: relative(policyConfig) };
     io.out(renderReport(plan, renderTree(resources)));
     try {
@@ -360,3 +364,11 @@ export function run(argv: readonly string[]): void {
     );
 }
 
+/**
+ * Loads a module when it is first needed: option, stack and config mistakes are rejected in about
+ * half a second, before the SDKs, the program and the policy pack are loaded.
+ */
+function load<T>(id: string): T {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load (see above); `import()` would go through Node's ESM loader, which bypasses the .ts hook
+    return require(id) as T;
+}

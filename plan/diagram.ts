@@ -155,7 +155,7 @@ function policyStatements(document: unknown): Statement[] {
     if (!isBag(doc)) {
         return [];
     }
-    return bags(doc.Statement).map((s) => ({ effect: String(s.Effect ?? ""), actions: strings(s.Action), resources: strings(s.Resource) }));
+    return bags(doc.Statement).map((s) => ({ effect: scalar(s.Effect), actions: strings(s.Action), resources: strings(s.Resource) }));
 }
 
 /** IAM wildcard match (`*` and `?`), case-sensitive as IAM resource ARNs are. */
@@ -163,7 +163,12 @@ function wildcardMatch(pattern: string, value: string): boolean {
     if (!pattern.includes("*") && !pattern.includes("?")) {
         return pattern === value;
     }
-    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    const regex = new RegExp(
+        `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+    );
     return regex.test(value);
 }
 
@@ -179,7 +184,19 @@ type Kind = "cdn" | "bucket" | "api" | "vpclink" | "alb" | "service" | "bus" | "
 
 /** Left-to-right order of kinds: the request path first, stores last. */
 const KIND_RANK: Readonly<Record<Kind, number>> = {
-    cdn: 0, bucket: 1, api: 2, vpclink: 3, alb: 4, service: 5, bus: 6, topic: 7, queue: 8, db: 9, table: 10, cache: 11, dns: 12,
+    cdn: 0,
+    bucket: 1,
+    api: 2,
+    vpclink: 3,
+    alb: 4,
+    service: 5,
+    bus: 6,
+    topic: 7,
+    queue: 8,
+    db: 9,
+    table: 10,
+    cache: 11,
+    dns: 12,
 };
 
 /** Kinds drawn only when an edge reaches them. */
@@ -313,8 +330,7 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
     const of = (...types: (string | readonly string[])[]) => index.ofType(...types.flat());
 
     // --- Lookups by reference ---
-    const findBy = (candidates: readonly RecordedResource[], value: unknown, ...keys: string[]) =>
-        candidates.find((c) => matches(value, refs(c, ...keys)));
+    const findBy = (candidates: readonly RecordedResource[], value: unknown, ...keys: string[]) => candidates.find((c) => matches(value, refs(c, ...keys)));
 
     const apis = of(T.restApi, T.httpApi);
     const albs = of(T.loadBalancer);
@@ -354,12 +370,16 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
         const taskDef = findBy(taskDefinitions, svc.inputs.taskDefinition, "arnWithoutRevision", "family");
         const role = taskDef !== undefined ? findBy(roles, taskDef.inputs.taskRoleArn) : undefined;
         serviceStatements.set(svc.urn, role !== undefined ? roleStatements(role) : []);
-        const fromLb = bags(svc.inputs.loadBalancers).map((lb) => str(lb.containerName)).find((n) => n !== undefined);
+        const fromLb = bags(svc.inputs.loadBalancers)
+            .map((lb) => str(lb.containerName))
+            .find((n) => n !== undefined);
         let fromTask: string | undefined;
         if (taskDef !== undefined && typeof taskDef.inputs.containerDefinitions === "string") {
             try {
                 const defs: unknown = JSON.parse(taskDef.inputs.containerDefinitions);
-                fromTask = bags(defs).map((d) => str(d.name)).find((n) => n !== undefined);
+                fromTask = bags(defs)
+                    .map((d) => str(d.name))
+                    .find((n) => n !== undefined);
             } catch {
                 fromTask = undefined;
             }
@@ -377,7 +397,9 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
     const scalingPolicies = of(T.scalingPolicy);
     const serviceResourceId = (svc: RecordedResource): string | undefined => {
         const name = str(prop(svc, "name"));
-        return name === undefined ? undefined : scalingTargets.map((t) => str(t.inputs.resourceId)).find((id) => id !== undefined && id.startsWith("service/") && id.endsWith(`/${name}`));
+        return name === undefined
+            ? undefined
+            : scalingTargets.map((t) => str(t.inputs.resourceId)).find((id) => id !== undefined && id.startsWith("service/") && id.endsWith(`/${name}`));
     };
 
     // --- Nodes ---
@@ -396,7 +418,8 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
             return mappings.some((m) => matches(m.inputs.restApi ?? m.inputs.apiId, apiRefs) && matches(m.inputs.domainName, dnRefs));
         });
     };
-    const hasMtls = (api: RecordedResource) => apiDomains(api).some((dn) => isBag(dn.inputs.mutualTlsAuthentication) && str(dn.inputs.mutualTlsAuthentication.truststoreUri) !== undefined);
+    const hasMtls = (api: RecordedResource) =>
+        apiDomains(api).some((dn) => isBag(dn.inputs.mutualTlsAuthentication) && str(dn.inputs.mutualTlsAuthentication.truststoreUri) !== undefined);
     for (const api of apis) {
         const apiRefs = refs(api);
         const features: string[] = [];
@@ -413,7 +436,11 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
             features.push("usage plans");
         }
         const domainNames = apiDomains(api).map((dn) => str(dn.inputs.domainName) ?? dn.name);
-        graph.add("api", api, [api.type === T.restApi ? "REST API" : "HTTP API", ...(domainNames.length > 0 ? [joinShort(domainNames)] : []), ...(features.length > 0 ? [features.join(", ")] : [])]);
+        graph.add("api", api, [
+            api.type === T.restApi ? "REST API" : "HTTP API",
+            ...(domainNames.length > 0 ? [joinShort(domainNames)] : []),
+            ...(features.length > 0 ? [features.join(", ")] : []),
+        ]);
     }
 
     for (const link of of(T.vpcLink)) {
@@ -425,7 +452,7 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
         const served = listeners
             .filter((l) => matches(l.inputs.loadBalancerArn, albRefs))
             .filter((l) => !bags(l.inputs.defaultActions).every((a) => a.type === "redirect"))
-            .map((l) => `${str(l.inputs.protocol) ?? ""} ${String(l.inputs.port ?? "")}`.trim())
+            .map((l) => `${str(l.inputs.protocol) ?? ""} ${scalar(l.inputs.port)}`.trim())
             .sort();
         const kind = str(alb.inputs.loadBalancerType) === "network" ? "NLB" : "ALB";
         graph.add("alb", alb, [`${alb.inputs.internal === true ? "internal " : ""}${kind}`, ...(served.length > 0 ? [served.join(", ")] : [])]);
@@ -435,7 +462,7 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
         const resourceId = serviceResourceId(svc);
         const target = resourceId !== undefined ? scalingTargets.find((t) => t.inputs.resourceId === resourceId) : undefined;
         const launch = str(svc.inputs.launchType) === "FARGATE" ? "Fargate" : "ECS";
-        const tasks = target !== undefined ? `${String(target.inputs.minCapacity)}-${String(target.inputs.maxCapacity)} tasks` : `${String(svc.inputs.desiredCount ?? 1)} tasks`;
+        const tasks = target !== undefined ? `${scalar(target.inputs.minCapacity)}-${scalar(target.inputs.maxCapacity)} tasks` : `${scalar(svc.inputs.desiredCount ?? 1)} tasks`;
         graph.add("service", svc, [serviceContainer.get(svc.urn) ?? shortName(index, svc), `${launch}, ${tasks}`]);
     }
 
@@ -512,9 +539,10 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
                 continue;
             }
             const domain = domains.find((dn) => [prop(dn, "regionalDomainName"), dn.inputs.domainName].some((v) => normalizeHost(str(v) ?? "") === host));
-            const api = domain !== undefined
-                ? apis.find((a) => apiDomains(a).includes(domain))
-                : apis.find((a) => [...refs(a)].some((ref) => host.startsWith(`${ref.toLowerCase()}.execute-api.`)));
+            const api =
+                domain !== undefined
+                    ? apis.find((a) => apiDomains(a).includes(domain))
+                    : apis.find((a) => [...refs(a)].some((ref) => host.startsWith(`${ref.toLowerCase()}.execute-api.`)));
             if (api !== undefined) {
                 graph.connect(cdn, graph.node(api), label);
                 frontedBy.set(api.urn, [...(frontedBy.get(api.urn) ?? []), origin]);
@@ -546,10 +574,13 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
         }
         const uri = str(integration.inputs.uri) ?? str(integration.inputs.integrationUri) ?? "";
         if (integration.inputs.connectionType === "VPC_LINK") {
-            const alb = findBy(albs, integration.inputs.integrationTarget) ?? albByListener(uri) ?? albs.find((a) => {
-                const dns = str(prop(a, "dnsName"));
-                return dns !== undefined && uri.includes(dns);
-            });
+            const alb =
+                findBy(albs, integration.inputs.integrationTarget) ??
+                albByListener(uri) ??
+                albs.find((a) => {
+                    const dns = str(prop(a, "dnsName"));
+                    return dns !== undefined && uri.includes(dns);
+                });
             const linkNode = graph.node(findBy(links, integration.inputs.connectionId));
             if (linkNode === undefined) {
                 graph.connect(apiNode, graph.node(alb), "sync");
@@ -602,7 +633,9 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
     // --- Edges: events ---
     const eventRules = of(T.rule);
     for (const target of of(T.target)) {
-        const rule = eventRules.find((r) => matches(target.inputs.rule, refs(r)) && (target.inputs.eventBusName === undefined || target.inputs.eventBusName === r.inputs.eventBusName));
+        const rule = eventRules.find(
+            (r) => matches(target.inputs.rule, refs(r)) && (target.inputs.eventBusName === undefined || target.inputs.eventBusName === r.inputs.eventBusName),
+        );
         const bus = rule !== undefined ? findBy(buses, rule.inputs.eventBusName) : undefined;
         const queue = findBy(queues, target.inputs.arn);
         let detailTypes: string[] = [];
@@ -631,7 +664,10 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
             }
             const resourceId = serviceResourceId(svc);
             const queueName = str(prop(queue, "name"));
-            const scales = resourceId !== undefined && queueName !== undefined && scalingPolicies.some((p) => p.inputs.resourceId === resourceId && JSON.stringify(p.inputs).includes(`"value":"${queueName}"`));
+            const scales =
+                resourceId !== undefined &&
+                queueName !== undefined &&
+                scalingPolicies.some((p) => p.inputs.resourceId === resourceId && JSON.stringify(p.inputs).includes(`"value":"${queueName}"`));
             if (grants(svc, "sqs:ReceiveMessage", arn) || scales) {
                 graph.connect(graph.node(queue), svcNode, scales ? "consume, scale on backlog" : "consume");
             }
@@ -691,14 +727,18 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
     }
     const ingress: { target: string; source: string; port: unknown }[] = [
         ...of(T.sgIngressRule).map((r) => ({ target: str(r.inputs.securityGroupId) ?? "", source: str(r.inputs.referencedSecurityGroupId) ?? "", port: r.inputs.fromPort })),
-        ...of(T.sgRule).filter((r) => r.inputs.type === "ingress").map((r) => ({ target: str(r.inputs.securityGroupId) ?? "", source: str(r.inputs.sourceSecurityGroupId) ?? "", port: r.inputs.fromPort })),
-        ...of(T.securityGroup).flatMap((sg) => bags(sg.inputs.ingress).flatMap((rule) => strings(rule.securityGroups).map((source) => ({ target: sg.id ?? "", source, port: rule.fromPort })))),
+        ...of(T.sgRule)
+            .filter((r) => r.inputs.type === "ingress")
+            .map((r) => ({ target: str(r.inputs.securityGroupId) ?? "", source: str(r.inputs.sourceSecurityGroupId) ?? "", port: r.inputs.fromPort })),
+        ...of(T.securityGroup).flatMap((sg) =>
+            bags(sg.inputs.ingress).flatMap((rule) => strings(rule.securityGroups).map((source) => ({ target: sg.id ?? "", source, port: rule.fromPort }))),
+        ),
     ];
     for (const rule of ingress) {
         for (const from of owners.get(rule.source) ?? []) {
             for (const to of owners.get(rule.target) ?? []) {
                 if (!graph.hasEdgeBetween(from.id, to.id)) {
-                    graph.connect(from, to, rule.port !== undefined ? `tcp ${String(rule.port)}` : undefined);
+                    graph.connect(from, to, rule.port !== undefined ? `tcp ${scalar(rule.port)}` : undefined);
                 }
             }
         }
@@ -709,7 +749,9 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
     const endpointOwners: { host: string; node: Node | undefined }[] = [
         ...of(T.rdsCluster).flatMap((c) => ["endpoint", "readerEndpoint"].map((k) => ({ host: str(prop(c, k)) ?? "", node: graph.node(c) }))),
         ...of(T.rdsInstance).map((i) => ({ host: str(prop(i, "address")) ?? str(prop(i, "endpoint")) ?? "", node: graph.node(i) })),
-        ...of(T.replicationGroup).flatMap((g) => ["primaryEndpointAddress", "readerEndpointAddress", "configurationEndpointAddress"].map((k) => ({ host: str(prop(g, k)) ?? "", node: graph.node(g) }))),
+        ...of(T.replicationGroup).flatMap((g) =>
+            ["primaryEndpointAddress", "readerEndpointAddress", "configurationEndpointAddress"].map((k) => ({ host: str(prop(g, k)) ?? "", node: graph.node(g) })),
+        ),
         ...albs.map((a) => ({ host: str(prop(a, "dnsName")) ?? "", node: graph.node(a) })),
     ].filter((e) => e.host !== "");
     for (const zone of privateZones) {
@@ -798,9 +840,7 @@ export function renderDiagram(resources: readonly RecordedResource[]): string {
     }
     const order = new Map(nodes.map((n, i) => [n.id, i]));
     const rank = (id: string) => (id === CLIENTS_ID ? -1 : (order.get(id) ?? Number.MAX_SAFE_INTEGER));
-    const visible = edges
-        .filter((e) => (e.from === CLIENTS_ID || drawn.has(e.from)) && drawn.has(e.to))
-        .sort((a, b) => rank(a.from) - rank(b.from) || rank(a.to) - rank(b.to));
+    const visible = edges.filter((e) => (e.from === CLIENTS_ID || drawn.has(e.from)) && drawn.has(e.to)).sort((a, b) => rank(a.from) - rank(b.from) || rank(a.to) - rank(b.to));
     for (const e of visible) {
         const arrow = e.dashed ? "-.->" : "-->";
         const label = e.labels.length > 0 ? `|"${escapeLabel(e.labels.join(", "))}"|` : "";
@@ -858,4 +898,12 @@ export function writeDiagram(file: string, diagram: string): void {
     } else {
         fs.writeFileSync(file, diagram);
     }
+}
+
+/** A recorded scalar as text ("" when absent; JSON for anything structured, never "[object Object]"). */
+function scalar(value: unknown): string {
+    if (value === undefined || value === null) {
+        return "";
+    }
+    return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value);
 }

@@ -75,15 +75,16 @@ function scaleProject(): string {
         throw new Error("Pulumi.prod.yaml has no config mapping");
     }
     const config: Record<string, unknown> = { ...prod.config };
-    const template = Array.isArray(config["platform:services"]) ? config["platform:services"][0] : undefined;
-    if (template === null || typeof template !== "object") {
+    const services: unknown = config["platform:services"];
+    const template: unknown = Array.isArray(services) ? (services as unknown[])[0] : undefined;
+    if (template === null || typeof template !== "object" || template === undefined) {
         throw new Error("Pulumi.prod.yaml has no platform:services entry to use as a template");
     }
     for (const count of [5, 50]) {
         const names = Array.from({ length: count }, (_, i) => `svc${String(i + 1).padStart(2, "0")}`);
         const services = names.map((name, i) => {
             const service: Record<string, unknown> = {
-                ...template,
+                ...(template as Record<string, unknown>),
                 name,
                 image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}:1.0.0`,
                 priority: (i + 1) * 10,
@@ -93,9 +94,10 @@ function scaleProject(): string {
                 usesDatabase: i % 2 === 0,
                 usesCache: i % 3 === 0,
             };
-            if ("api" in template && template.api !== null && typeof template.api === "object") {
+            const api: unknown = (template as Record<string, unknown>).api;
+            if (api !== null && typeof api === "object") {
                 // The template's scopes, shared: Cognito app clients allow 50 OAuth scopes in all.
-                service.api = { ...template.api, basePath: name };
+                service.api = { ...(api as Record<string, unknown>), basePath: name };
             }
             return service;
         });
@@ -145,12 +147,23 @@ function main(): void {
         const values = samples[name].map(pick).filter((v): v is number => v !== undefined);
         return values.length > 0 ? median(values) : Number.NaN;
     };
-    console.log(`node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, ${runs} rounds`);
+    console.log(
+        `node ${process.version}, ${os.cpus().length} cores, load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(" ")}, ${runs} rounds`,
+    );
     console.log(`${"case".padEnd(36)} ${"median s".padStart(9)} ${"run s".padStart(7)} ${"policy s".padStart(9)} ${"RSS MB".padStart(7)} ${"resources".padStart(9)}   runs (s)`);
     for (const name of Object.keys(cases)) {
         const fmt = (v: number, digits = 2) => (Number.isNaN(v) ? "-" : v.toFixed(digits));
         console.log(
-            `${name.padEnd(36)} ${fmt(med(name, (s) => s.seconds)).padStart(9)} ${fmt(med(name, (s) => s.runSeconds)).padStart(7)} ${fmt(med(name, (s) => s.policySeconds)).padStart(9)} ${fmt(med(name, (s) => s.peakMb), 0).padStart(7)} ${fmt(med(name, (s) => s.resources), 0).padStart(9)}   ${samples[name].map((s) => s.seconds.toFixed(2)).join(", ")}`,
+            `${name.padEnd(36)} ${fmt(med(name, (s) => s.seconds)).padStart(9)} ${fmt(med(name, (s) => s.runSeconds)).padStart(7)} ${fmt(med(name, (s) => s.policySeconds)).padStart(9)} ${fmt(
+                med(name, (s) => s.peakMb),
+                0,
+            ).padStart(7)} ${fmt(
+                med(name, (s) => s.resources),
+                0,
+            ).padStart(9)}   ${samples[name].map((s) => s.seconds.toFixed(2)).join(", ")}`,
         );
     }
     const bare = med("bare require (pulumi, aws, awsx)", (s) => s.seconds);
@@ -164,7 +177,9 @@ function main(): void {
         (med("plan 50 services (node)", (s) => s.runSeconds) + med("plan 50 services (node)", (s) => s.policySeconds)) /
         (med("plan 5 services (node)", (s) => s.runSeconds) + med("plan 5 services (node)", (s) => s.policySeconds));
     console.log("");
-    console.log(`prod plan / bare require: npm run plan ${npmRatio.toFixed(2)}x (target <= 2.0x: ${verdict(npmRatio <= 2)}); node ${nodeRatio.toFixed(2)}x; cold ${coldRatio.toFixed(2)}x`);
+    console.log(
+        `prod plan / bare require: npm run plan ${npmRatio.toFixed(2)}x (target <= 2.0x: ${verdict(npmRatio <= 2)}); node ${nodeRatio.toFixed(2)}x; cold ${coldRatio.toFixed(2)}x`,
+    );
     console.log(`prod plan peak RSS: ${rss} MB (max of ${runs}; target <= 300 MB: ${verdict(rss <= 300)})`);
     console.log(`50 services / 5 services: ${scale.toFixed(2)}x whole plan (target <= 3.0x: ${verdict(scale <= 3)}); ${engineScale.toFixed(2)}x program run + policies`);
 }

@@ -10,7 +10,7 @@
  * never served. PLAN_TRANSPILE_CACHE=0 turns the cache off.
  */
 "use strict";
-const crypto = require("crypto");
+const { createHash } = require("crypto");
 const fs = require("fs");
 const path = require("path");
 
@@ -54,7 +54,10 @@ function installTranspileCache() {
         const entry =
             source === undefined
                 ? undefined
-                : path.join(cacheDir, `${path.relative(ROOT, filename).replace(/[\\/]/g, "__")}.${crypto.createHash("sha256").update(salt).update(filename).update("\0").update(source).digest("hex").slice(0, 20)}.js`);
+                : path.join(
+                      cacheDir,
+                      `${path.relative(ROOT, filename).replace(/[\\/]/g, "__")}.${createHash("sha256").update(salt).update(filename).update("\0").update(source).digest("hex").slice(0, 20)}.js`,
+                  );
         const cached = entry === undefined ? undefined : read(entry);
         if (cached !== undefined) {
             return m._compile(cached, filename);

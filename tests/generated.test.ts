@@ -5,6 +5,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { KEYS, KEY_NAMES, KeySpec } from "../config/keys";
 import { componentOf, defaultTagsTransform, isTaggable, tagsFor } from "../lib/tags";
+import { renderComponentDocs } from "../scripts/component-docs";
 import { renderConfigTable, renderPulumiYaml } from "../scripts/config-docs";
 import { renderTaggableModule, taggableAwsTypes } from "../scripts/gen-taggable";
 
@@ -39,6 +40,16 @@ describe("generated: Pulumi.yaml and README config table", () => {
 
     it("the README config table is current", () => {
         assert.ok(fs.readFileSync(path.join(ROOT, "README.md"), "utf8").includes(renderConfigTable()), "run npm run config:docs");
+    });
+});
+
+describe("generated: README component reference", () => {
+    it("is current with every component's args, defaults and outputs (npm run docs)", () => {
+        const docs = renderComponentDocs();
+        assert.ok(fs.readFileSync(path.join(ROOT, "README.md"), "utf8").includes(docs), "run npm run docs");
+        for (const file of fs.readdirSync(path.join(ROOT, "components"))) {
+            assert.ok(docs.includes(`components/${file}`), `${file} is documented`);
+        }
     });
 });
 

@@ -135,7 +135,10 @@ describe("offline plan: npm run plan", () => {
                 assert.ok(doc.resources.length > 1);
                 for (const r of doc.resources) {
                     assert.deepStrictEqual(Object.keys(r), ["urn", "type", "name", "custom", "parent", "inputs", "protect"], r.urn);
-                    assert.deepStrictEqual([typeof r.urn, typeof r.type, typeof r.name, typeof r.custom, typeof r.protect, typeof r.inputs], ["string", "string", "string", "boolean", "boolean", "object"]);
+                    assert.deepStrictEqual(
+                        [typeof r.urn, typeof r.type, typeof r.name, typeof r.custom, typeof r.protect, typeof r.inputs],
+                        ["string", "string", "string", "boolean", "boolean", "object"],
+                    );
                     assert.ok(r.type === STACK_TYPE ? r.parent === null : typeof r.parent === "string", `${r.urn} parent`);
                 }
                 const urns = new Set(doc.resources.map((r) => r.urn));
@@ -154,7 +157,10 @@ describe("offline plan: npm run plan", () => {
                 for (const r of doc.resources.filter((x) => x.parent !== null)) {
                     const mark = r.protect ? " [protected]" : "";
                     const line = r.custom ? `${r.name}  ${r.type}${mark}` : `${r.name}  ${r.type}`;
-                    assert.ok(o.stdout.split("\n").some((l) => l.replace(/^[│├└─ ]+/, "").startsWith(line)), `tree line for ${r.urn}: ${line}`);
+                    assert.ok(
+                        o.stdout.split("\n").some((l) => l.replace(/^[│├└─ ]+/, "").startsWith(line)),
+                        `tree line for ${r.urn}: ${line}`,
+                    );
                 }
                 assert.strictEqual((o.stdout.match(/\[protected\]/g) ?? []).length, doc.resources.filter((r) => r.protect).length);
                 const section = o.stdout.split("Resources by type:\n")[1]?.split("\n\n")[0] ?? "";
@@ -219,11 +225,37 @@ describe("offline plan: npm run plan", () => {
 
         it("redactInputs: secret keys whole, generated values wherever they occur (also inside JSON strings)", () => {
             const password = "Zx9kQ2mLp0RtY7wVb3Nc";
-            const base = { urn: "u", type: "t", name: "n", custom: true, parent: undefined, id: "i", protect: false, retainOnDelete: false, ignoreChanges: [], dependencies: [], provider: undefined, deleteBeforeReplace: false, aliases: [] };
-            const generator: RecordedResource = { ...base, type: "random:index/randomPassword:RandomPassword", inputs: { length: 20 }, secretInputs: [], state: { length: 20, result: password, bcryptHash: "$2a$10$abcdefghijklmnopqrstuv" } };
+            const base = {
+                urn: "u",
+                type: "t",
+                name: "n",
+                custom: true,
+                parent: undefined,
+                id: "i",
+                protect: false,
+                retainOnDelete: false,
+                ignoreChanges: [],
+                dependencies: [],
+                provider: undefined,
+                deleteBeforeReplace: false,
+                aliases: [],
+            };
+            const generator: RecordedResource = {
+                ...base,
+                type: "random:index/randomPassword:RandomPassword",
+                inputs: { length: 20 },
+                secretInputs: [],
+                state: { length: 20, result: password, bcryptHash: "$2a$10$abcdefghijklmnopqrstuv" },
+            };
             const consumer: RecordedResource = {
                 ...base,
-                inputs: { authToken: password, secretString: JSON.stringify({ token: password, host: "h" }), nested: [{ url: `redis://:${password}@h:6379` }], short: "abc", plain: "keep" },
+                inputs: {
+                    authToken: password,
+                    secretString: JSON.stringify({ token: password, host: "h" }),
+                    nested: [{ url: `redis://:${password}@h:6379` }],
+                    short: "abc",
+                    plain: "keep",
+                },
                 secretInputs: ["authToken"],
                 state: {},
             };
@@ -266,7 +298,10 @@ describe("offline plan: npm run plan", () => {
             const o = await plan(["--stack", "qa"]);
             assert.strictEqual(o.status, 2);
             assert.strictEqual(o.stdout, "");
-            assert.match(o.stderr, /unknown stack "qa": Pulumi\.qa\.yaml does not exist\. Known stacks: dev, prod, staging\. Create the stack file or pass --stack with one of them\./);
+            assert.match(
+                o.stderr,
+                /unknown stack "qa": Pulumi\.qa\.yaml does not exist\. Known stacks: dev, prod, staging\. Create the stack file or pass --stack with one of them\./,
+            );
         });
 
         it("missing policy config for the stack: names the file to create", async () => {
