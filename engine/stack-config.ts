@@ -35,6 +35,26 @@ function isSecure(value: unknown): boolean {
     return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
 }
 
+/**
+ * Replaces every `{ secure: ... }` in a value, at any depth, by the placeholder. `pulumi config set
+ * --secret --path` stores a secret inside a structured value this way; the CLI then hands the
+ * program the whole key as a secret. Returns the value and whether it held a secure part.
+ */
+function redactSecure(value: unknown): { value: unknown; secret: boolean } {
+    if (isSecure(value)) {
+        return { value: SECRET_PLACEHOLDER, secret: true };
+    }
+    if (Array.isArray(value)) {
+        const items = value.map(redactSecure);
+        return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+    }
+    if (value !== null && typeof value === "object") {
+        const entries = Object.entries(value).map(([k, v]) => [k, redactSecure(v)] as const);
+        return { value: Object.fromEntries(entries.map(([k, r]) => [k, r.value])), secret: entries.some(([, r]) => r.secret) };
+    }
+    return { value, secret: false };
+}
+
 /** Lists the stacks that have a Pulumi.<stack>.yaml in `projectDir`. */
 export function listStacks(projectDir: string): string[] {
     return fs
@@ -86,11 +106,10 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
     }
     for (const [key, value] of Object.entries(stackDoc?.config ?? {})) {
         const full = qualify(key);
-        if (isSecure(value)) {
-            config[full] = SECRET_PLACEHOLDER;
+        const redacted = redactSecure(value);
+        config[full] = toEngineString(redacted.value);
+        if (redacted.secret) {
             secretKeys.push(full);
-        } else {
-            config[full] = toEngineString(value);
         }
     }
     return { project: project.name, stack, region: config["aws:region"], config, secretKeys };

@@ -37,9 +37,9 @@ export function renderCounts(resources: readonly RecordedResource[]): string {
 /** The order levels are reported in: what blocks a deployment first. */
 const LEVEL_ORDER = ["mandatory", "remediate", "advisory"] as const;
 
-export function violationCounts(report: PolicyReport): { mandatory: number; advisory: number } {
-    const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    return { mandatory, advisory: report.violations.length - mandatory };
+export function violationCounts(report: PolicyReport): Record<(typeof LEVEL_ORDER)[number], number> {
+    const count = (level: (typeof LEVEL_ORDER)[number]) => report.violations.filter((v) => v.enforcementLevel === level).length;
+    return { mandatory: count("mandatory"), remediate: count("remediate"), advisory: count("advisory") };
 }
 
 /** The policy report, grouped by enforcement level, each violation naming its resource. */
@@ -67,8 +67,10 @@ export function renderPolicyReport(plan: Plan): string {
 /** The one grep-able line every plan ends with. */
 export function summaryLine(plan: Plan): string {
     const { resources, components } = countedResources(plan.resources);
-    const { mandatory, advisory } = violationCounts(plan.policies);
-    return `plan ${plan.stack}: ${resources} resources (${components} components), ${mandatory} mandatory and ${advisory} advisory violations`;
+    const { mandatory, remediate, advisory } = violationCounts(plan.policies);
+    // remediate is only named when a policy config uses it (the shipped configs do not).
+    const levels = remediate > 0 ? `${mandatory} mandatory, ${remediate} remediate and ${advisory} advisory` : `${mandatory} mandatory and ${advisory} advisory`;
+    return `plan ${plan.stack}: ${resources} resources (${components} components), ${levels} violations`;
 }
 
 /** The whole text report (stdout). */

@@ -16,7 +16,8 @@ import { RecordedResource } from "../engine/mocks";
 import { runStack } from "../engine/run-stack";
 import { extractDiagram } from "../plan/diagram";
 import { STACK_TYPE } from "../plan/model";
-import { PlanJson } from "../plan/report";
+import { Plan, PlanJson, summaryLine } from "../plan/report";
+import type { Violation } from "../policies/evaluate";
 import { generatedSecrets, redactInputs } from "../plan/redact";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -65,6 +66,7 @@ function tempProject(stacks: Record<string, string>): string {
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
 const files = (stack: StackName) => ({ json: path.join(work, `${stack}.json`), diagram: path.join(work, stack === "prod" ? "README.md" : `${stack}.mmd`) });
 const SECURE_CIPHERTEXT = "v1:NOTREALCIPHERTEXT0123456789abcdefghijklmnopqrstuvwxyz==";
+const SECURE_CIPHERTEXT_NESTED = "v1:NESTEDNOTREALCIPHERTEXT9876543210zyxwvutsrqponmlkjihgfedcba==";
 
 describe("offline plan: npm run plan", () => {
     const outcomes = new Map<string, Outcome>();
@@ -77,7 +79,13 @@ describe("offline plan: npm run plan", () => {
         fs.copyFileSync(path.join(ROOT, "README.md"), files("prod").diagram);
         // prod with a secure (encrypted) config value the program passes into a resource input.
         const prodYaml = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
-        secureProject = tempProject({ securecfg: prodYaml.replace(/^config:\n/m, `config:\n  platform:cdnContentSecurityPolicy:\n    secure: ${SECURE_CIPHERTEXT}\n`) });
+        // prod with secure (encrypted) config values the program passes into resource inputs: a whole
+        // key, and one nested in a structured key (`pulumi config set --secret --path`).
+        const securecfg = prodYaml
+            .replace(/^config:\n/m, `config:\n  platform:cdnContentSecurityPolicy:\n    secure: ${SECURE_CIPHERTEXT}\n`)
+            .replace(/^( {6}usesDatabase: true\n {6}usesCache: true\n)/m, `      environment:\n        FEATURE_FLAG:\n          secure: ${SECURE_CIPHERTEXT_NESTED}\n$1`);
+        assert.ok(securecfg.includes(SECURE_CIPHERTEXT_NESTED), "the nested secure value was inserted into the first service");
+        secureProject = tempProject({ securecfg });
         const [secure, ...runs] = await Promise.all([
             plan(["--stack", "securecfg", "--project-dir", secureProject, "--policy-config", "policies/config/prod.json", "--json", path.join(work, "securecfg.json")]),
             ...STACKS.map((stack) => plan(["--stack", stack, "--json", files(stack).json, "--diagram", files(stack).diagram])),
@@ -123,7 +131,7 @@ describe("offline plan: npm run plan", () => {
                         counted.length,
                         counted.filter((r) => !r.custom).length,
                         doc.violations.filter((v) => v.enforcementLevel === "mandatory").length,
-                        doc.violations.filter((v) => v.enforcementLevel !== "mandatory").length,
+                        doc.violations.filter((v) => v.enforcementLevel === "advisory").length,
                     ],
                 );
             });
@@ -214,6 +222,7 @@ describe("offline plan: npm run plan", () => {
             const text = fs.readFileSync(path.join(work, "securecfg.json"), "utf8");
             for (const out of [text, secureOutcome.stdout, secureOutcome.stderr]) {
                 assert.ok(!out.includes(SECURE_CIPHERTEXT), "the ciphertext leaked");
+                assert.ok(!out.includes(SECURE_CIPHERTEXT_NESTED), "the nested ciphertext leaked");
             }
             const doc = JSON.parse(text) as PlanJson;
             const headers = doc.resources.filter((r) => r.type === "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
@@ -221,6 +230,13 @@ describe("offline plan: npm run plan", () => {
             const config = headers[0].inputs.securityHeadersConfig;
             assert.ok(isRecord(config), "securityHeadersConfig");
             assert.deepStrictEqual(config.contentSecurityPolicy, { contentSecurityPolicy: "[secret]", override: true });
+            const orders = doc.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.name === "app-orders-task");
+            assert.strictEqual(orders.length, 1);
+            const containers = JSON.parse(String(orders[0].inputs.containerDefinitions)) as { environment: { name: string; value: string }[] }[];
+            assert.deepStrictEqual(
+                containers[0].environment.filter((e) => e.name === "FEATURE_FLAG"),
+                [{ name: "FEATURE_FLAG", value: "[secret]" }],
+            );
         });
 
         it("redactInputs: secret keys whole, generated values wherever they occur (also inside JSON strings)", () => {
@@ -268,6 +284,52 @@ describe("offline plan: npm run plan", () => {
                 short: "abc",
                 plain: "keep",
             });
+        });
+    });
+
+    describe("npm run plan: exit status 1 and the default stack", () => {
+        it("dev judged by prod's policy config: exit 1, the mandatory violations listed by policy and resource, counted alike in the summary and the JSON", async function () {
+            this.timeout(60_000);
+            const out = path.join(work, "dev-under-prod.json");
+            const o = await plan(["--stack", "dev", "--policy-config", "policies/config/prod.json", "--json", out]);
+            assert.strictEqual(o.status, 1, o.stderr);
+            const doc = JSON.parse(fs.readFileSync(out, "utf8")) as PlanJson;
+            const mandatory = doc.violations.filter((v) => v.enforcementLevel === "mandatory");
+            assert.strictEqual(doc.violations.length, mandatory.length, "prod's config makes every policy mandatory");
+            // dev is single-NAT, single-instance and unprotected: these policies must be among those that fire.
+            const fired = new Set(mandatory.map((v) => v.policy));
+            for (const policy of ["vpc-nat-gateway-per-az", "rds-deletion-protection", "elasticache-multi-az-failover", "stateful-resources-protected", "ecs-service-min-tasks"]) {
+                assert.ok(fired.has(policy), `${policy} did not fire`);
+            }
+            assert.match(o.stdout, new RegExp(`^mandatory violations: ${mandatory.length}$`, "m"));
+            assert.match(o.stdout, /^ {2}vpc-nat-gateway-per-az: network-vpc \(awsx:ec2:Vpc\)$/m);
+            assert.match(o.stdout, /^advisory violations: none$/m);
+            const summary = SUMMARY.exec(lastLine(o.stdout));
+            assert.ok(summary, lastLine(o.stdout));
+            assert.deepStrictEqual([summary[1], Number(summary[4]), Number(summary[5])], ["dev", mandatory.length, 0]);
+        });
+
+        it("without --stack plans dev", async function () {
+            this.timeout(60_000);
+            const o = await plan([]);
+            assert.strictEqual(o.status, 0, o.stderr);
+            assert.match(o.stdout, /^Offline plan of stack dev \(project platform\): mock engine, no cloud calls$/m);
+            assert.strictEqual(SUMMARY.exec(lastLine(o.stdout))?.[1], "dev");
+            assert.deepStrictEqual(o.stdout, outcome("dev").stdout);
+        });
+
+        it("the summary line names remediate violations only when there are some", () => {
+            const violation = (enforcementLevel: Violation["enforcementLevel"]): Violation => ({ policy: "p", enforcementLevel, urn: "", message: "m" });
+            const base: Plan = {
+                stack: "s",
+                project: "platform",
+                resources: [],
+                policyConfig: "c.json",
+                policies: { violations: [], notApplicable: [], policiesRun: 1, resourcesAnalyzed: 0 },
+            };
+            const withLevels = (...levels: Violation["enforcementLevel"][]): Plan => ({ ...base, policies: { ...base.policies, violations: levels.map(violation) } });
+            assert.strictEqual(summaryLine(withLevels("mandatory", "advisory", "advisory")), "plan s: 0 resources (0 components), 1 mandatory and 2 advisory violations");
+            assert.strictEqual(summaryLine(withLevels("remediate", "advisory")), "plan s: 0 resources (0 components), 0 mandatory, 1 remediate and 1 advisory violations");
         });
     });
 
