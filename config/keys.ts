@@ -31,6 +31,36 @@ export interface KeySpec {
 
 const p = (dev: unknown, staging: unknown, prod: unknown): ProfileValues => ({ dev, staging, prod });
 
+/**
+ * What Pulumi.yaml declares as the default of a key whose default is not one fixed value. The
+ * Pulumi CLI refuses to run a stack that leaves a declared key without a default unset ("Stack
+ * 'dev' is missing configuration value ...") and hands the program every declared default as if
+ * the stack had set it, so the program could not tell a profile default from an explicit setting.
+ * Hence these two markers, which config/resolve.ts reads as "not set":
+ * - PROFILE_DEFAULT for a key with an environment profile: the profile's value applies;
+ * - UNSET for an optional key with no default (e.g. no API custom domain).
+ * Such keys are declared to Pulumi as `string` (a marker is not an integer or a boolean);
+ * config/resolve.ts parses and checks their real type.
+ */
+export const PROFILE_DEFAULT = "profile";
+export const UNSET = "";
+
+/** The default Pulumi.yaml declares for a key (undefined: required, no default). */
+export function declaredDefault(spec: KeySpec): unknown {
+    if (spec.required) {
+        return undefined;
+    }
+    if (spec.profile !== undefined) {
+        return PROFILE_DEFAULT;
+    }
+    return spec.default ?? UNSET;
+}
+
+/** Whether a raw config value is the marker Pulumi.yaml declares for "not set" (see above). */
+export function isNotSetMarker(spec: KeySpec, raw: string): boolean {
+    return (spec.profile !== undefined && raw === PROFILE_DEFAULT) || (spec.profile === undefined && spec.default === undefined && !spec.required && raw === UNSET);
+}
+
 /** The key table. Order is the order of Pulumi.yaml and the README table. */
 export const KEYS = {
     // --- environment and safety -------------------------------------------------------------

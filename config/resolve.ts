@@ -7,7 +7,7 @@
  */
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
 import { COMPONENT_NAMES, DNS_LABEL, LB_NAME_MAX, isDomainName, isWithinZone, loadBalancerLogicalName, maxLogicalNameLength, targetGroupLogicalName } from "../lib/naming";
-import { KEYS, KEY_NAMES, KeyName, KeySpec, fullKey } from "./keys";
+import { KEYS, KEY_NAMES, KeyName, KeySpec, declaredDefault, fullKey, isNotSetMarker } from "./keys";
 import { Problems, show } from "./problems";
 import { EntryReader, parseRaw } from "./reader";
 import {
@@ -95,6 +95,26 @@ export type RawConfig = Readonly<Record<string, string | undefined>>;
 const ENGINE_DEFAULT_VERSION: Record<CacheEngine, string> = { valkey: "8.0", redis: "7.1" };
 
 /**
+ * The value a stack sets for a key, or undefined when it is not set: absent, or the "not set"
+ * marker that Pulumi.yaml declares as the default of profile and optional keys (config/keys.ts).
+ */
+export function setValue(raw: RawConfig, name: KeyName): string | undefined {
+    const text = raw[name];
+    return text === undefined || isNotSetMarker(KEYS[name], text) ? undefined : text;
+}
+
+/**
+ * Whether a stack sets a key to something other than its declared default. The Pulumi CLI hands
+ * the program every declared default as if the stack had set it, so a value equal to the
+ * default counts as not set: "set for a feature that is off" checks use this.
+ */
+export function isExplicit(raw: RawConfig, name: KeyName): boolean {
+    const text = setValue(raw, name);
+    const declared = declaredDefault(KEYS[name]);
+    return text !== undefined && text !== (declared === undefined ? undefined : typeof declared === "string" ? declared : JSON.stringify(declared));
+}
+
+/**
  * Resolves and validates. Throws ValidationError listing every problem; otherwise returns the
  * typed configuration.
  */
@@ -136,7 +156,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     const values = new Map<KeyName, unknown>();
     for (const name of KEY_NAMES) {
         const spec: KeySpec = KEYS[name];
-        const text = raw[name];
+        const text = setValue(raw, name);
         if (text !== undefined) {
             const parsed = parseRaw(text, spec.type);
             if (parsed.ok) {

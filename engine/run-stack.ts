@@ -24,7 +24,8 @@ export async function runStack(stack: string, options: RunStackOptions = {}): Pr
     return runOnMocks(() => createPlatform(loadPlatformConfig(projectDir), { projectDir }), {
         project: stackConfig.project,
         stack,
-        region: stackConfig.region ?? "us-east-1",
+        // No fallback: a stack without aws:region fails the config validation, as under the CLI.
+        region: stackConfig.region,
         config: { ...stackConfig.config, ...options.overrides },
         secretKeys: stackConfig.secretKeys,
         onResource: options.onResource,

@@ -8,6 +8,11 @@ import { MockEngineOptions, PlatformMocks, RecordedResource, installMockEngine }
 export interface RunOptions {
     readonly project?: string;
     readonly stack?: string;
+    /**
+     * Region of the mock engine's ARNs and endpoints (default eu-west-1). Also set as `aws:region`
+     * config unless `config` is given without `aws:region` (a stack that leaves it unset: the
+     * program's validation must see that, as it would under the CLI).
+     */
     readonly region?: string;
     /** Full config keys (`platform:vpcCidr`) to their string values, as the engine stores them. */
     readonly config?: Readonly<Record<string, string>>;
@@ -38,7 +43,8 @@ export async function runOnMocks<T>(build: () => T | Promise<T>, options: RunOpt
         onResource: options.onResource,
     };
     const mocks = new PlatformMocks(engineOptions);
-    await installMockEngine(mocks, engineOptions, { "aws:region": engineOptions.region, ...options.config }, [...(options.secretKeys ?? [])]);
+    const regionConfig: Record<string, string> = options.region !== undefined || options.config === undefined ? { "aws:region": engineOptions.region } : {};
+    await installMockEngine(mocks, engineOptions, { ...regionConfig, ...options.config }, [...(options.secretKeys ?? [])]);
     let value: T | undefined;
     let failure: unknown;
     let outputs: Record<string, unknown>;

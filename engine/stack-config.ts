@@ -64,6 +64,54 @@ export function listStacks(projectDir: string): string[] {
         .sort();
 }
 
+/** A `config:` declaration of Pulumi.yaml, in its object form. */
+interface Declaration {
+    readonly type?: string;
+    readonly items?: ItemsType;
+    readonly default?: unknown;
+    readonly value?: unknown;
+    readonly secret?: boolean;
+}
+
+interface ItemsType {
+    readonly type: string;
+    readonly items?: ItemsType;
+}
+
+/** Pulumi.yaml's `config:` entries: a plain value is shorthand for `{ default: value }`, as the CLI reads it. */
+function declarations(config: Record<string, unknown>): [string, Declaration][] {
+    return Object.entries(config).map(([key, d]) => [key, d !== null && typeof d === "object" && !Array.isArray(d) ? (d as Declaration) : { default: d }]);
+}
+
+/** The CLI's type name of a declaration: `integer`, `array<string>`, ... */
+function typeName(type: string, items: ItemsType | undefined): string {
+    return items ? `array<${typeName(items.type, items.items)}>` : type;
+}
+
+/**
+ * The CLI's check of a value against a declared type (ValidateConfigValue in pulumi's
+ * sdk/go/common/workspace/project.go): strings are strings; integers are whole numbers or strings
+ * that parse as one; booleans are booleans or "true"/"false"; arrays check every item.
+ */
+export function matchesDeclaredType(type: string, items: ItemsType | undefined, value: unknown): boolean {
+    switch (type) {
+        case "string":
+            return typeof value === "string";
+        case "integer":
+            return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?\d+$/.test(value));
+        case "boolean":
+            return typeof value === "boolean" || value === "true" || value === "false";
+        default:
+            return Array.isArray(value) && items !== undefined && value.every((v) => matchesDeclaredType(items.type, items.items, v));
+    }
+}
+
+/** "'a'", "'a' and 'b'", "'a', 'b' and 'c'": the CLI's list of missing keys. */
+function quotedList(keys: string[]): string {
+    const quoted = [...keys].sort().map((k) => `'${k}'`);
+    return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+}
+
 export function readProjectFile(projectDir: string): { name: string; config: Record<string, unknown> } {
     const file = path.join(projectDir, "Pulumi.yaml");
     if (!fs.existsSync(file)) {
@@ -73,9 +121,25 @@ export function readProjectFile(projectDir: string): { name: string; config: Rec
     if (!doc?.name) {
         throw new StackFileError(`${file} has no project name`);
     }
-    return { name: doc.name, config: doc.config ?? {} };
+    const config = doc.config ?? {};
+    // The CLI refuses a project whose declared default does not have the declared type.
+    const badDefaults = declarations(config)
+        .filter(([, d]) => d.type !== undefined && d.default !== undefined && !matchesDeclaredType(d.type, d.items, d.default))
+        .map(([key, d]) => `The default value specified for configuration key '${key}' is not of the expected type '${typeName(d.type ?? "", d.items)}'`);
+    if (badDefaults.length > 0) {
+        throw new StackFileError(`${file}: ${badDefaults.join("; ")}. Fix the declaration's default.`);
+    }
+    return { name: doc.name, config };
 }
 
+/**
+ * Loads a stack's configuration as the Pulumi CLI hands it to the program (mergeConfig and
+ * validateStackConfigValues in pulumi's sdk/go/common/workspace/config.go): a declared key the
+ * stack leaves unset takes the declaration's default (or value); a key of the project's namespace
+ * declared without either is required, and a stack that leaves it unset is refused; a stack value
+ * must have the declared type. Unlike the CLI, which stops at the first wrong type, every wrong
+ * type is reported. Secure values are never decrypted, so their type cannot be checked here.
+ */
 export function loadStackConfig(projectDir: string, stack: string): StackConfig {
     const project = readProjectFile(projectDir);
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
@@ -95,22 +159,48 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
     const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
+    const stackValues = new Map<string, unknown>();
 
-    // Project-level declarations: apply their defaults, as the CLI does for keys a stack leaves unset.
-    for (const [key, declaration] of Object.entries(project.config)) {
-        if (declaration !== null && typeof declaration === "object" && "default" in declaration) {
-            config[qualify(key)] = toEngineString(declaration.default);
-        } else if (declaration === null || typeof declaration !== "object") {
-            config[qualify(key)] = toEngineString(declaration);
-        }
-    }
     for (const [key, value] of Object.entries(stackDoc?.config ?? {})) {
         const full = qualify(key);
         const redacted = redactSecure(value);
         config[full] = toEngineString(redacted.value);
+        stackValues.set(full, value);
         if (redacted.secret) {
             secretKeys.push(full);
         }
+    }
+
+    const missing: string[] = [];
+    const wrongType: string[] = [];
+    for (const [key, declaration] of declarations(project.config)) {
+        const full = qualify(key);
+        const fallback = declaration.default ?? declaration.value;
+        if (!stackValues.has(full)) {
+            if (fallback !== undefined) {
+                config[full] = toEngineString(fallback);
+            } else if (full.startsWith(`${project.name}:`)) {
+                missing.push(key);
+            }
+            continue;
+        }
+        const value = stackValues.get(full);
+        if (declaration.secret && !isSecure(value)) {
+            wrongType.push(`Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret`);
+        }
+        // The CLI checks scalars as the strings it stores them as, lists and mappings as parsed.
+        const content = value !== null && typeof value === "object" ? value : toEngineString(value);
+        if (declaration.type !== undefined && !secretKeys.includes(full) && !matchesDeclaredType(declaration.type, declaration.items, content)) {
+            wrongType.push(`Stack '${stack}' with configuration key '${key}' must be of type '${typeName(declaration.type, declaration.items)}'`);
+        }
+    }
+    if (missing.length > 0) {
+        throw new StackFileError(
+            `Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${quotedList(missing)}. Set ${missing.length === 1 ? "it" : "them"} in ${path.basename(stackFile)} (Pulumi.yaml declares ${missing.length === 1 ? "it" : "them"} without a default).`,
+        );
+    }
+    if (wrongType.length > 0) {
+        throw new StackFileError(`${wrongType.join("; ")}. Fix the value${wrongType.length === 1 ? "" : "s"} in ${path.basename(stackFile)} (types are declared in Pulumi.yaml).`);
     }
     return { project: project.name, stack, region: config["aws:region"], config, secretKeys };
 }

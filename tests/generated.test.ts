@@ -16,7 +16,7 @@ describe("generated: Pulumi.yaml and README config table", () => {
         assert.strictEqual(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"), renderPulumiYaml());
     });
 
-    it("declares every declarable platform key with type and description; profile keys carry no default", () => {
+    it('declares every declarable platform key with type, description and a default (profile keys: "profile", optional ones: ""); only required keys have none', () => {
         const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
             name: string;
             config: Record<string, { type: string; description: string; default?: unknown }>;
@@ -32,10 +32,25 @@ describe("generated: Pulumi.yaml and README config table", () => {
             assert.ok(["string", "integer", "boolean", "array"].includes(decl.type), key);
             assert.ok(decl.description.length > 10, key);
             const spec: KeySpec = KEYS[key as keyof typeof KEYS];
-            if (spec.profile) {
-                assert.strictEqual(decl.default, undefined, `${key}: a declared default would override the environment profile`);
-            }
+            // The CLI refuses a stack that leaves a declared key without a default unset, and hands
+            // the program declared defaults as explicit values: profile keys declare a marker.
+            const expected = spec.required
+                ? undefined
+                : spec.profile
+                  ? "profile"
+                  : spec.default === undefined
+                    ? ""
+                    : spec.type === "number"
+                      ? JSON.stringify(spec.default)
+                      : spec.default;
+            assert.deepStrictEqual(decl.default, expected, key);
         }
+        assert.deepStrictEqual(
+            Object.entries(project.config)
+                .filter(([, decl]) => decl.default === undefined)
+                .map(([key]) => key),
+            ["environment", "publicZoneName"],
+        );
     });
 
     it("the README config table is current", () => {
