@@ -18,6 +18,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../config/problems";
 import { PolicyStatement } from "../lib/iam";
+import { AWS_PARTITION_REGION } from "../lib/naming";
 
 export type KeyPurpose = "logs" | "data" | "messaging" | "storage" | "app";
 export const KEY_PURPOSES: readonly KeyPurpose[] = ["logs", "data", "messaging", "storage", "app"];
@@ -49,6 +50,19 @@ const DATA_SERVICES = ["rds", "secretsmanager", "dynamodb", "elasticache"] as co
 const MESSAGING_VIA_SERVICES = ["sqs", "sns"] as const;
 const MESSAGING_PUBLISHERS = ["events.amazonaws.com", "sns.amazonaws.com", "cloudwatch.amazonaws.com"] as const;
 
+/** Encryption-context key that names the calling service on the app key (task roles condition on it). */
+export const APP_KEY_CONTEXT_KEY = "service";
+
+/** Cryptographic operations the app key refuses to everyone: only GenerateDataKey and Decrypt remain. */
+const APP_KEY_DENIED_OPERATIONS = [
+    "kms:Encrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:GenerateDataKeyPair",
+    "kms:GenerateDataKeyPairWithoutPlaintext",
+];
+
 const KEY_USAGE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"];
 
 export function validateEncryptionKeysArgs(args: EncryptionKeysArgs): Problems {
@@ -68,7 +82,13 @@ export function validateEncryptionKeysArgs(args: EncryptionKeysArgs): Problems {
         "must be letters, digits, / _ - and must not start with aws",
         "use <project>-<environment>",
     );
-    problems.check(/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(args.region), "EncryptionKeysArgs.region", args.region, "must be an AWS Region code", "pass the stack's aws:region");
+    problems.check(
+        AWS_PARTITION_REGION.test(args.region),
+        "EncryptionKeysArgs.region",
+        args.region,
+        "must be a Region of the aws partition (key policies name arn:aws principals and amazonaws.com endpoints)",
+        "pass the stack's aws:region, e.g. eu-west-1",
+    );
     return problems;
 }
 
@@ -158,7 +178,28 @@ export function keyPolicyStatements(purpose: KeyPurpose, accountId: string, regi
         case "app":
             // Services get GenerateDataKey/Decrypt through their task roles (IAM, delegated by the root
             // statement), each constrained to its own encryption context: no service principal here.
-            return [root];
+            // The key policy enforces the envelope pattern for every principal, so that a broad IAM
+            // grant elsewhere in the account (an admin or CI role with kms:*) cannot use the key
+            // outside it: denies override the root statement's allow, and leave key administration
+            // (policy, rotation, deletion) untouched, so the key cannot be locked out.
+            return [
+                root,
+                {
+                    Sid: "DenyOperationsOtherThanEnvelopeEncryption",
+                    Effect: "Deny",
+                    Principal: { AWS: "*" },
+                    Action: APP_KEY_DENIED_OPERATIONS,
+                    Resource: ["*"],
+                },
+                {
+                    Sid: "DenyEnvelopeEncryptionWithoutServiceContext",
+                    Effect: "Deny",
+                    Principal: { AWS: "*" },
+                    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    Resource: ["*"],
+                    Condition: { Null: { [`kms:EncryptionContext:${APP_KEY_CONTEXT_KEY}`]: "true" } },
+                },
+            ];
     }
 }
 

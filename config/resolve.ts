@@ -6,7 +6,17 @@
  * Pure: no Pulumi runtime, no file system except through `ctx.readFile`, so tests call it directly.
  */
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
-import { COMPONENT_NAMES, DNS_LABEL, LB_NAME_MAX, isDomainName, isWithinZone, loadBalancerLogicalName, maxLogicalNameLength, targetGroupLogicalName } from "../lib/naming";
+import {
+    AWS_PARTITION_REGION,
+    COMPONENT_NAMES,
+    DNS_LABEL,
+    LB_NAME_MAX,
+    isDomainName,
+    isWithinZone,
+    loadBalancerLogicalName,
+    maxLogicalNameLength,
+    targetGroupLogicalName,
+} from "../lib/naming";
 import { KEYS, KEY_NAMES, KeyName, KeySpec, declaredDefault, fullKey, isNotSetMarker } from "./keys";
 import { Problems, show } from "./problems";
 import { EntryReader, parseRaw } from "./reader";
@@ -132,10 +142,12 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     // Region.
     const region = ctx.region;
     problems.check(
-        region !== undefined && /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region),
+        region !== undefined && AWS_PARTITION_REGION.test(region),
         "aws:region",
         region,
-        "an AWS Region code such as eu-west-1 is required",
+        region === undefined
+            ? "an AWS Region code such as eu-west-1 is required"
+            : "must be a Region of the aws partition such as eu-west-1 (China cn-* and GovCloud us-gov-* Regions are not supported: the platform writes arn:aws ARNs and amazonaws.com endpoints)",
         "set aws:region in Pulumi.<stack>.yaml",
     );
 

@@ -54,3 +54,10 @@ export function isWithinZone(name: string, zone: string): boolean {
     const bare = name.startsWith("*.") ? name.slice(2) : name;
     return bare === zone || bare.endsWith(`.${zone}`);
 }
+
+/**
+ * A Region of the `aws` partition (commercial Regions, e.g. eu-west-1). ARNs and service endpoints
+ * throughout the platform are written for it: China (cn-*) and GovCloud (us-gov-*) Regions, with
+ * their arn:aws-cn / arn:aws-us-gov partitions and endpoint suffixes, are not supported.
+ */
+export const AWS_PARTITION_REGION = /^(?!cn-)[a-z]{2}-[a-z]+-\d$/;

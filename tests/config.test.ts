@@ -222,6 +222,15 @@ describe("config: validation", () => {
         assert.deepStrictEqual(problems, ["aws:region = (not set): an AWS Region code such as eu-west-1 is required. Fix: set aws:region in Pulumi.<stack>.yaml"]);
     });
 
+    it("accepts only Regions of the aws partition: China and GovCloud ARNs and endpoints differ", () => {
+        for (const region of ["cn-north-1", "us-gov-west-1", "eu-west"]) {
+            assert.deepStrictEqual(problemsOf({}, { ...CONTEXT, region }), [
+                `aws:region = "${region}": must be a Region of the aws partition such as eu-west-1 (China cn-* and GovCloud us-gov-* Regions are not supported: the platform writes arn:aws ARNs and amazonaws.com endpoints). Fix: set aws:region in Pulumi.<stack>.yaml`,
+            ]);
+        }
+        assert.deepStrictEqual(problemsOf({}, { ...CONTEXT, region: "ap-southeast-3" }), []);
+    });
+
     it("rejects a project name that breaks the 40-character replication group id", () => {
         const problems = problemsOf({}, { ...CONTEXT, project: "a-very-long-project-name-for-the-platform" });
         assert.ok(
