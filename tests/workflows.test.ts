@@ -220,15 +220,24 @@ describe("pull-request workflow", () => {
         assert.deepStrictEqual(pulumi.env, { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}", PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}" });
     });
 
-    it("previews only with credentials: role variable set and not a fork; OIDC before Pulumi", () => {
+    it("previews only with credentials: a role variable set and not a fork; each stack with its own role; OIDC before Pulumi", () => {
         const job = wf.jobs.preview;
-        assert.match(job.if ?? "", /vars\.AWS_ROLE_ARN != ''/);
+        assert.match(
+            job.if ?? "",
+            /^\$\{\{ \(vars\.AWS_ROLE_ARN != '' \|\| vars\.AWS_PREVIEW_ROLE_ARN_DEV != '' \|\| vars\.AWS_PREVIEW_ROLE_ARN_STAGING != '' \|\| vars\.AWS_PREVIEW_ROLE_ARN_PROD != ''\) && /,
+        );
+        assert.deepStrictEqual(job.env, { PREVIEW_ROLE_ARN: "${{ vars[format('AWS_PREVIEW_ROLE_ARN_{0}', matrix.stack)] || vars.AWS_ROLE_ARN }}" });
         assert.match(job.if ?? "", /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
         assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
         const uses = (job.steps ?? []).map((s) => s.uses?.split("@")[0]).filter((u) => u !== undefined);
         assert.deepStrictEqual(uses, ["actions/checkout", "actions/setup-node", "aws-actions/configure-aws-credentials", "pulumi/actions"]);
+        assert.match(job.steps?.[0].run ?? "", /if \[ -z "\$PREVIEW_ROLE_ARN" \]; then[\s\S]*exit 1/, "a stack without a role fails with what to set");
         const aws = (job.steps ?? []).find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-        assert.strictEqual(aws?.with?.["role-to-assume"], "${{ vars.AWS_ROLE_ARN }}");
+        assert.strictEqual(aws?.with?.["role-to-assume"], "${{ env.PREVIEW_ROLE_ARN }}");
+        // Every stack has its role variable in the job condition.
+        for (const stack of job.strategy?.matrix?.stack as string[]) {
+            assert.ok((job.if ?? "").includes(`vars.AWS_PREVIEW_ROLE_ARN_${stack.toUpperCase()} != ''`), stack);
+        }
     });
 });
 
