@@ -4,7 +4,7 @@
  */
 import { RecordedResource } from "../engine/mocks";
 import type { PolicyReport, Violation } from "../policies/evaluate";
-import { ResourceIndex, STACK_TYPE, countedResources } from "./model";
+import { ResourceIndex, STACK_TYPE, countedResources, isRemoteComponent } from "./model";
 import { generatedSecrets, redactInputs } from "./redact";
 
 /** Everything one plan produced. */
@@ -73,8 +73,26 @@ export function summaryLine(plan: Plan): string {
     return `plan ${plan.stack}: ${resources} resources (${components} components), ${levels} violations`;
 }
 
+/**
+ * What the plan cannot show: a remote (multi-language) component such as awsx's Vpc creates its
+ * children inside its provider, which does not run offline. They are missing from the counts and
+ * from the policy evaluation; `pulumi preview --policy-pack` sees them.
+ */
+export function remoteComponentNote(resources: readonly RecordedResource[]): string | undefined {
+    const remote = resources.filter(isRemoteComponent);
+    if (remote.length === 0) {
+        return undefined;
+    }
+    const names = remote.map((r) => `${r.name} (${r.type})`).join(", ");
+    return (
+        `Not shown: the children of ${remote.length} remote component${remote.length === 1 ? "" : "s"}, ${names}, which ${remote.length === 1 ? "its provider creates" : "their providers create"} ` +
+        "(e.g. subnets, route tables, NAT gateways): they are not counted or policy-checked offline; pulumi preview with the policy pack checks them."
+    );
+}
+
 /** The whole text report (stdout). */
 export function renderReport(plan: Plan, tree: string): string {
+    const note = remoteComponentNote(plan.resources);
     return [
         `Offline plan of stack ${plan.stack} (project ${plan.project}): mock engine, no cloud calls`,
         "",
@@ -86,6 +104,7 @@ export function renderReport(plan: Plan, tree: string): string {
         "",
         renderPolicyReport(plan),
         "",
+        ...(note ? [note, ""] : []),
         summaryLine(plan),
     ].join("\n");
 }

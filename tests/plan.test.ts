@@ -179,6 +179,15 @@ describe("offline plan: npm run plan", () => {
                 assert.match(o.stdout, /^advisory violations: (none|\d+)$/m);
             });
 
+            it("says what it cannot show: the children of awsx's Vpc (a remote component), right before the summary", () => {
+                const lines = outcome(stack).stdout.trimEnd().split("\n");
+                assert.strictEqual(
+                    lines[lines.length - 3],
+                    "Not shown: the children of 1 remote component, network-vpc (awsx:ec2:Vpc), which its provider creates (e.g. subnets, route tables, NAT gateways): " +
+                        "they are not counted or policy-checked offline; pulumi preview with the policy pack checks them.",
+                );
+            });
+
             it("prints progress on stderr, never on stdout", () => {
                 const o = outcome(stack);
                 assert.match(o.stderr, /^plan: component \S+ \(platform:[a-z]+:[A-Za-z]+\)$/m);
