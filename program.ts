@@ -19,7 +19,7 @@ import { EdgeCdn } from "./components/edge-cdn";
 import { EncryptionKeys } from "./components/encryption-keys";
 import { EventBus } from "./components/event-bus";
 import { AlarmTopic } from "./components/alarm-topic";
-import { AlbServiceArgs, InternalAlbService } from "./components/internal-alb-service";
+import { AlbServiceArgs, InternalAlbService, kmsViaService } from "./components/internal-alb-service";
 import { Network } from "./components/network";
 import { PrivateDns, privateDnsNames } from "./components/private-dns";
 import { SecureApi } from "./components/secure-api";
@@ -192,6 +192,19 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         if (svc.secretArns.length > 0) {
             // Config grants read access to named secrets; the app reads them at runtime.
             statements.push([{ Sid: "ReadConfiguredSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...svc.secretArns] }]);
+        }
+        if (svc.kmsKeyArns.length > 0) {
+            // Secrets under a customer-managed key also need Decrypt on that key, and only through
+            // Secrets Manager of this Region (config validation requires secretArns alongside).
+            statements.push([
+                {
+                    Sid: "DecryptConfiguredSecrets",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt"],
+                    Resource: [...svc.kmsKeyArns],
+                    Condition: { StringEquals: { "kms:ViaService": kmsViaService("secretsmanager", config.region) } },
+                },
+            ]);
         }
         const consumed = config.events.subscriptions.find((s) => s.consumer === svc.name);
         let queueScaling: AlbServiceArgs["queueScaling"];

@@ -27,6 +27,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../config/problems";
 import { LIMITS } from "../config/resolve";
+import { albWildcardCount } from "../lib/alb-rules";
 import { parseCidr } from "../lib/cidr";
 import { PolicyStatement, assumeRolePolicy, denyInsecureTransport, policyJson } from "../lib/iam";
 import { DNS_LABEL, LB_NAME_MAX, isDomainName, isWithinZone, loadBalancerLogicalName, maxLogicalNameLength, targetGroupLogicalName } from "../lib/naming";
@@ -57,7 +58,7 @@ export interface ServiceHealthCheckArgs {
      */
     readonly path?: string;
     /**
-     * HTTP codes that mean healthy (`200`, `200,204`, `200-299`).
+     * HTTP codes that mean healthy (`200`, `200,204`, `200-299`), within 200-499 (the ALB's range).
      * @default "200"
      */
     readonly matcher?: string;
@@ -96,12 +97,15 @@ export interface AlbServiceArgs {
     /** Fargate task memory (MiB), a valid pair with `cpu`. */
     readonly memory: number;
     /**
-     * Host header patterns of the service's listener rule.
+     * Host header patterns of the service's listener rule (case-insensitive; `*` and `?`
+     * wildcards), at most 3. The rule ANDs them with `pathPatterns`; together at most 5 values and
+     * 5 wildcards.
      * @default none (at least one host or path pattern is required)
      */
     readonly hostPatterns?: readonly string[];
     /**
-     * Path patterns of the service's listener rule.
+     * Path patterns of the service's listener rule (case-sensitive; `*` and `?` wildcards), at
+     * most 3. `/orders/*` does not match `/orders`: list both when both are served.
      * @default none (at least one host or path pattern is required)
      */
     readonly pathPatterns?: readonly string[];
@@ -338,10 +342,14 @@ export const INTERNAL_ALB_SERVICE_DEFAULTS = {
 } as const;
 
 /**
- * Regions opened before August 2022, where ELB delivers access logs from a regional ELB account
+ * Regions available before August 2022, where ELB delivers access logs from a regional ELB account
  * (`aws.elb.getServiceAccount`). Every other Region authorizes the
  * `logdelivery.elasticloadbalancing.amazonaws.com` service principal only, and getServiceAccount
- * fails there. (AWS ELB guide, "Enable access logs for your Application Load Balancer", step 2.)
+ * fails there. Source: AWS ELB guide, "Enable access logs for your Application Load Balancer",
+ * step 2 (22 commercial Regions, Asia Pacific (Jakarta) ap-southeast-3 included), the GovCloud
+ * and China guides for the other four; the same table as the AWS provider's
+ * `aws_elb_service_account` (internal/service/elb/service_account_data_source.go). Regions opened
+ * later (me-central-1, il-central-1, ap-southeast-4, ...) are absent on purpose.
  */
 export const ELB_ACCOUNT_REGIONS: readonly string[] = [
     "us-east-1",
@@ -356,6 +364,7 @@ export const ELB_ACCOUNT_REGIONS: readonly string[] = [
     "ap-northeast-3",
     "ap-southeast-1",
     "ap-southeast-2",
+    "ap-southeast-3",
     "ca-central-1",
     "eu-central-1",
     "eu-west-1",
@@ -411,6 +420,14 @@ function healthCheckSettings(h: ServiceHealthCheckArgs | undefined): Required<Se
 }
 
 const isInt = (n: number) => Number.isInteger(n);
+
+/** True when every code and range bound of a matcher (`200`, `200,204`, `200-299`) is within min-max and each range ascends. */
+function matcherCodesWithin(matcher: string, min: number, max: number): boolean {
+    return matcher.split(",").every((part) => {
+        const [from, to = from] = part.split("-").map(Number);
+        return from >= min && to <= max && from <= to;
+    });
+}
 const within = (n: number, min: number, max: number) => isInt(n) && n >= min && n <= max;
 
 function isPrivateCidr(text: string): boolean {
@@ -648,6 +665,28 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
             `has ${hosts.length + paths.length} host/path values; an ALB rule allows at most ${LIMITS.albMaxConditionValues} condition values in total`,
             "use wildcards (e.g. /orders/*) to need fewer values",
         );
+        // ELB guide, "Condition types for listener rules": at most three match evaluations (values)
+        // per condition and five wildcards per rule, on top of five values per rule.
+        for (const [field, patterns] of [
+            ["hostPatterns", hosts],
+            ["pathPatterns", paths],
+        ] as const) {
+            problems.check(
+                patterns.length <= LIMITS.albMaxValuesPerCondition,
+                sk(field),
+                patterns,
+                `has ${patterns.length} values; an ALB rule condition allows at most ${LIMITS.albMaxValuesPerCondition} match evaluations`,
+                field === "hostPatterns" ? "use a wildcard (e.g. *.internal.example.com) to need fewer host values" : "use wildcards (e.g. /orders/*) to need fewer path values",
+            );
+        }
+        const wildcards = albWildcardCount([...hosts, ...paths]);
+        problems.check(
+            wildcards <= LIMITS.albMaxWildcardsPerRule,
+            k(`services[${i}]`),
+            { hostPatterns: hosts, pathPatterns: paths },
+            `has ${wildcards} wildcards (* or ?) in its host/path values; an ALB rule allows at most ${LIMITS.albMaxWildcardsPerRule}`,
+            "use fewer wildcards (one trailing /* per path usually suffices)",
+        );
         hosts.forEach((h, j) =>
             problems.check(HOST_PATTERN.test(h), sk(`hostPatterns[${j}]`), h, "must be a host pattern of up to 128 characters (letters, digits, . - * ?)", "correct the pattern"),
         );
@@ -664,7 +703,13 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
             "must be an absolute URL path starting with / (max 1024)",
             "use e.g. /health",
         );
-        problems.check(MATCHER.test(hc.matcher), sk("healthCheck.matcher"), hc.matcher, "must be HTTP codes such as 200, 200,204 or 200-299", "use 200");
+        problems.check(
+            MATCHER.test(hc.matcher) && matcherCodesWithin(hc.matcher, 200, 499),
+            sk("healthCheck.matcher"),
+            hc.matcher,
+            "must be HTTP codes from 200 to 499 such as 200, 200,204 or 200-299 (an ALB target group accepts 200-499), each range ascending",
+            "use 200",
+        );
         problems.check(within(hc.intervalSeconds, 5, 300), sk("healthCheck.intervalSeconds"), hc.intervalSeconds, "must be an integer from 5 to 300 seconds", "use 15");
         problems.check(
             within(hc.timeoutSeconds, 2, 120) && hc.timeoutSeconds < hc.intervalSeconds,
@@ -829,9 +874,9 @@ export function secretArnOf(valueFrom: string): string {
     return valueFrom.split(":").slice(0, 7).join(":");
 }
 
-/** The `kms:ViaService` DNS suffix of a Region. */
-function dnsSuffix(region: string): string {
-    return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+/** The `kms:ViaService` value of an AWS service in a Region, e.g. `secretsmanager.eu-west-1.amazonaws.com`. */
+export function kmsViaService(service: string, region: string): string {
+    return `${service}.${region}.${region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com"}`;
 }
 
 export class InternalAlbService extends pulumi.ComponentResource {
@@ -1132,10 +1177,13 @@ export class InternalAlbService extends pulumi.ComponentResource {
             { securityGroupId: shared.albSg.id, ipProtocol: "tcp", fromPort: svc.port, toPort: svc.port, referencedSecurityGroupId: sg.id, description: `To service ${svc.name}` },
             opts,
         );
+        // Documented exception to "egress scoped" (README, "Internal ALB: routing and egress"):
         // AWS APIs (ECR, CloudWatch Logs, Secrets Manager, STS, SQS, KMS) are reached through the
         // NAT gateways: the network has gateway endpoints (S3, DynamoDB) only, so their public
-        // endpoints' addresses are not a fixed set a rule could name. HTTPS only; DNS needs no
-        // rule (security groups do not filter the VPC resolver).
+        // endpoints' addresses are not a fixed set a rule could name. Interface VPC endpoints
+        // (a group this rule could reference instead) are out of scope. So: TCP 443 only, no other
+        // port or protocol to the internet; DNS needs no rule (security groups do not filter the
+        // VPC resolver). Tests assert exactly this egress set.
         new aws.vpc.SecurityGroupEgressRule(
             `${prefix}-to-aws-apis`,
             {
@@ -1194,7 +1242,7 @@ export class InternalAlbService extends pulumi.ComponentResource {
                             Effect: "Allow",
                             Action: ["kms:Decrypt"],
                             Resource: [secretsKeyArn],
-                            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.${dnsSuffix(region)}` } },
+                            Condition: { StringEquals: { "kms:ViaService": kmsViaService("secretsmanager", region) } },
                         });
                     }
                 }

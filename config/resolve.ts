@@ -5,6 +5,7 @@
  *
  * Pure: no Pulumi runtime, no file system except through `ctx.readFile`, so tests call it directly.
  */
+import { albPatternsCoverAllBelow, albPatternsOverlap, albWildcardCount, hostConditionMatches, pathConditionMatches } from "../lib/alb-rules";
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
 import {
     AWS_PARTITION_REGION,
@@ -49,6 +50,9 @@ export const LIMITS = {
     /** ALB: rules per listener (excluding the default), condition values per rule. */
     albMaxRules: 100,
     albMaxConditionValues: 5,
+    /** ALB: match evaluations (values) per condition, wildcards (`*`, `?`) per rule (ELB guide, "Condition types for listener rules"). */
+    albMaxValuesPerCondition: 3,
+    albMaxWildcardsPerRule: 5,
     albMaxPriority: 50_000,
     /** CloudWatch Logs retention values accepted by PutRetentionPolicy. */
     logRetentionDays: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
@@ -518,6 +522,16 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     // API Gateway verifies the ALB's certificate against the integration host name.
     services.forEach((svc, i) => {
         if (svc.api) {
+            const first = svc.hostPatterns[0];
+            if (first !== undefined && /[*?]/.test(first)) {
+                problems.add(
+                    `${k("services")}[${i}].hostPatterns[0]`,
+                    first,
+                    "is the Host header the API sends to this service (it has api), so it must be a concrete host name without * or ?",
+                    `put a concrete name first, e.g. ${svc.name}.${albCertificateDomain.replace(/^\*\./, "")}`,
+                );
+                return;
+            }
             const host = integrationHost(svc, privateZoneName);
             problems.check(
                 certificateCovers(albCertificateDomain, host),
@@ -528,6 +542,21 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             );
         }
     });
+    validateApiRouting(services, privateZoneName, problems, k("services"));
+    services.forEach((svc, i) =>
+        svc.kmsKeyArns.forEach((arn, j) => {
+            const keyRegion = arn.split(":")[3];
+            if (KMS_KEY_ARN.test(arn) && region !== undefined) {
+                problems.check(
+                    keyRegion === region,
+                    `${k("services")}[${i}].kmsKeyArns[${j}]`,
+                    arn,
+                    `must be a key in the stack's Region ${region}: the grant is conditioned on kms:ViaService = secretsmanager.${region}.*, Secrets Manager of this Region`,
+                    `list the ${region} key that encrypts the service's secrets`,
+                );
+            }
+        }),
+    );
 
     // --- API ---
     const stageName = str("apiStageName");
@@ -838,6 +867,77 @@ export function integrationHost(service: Pick<ServiceConfig, "name" | "hostPatte
     return service.hostPatterns[0] ?? `${service.name}.${privateZoneName}`;
 }
 
+/**
+ * The requests SecureApi forwards to an exposed service: `/<basePath>`, each public path and its
+ * intermediate segments (exact resources), and any non-empty path below `/<basePath>/` (every
+ * `{proxy+}` resource lies there). The backend receives the resource path itself, without the
+ * stage name.
+ */
+export function apiForwardedPaths(api: Pick<ServiceApiConfig, "basePath" | "publicPaths">): { readonly exact: readonly string[]; readonly below: string } {
+    const base = `/${api.basePath}`;
+    const exact = new Set<string>([base]);
+    for (const publicPath of api.publicPaths) {
+        const segments = publicPath.split("/");
+        for (let n = 1; n <= segments.length; n++) {
+            exact.add(`${base}/${segments.slice(0, n).join("/")}`);
+        }
+    }
+    return { exact: [...exact], below: `${base}/` };
+}
+
+/**
+ * Every request the API forwards to a service must reach that service's listener rule: its own
+ * rule matches the request (host AND path), and no rule of another service that the ALB evaluates
+ * first (lower priority number) matches it. Otherwise the request gets the ALB's fixed 404 or lands
+ * on the wrong service. Exact for every path below the base path, not sampled (lib/alb-rules.ts).
+ */
+function validateApiRouting(services: readonly ServiceConfig[], privateZoneName: string, problems: Problems, key: string): void {
+    services.forEach((svc, i) => {
+        // A wildcard first host is reported on its own: there is no concrete Host to route.
+        if (svc.api === undefined || /[*?]/.test(svc.hostPatterns[0] ?? "")) {
+            return;
+        }
+        const host = integrationHost(svc, privateZoneName);
+        const { exact, below } = apiForwardedPaths(svc.api);
+        const forwarded = `${exact.join(", ")} and every path below ${below}`;
+        // Its own rule: the host condition always accepts `host` (it is hostPatterns[0] itself, or
+        // there is no host condition), so the path condition decides.
+        const unmatched = exact.filter((path) => !pathConditionMatches(svc.pathPatterns, path));
+        const belowCovered = albPatternsCoverAllBelow(svc.pathPatterns, below);
+        const missing = [...unmatched, ...(belowCovered ? [] : [`${below}*`])];
+        if (missing.length > 0) {
+            const described = [...unmatched, ...(belowCovered ? [] : [`some paths below ${below}`])].join(", ");
+            problems.add(
+                `${key}[${i}].pathPatterns`,
+                svc.pathPatterns,
+                `must match every path the API forwards to ${svc.name} on host ${host} (${forwarded}); ${described} ${unmatched.length === 1 && belowCovered ? "does" : "do"} not match, so the ALB answers those requests with its fixed 404 (a rule's host and path conditions must both match)`,
+                `add ${missing.map((p) => JSON.stringify(p)).join(", ")} to pathPatterns, e.g. ${JSON.stringify([...new Set([...svc.pathPatterns, ...missing])])}`,
+            );
+        }
+        // Rules the ALB evaluates first.
+        services.forEach((other, j) => {
+            if (j === i || other.priority >= svc.priority || !hostConditionMatches(other.hostPatterns, host)) {
+                return;
+            }
+            const taken = [
+                ...exact.filter((path) => pathConditionMatches(other.pathPatterns, path)),
+                ...(other.pathPatterns.length === 0 || other.pathPatterns.some((pattern) => albPatternsOverlap(pattern, `${below}?*`)) ? [`paths below ${below}`] : []),
+            ];
+            if (taken.length > 0) {
+                problems.add(
+                    `${key}[${i}].priority`,
+                    svc.priority,
+                    `services[${j}] (${other.name}) has priority ${other.priority}, so the ALB evaluates its rule first, and that rule also matches requests the API forwards to ${svc.name} on host ${host} (${taken.join(", ")}): they would reach ${other.name}`,
+                    `give ${svc.name} a priority below ${other.priority}, or narrow ${other.name}'s hostPatterns/pathPatterns so they exclude these requests`,
+                );
+            }
+        });
+    });
+}
+
+/** A KMS key ARN (key id or multi-Region `mrk-` id), not an alias ARN. */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
 /** True when a certificate name (possibly `*.` wildcard, one label deep) covers `host`. */
 export function certificateCovers(certificateName: string, host: string): boolean {
     if (certificateName.startsWith("*.")) {
@@ -876,6 +976,7 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
     const usesDatabase = r.boolean("usesDatabase", false);
     const usesCache = r.boolean("usesCache", false);
     const secretArns = r.strings("secretArns");
+    const kmsKeyArns = r.strings("kmsKeyArns");
     const apiEntry = r.object("api");
     r.finish();
 
@@ -955,6 +1056,28 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         `has ${hostPatterns.length + pathPatterns.length} host/path values; an ALB rule allows at most ${LIMITS.albMaxConditionValues} condition values in total`,
         "use wildcards (e.g. /orders/*) to need fewer values",
     );
+    // ELB guide, "Condition types for listener rules": at most three match evaluations (values)
+    // per condition and five wildcards per rule, on top of the five values per rule above.
+    for (const [field, patterns] of [
+        ["hostPatterns", hostPatterns],
+        ["pathPatterns", pathPatterns],
+    ] as const) {
+        problems.check(
+            patterns.length <= LIMITS.albMaxValuesPerCondition,
+            key(field),
+            patterns,
+            `has ${patterns.length} values; an ALB rule condition allows at most ${LIMITS.albMaxValuesPerCondition} match evaluations`,
+            field === "hostPatterns" ? "use a wildcard (e.g. *.internal.example.com) to need fewer host values" : "use wildcards (e.g. /orders/*) to need fewer path values",
+        );
+    }
+    const wildcards = albWildcardCount([...hostPatterns, ...pathPatterns]);
+    problems.check(
+        wildcards <= LIMITS.albMaxWildcardsPerRule,
+        r.path,
+        { hostPatterns, pathPatterns },
+        `has ${wildcards} wildcards (* or ?) in its host/path values; an ALB rule allows at most ${LIMITS.albMaxWildcardsPerRule}`,
+        "use fewer wildcards (one trailing /* per path usually suffices)",
+    );
     hostPatterns.forEach((h, i) =>
         problems.check(
             /^[a-z0-9*?.-]{1,128}$/.test(h),
@@ -981,6 +1104,22 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
             "must be a Secrets Manager secret ARN",
             "copy the ARN from Secrets Manager",
         ),
+    );
+    kmsKeyArns.forEach((arn, i) =>
+        problems.check(
+            KMS_KEY_ARN.test(arn),
+            `${key("kmsKeyArns")}[${i}]`,
+            arn,
+            "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; not an alias)",
+            "copy the key ARN of the customer-managed key that encrypts the secrets",
+        ),
+    );
+    problems.check(
+        kmsKeyArns.length === 0 || secretArns.length > 0,
+        key("kmsKeyArns"),
+        kmsKeyArns,
+        "grant kms:Decrypt through Secrets Manager only, so they need secretArns: without secrets they would grant nothing the task can use",
+        "list the secrets in secretArns, or remove kmsKeyArns",
     );
     for (const envName of Object.keys(environment)) {
         problems.check(
@@ -1048,6 +1187,7 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         usesDatabase,
         usesCache,
         secretArns,
+        kmsKeyArns,
         api,
     };
 }

@@ -62,6 +62,11 @@ export interface ServiceConfig {
     readonly usesCache: boolean;
     /** Extra Secrets Manager secret ARNs the task role may read. */
     readonly secretArns: readonly string[];
+    /**
+     * Customer-managed KMS keys that encrypt those secrets: the task role may use them for
+     * kms:Decrypt through Secrets Manager of the stack's Region only.
+     */
+    readonly kmsKeyArns: readonly string[];
     /** Set when the service is exposed through the API. */
     readonly api?: ServiceApiConfig;
 }

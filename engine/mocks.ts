@@ -129,25 +129,39 @@ export function mockKeyArn(type: string, name: string, region = "eu-west-1"): st
     return `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${h(8)}-${h(4)}-4${h(3)}-8${h(3)}-${h(12)}`;
 }
 
-/** The ELB log-delivery account of each Region that has one (AWS docs: "Enable access logs for your ALB"). */
+/**
+ * The ELB log-delivery account of each Region that has one: the Regions available before August
+ * 2022 (AWS ELB guide, "Enable access logs for your Application Load Balancer", step 2; GovCloud
+ * and China from their own guides; the AWS provider's `aws_elb_service_account` has the same table).
+ * Newer Regions (il-central-1, me-central-1, ...) authorize the log-delivery service principal only.
+ */
 export const ELB_ACCOUNT_BY_REGION: Readonly<Record<string, string>> = {
     "us-east-1": "127311923021",
     "us-east-2": "033677994240",
     "us-west-1": "027434742980",
     "us-west-2": "797873946194",
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-southeast-3": "589379963580",
+    "ap-south-1": "718504428378",
+    "ap-northeast-3": "383597477331",
+    "ap-northeast-2": "600734575887",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ap-northeast-1": "582318560864",
     "ca-central-1": "985666609251",
     "eu-central-1": "054676820928",
     "eu-west-1": "156460612806",
     "eu-west-2": "652711504416",
+    "eu-south-1": "635631232127",
     "eu-west-3": "009996457667",
     "eu-north-1": "897822967062",
-    "eu-south-1": "635631232127",
-    "ap-northeast-1": "582318560864",
-    "ap-northeast-2": "600734575887",
-    "ap-southeast-1": "114774131450",
-    "ap-southeast-2": "783225319266",
-    "ap-south-1": "718504428378",
+    "me-south-1": "076674570225",
     "sa-east-1": "507241528517",
+    "us-gov-west-1": "048591011584",
+    "us-gov-east-1": "190560391635",
+    "cn-north-1": "638102146993",
+    "cn-northwest-1": "037604701340",
 };
 
 /** Managed CloudFront policies by name (their ids are fixed by AWS). */
@@ -270,7 +284,8 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                         `aws.elb.getServiceAccount: Region ${target} has no ELB log-delivery account (it uses the logdelivery.elasticloadbalancing.amazonaws.com principal)`,
                     );
                 }
-                return { id: account, arn: `arn:aws:iam::${account}:root`, region: target };
+                const partition = target.startsWith("cn-") ? "aws-cn" : target.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+                return { id: account, arn: `arn:${partition}:iam::${account}:root`, region: target };
             }
             case "aws:route53/getZone:getZone": {
                 const name = text(inputs.name, "");

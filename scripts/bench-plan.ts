@@ -89,7 +89,7 @@ function scaleProject(): string {
                 image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}:1.0.0`,
                 priority: (i + 1) * 10,
                 hostPatterns: [`${name}.internal.example.com`],
-                pathPatterns: [`/${name}/*`],
+                pathPatterns: [`/${name}`, `/${name}/*`],
                 // Alternate the dependencies, so that every kind of wiring scales.
                 usesDatabase: i % 2 === 0,
                 usesCache: i % 3 === 0,

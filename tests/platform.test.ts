@@ -5,7 +5,9 @@
  */
 import * as assert from "assert";
 import { RecordedResource } from "../engine/mocks";
-import { runStack } from "../engine/run-stack";
+import { PROJECT_DIR, runStack } from "../engine/run-stack";
+import { loadStackConfig } from "../engine/stack-config";
+import { AlbRule, firstMatchingRule } from "../lib/alb-rules";
 import { evaluatePolicies, fromRecorded } from "../policies/evaluate";
 import { Recorded, policyDocument } from "./support/harness";
 
@@ -93,6 +95,338 @@ describe("platform (prod): synchronous path client -> API -> VPC link -> ALB -> 
             ["app-catalog-rule", 20],
             ["app-fulfillment-rule", 30],
             ["app-orders-rule", 10],
+        ]);
+    });
+});
+
+/** The recorded listener rules as ALB rules (priority, host and path values), with their target group. */
+function listenerRules(r: Recorded): (AlbRule & { name: string; targetGroupArn: string })[] {
+    return r.ofType("aws:lb/listenerRule:ListenerRule").map((rule) => {
+        const conditions = rule.inputs.conditions as { hostHeader?: { values: string[] }; pathPattern?: { values: string[] } }[];
+        const actions = rule.inputs.actions as { type: string; targetGroupArn: string }[];
+        return {
+            name: rule.name,
+            priority: rule.inputs.priority as number,
+            hostPatterns: conditions.flatMap((c) => c.hostHeader?.values ?? []),
+            pathPatterns: conditions.flatMap((c) => c.pathPattern?.values ?? []),
+            targetGroupArn: actions[0].targetGroupArn,
+        };
+    });
+}
+
+/** api.basePath -> service name, from the stack file. */
+function servicesByBasePath(name: StackName): Map<string, string> {
+    const services = JSON.parse(loadStackConfig(PROJECT_DIR, name).config["platform:services"]) as { name: string; api?: { basePath?: string } }[];
+    return new Map(services.filter((s) => s.api).map((s) => [s.api?.basePath ?? s.name, s.name]));
+}
+
+describe("platform: every request the API forwards reaches its service's listener rule", () => {
+    for (const name of ["dev", "staging", "prod"] as const) {
+        it(`${name}: replaying the ALB's rules in priority order on each VPC-link integration's host and path`, async () => {
+            const r = await stack(name);
+            const rules = listenerRules(r);
+            const byBasePath = servicesByBasePath(name);
+            const integrations = r.ofType("aws:apigateway/integration:Integration").filter((i) => i.inputs.connectionType === "VPC_LINK");
+            assert.ok(integrations.length >= 5, `${name} has VPC-link integrations`);
+            const reached = integrations.flatMap((integration) => {
+                const uri = new URL(String(integration.inputs.uri).replace("{proxy}", "PROXY"));
+                const service = byBasePath.get(uri.pathname.split("/")[1]);
+                const paths = uri.pathname.includes("PROXY") ? ["item", "a/b/c", "health"].map((p) => uri.pathname.replace("PROXY", p)) : [uri.pathname];
+                return paths.map((path) => {
+                    const rule = firstMatchingRule(rules, { host: uri.hostname, path });
+                    const targetGroup = r.ofType("aws:lb/targetGroup:TargetGroup").find((tg) => tg.state.arn === rule?.targetGroupArn);
+                    return [uri.hostname, path, rule?.name ?? "fixed 404", targetGroup?.name, service];
+                });
+            });
+            assert.deepStrictEqual(
+                reached,
+                reached.map(([host, path, , , service]) => [host, path, `app-${String(service)}-rule`, `app-${String(service)}`, service]),
+            );
+        });
+    }
+});
+
+const ALB_EXPECTED = {
+    prod: {
+        zone: "internal.example.com",
+        deletionProtection: true,
+        subnets: 3,
+        services: {
+            orders: { priority: 10, paths: ["/orders", "/orders/*"], min: 3, max: 12, backlog: true },
+            catalog: { priority: 20, paths: ["/catalog", "/catalog/*"], min: 3, max: 12, backlog: false },
+            fulfillment: { priority: 30, paths: [], min: 2, max: 10, backlog: true },
+        },
+    },
+    dev: {
+        zone: "internal.dev.example.com",
+        deletionProtection: false,
+        subnets: 2,
+        services: {
+            orders: { priority: 10, paths: ["/orders", "/orders/*"], min: 1, max: 4, backlog: false },
+            catalog: { priority: 20, paths: ["/catalog", "/catalog/*"], min: 1, max: 4, backlog: false },
+            fulfillment: { priority: 30, paths: [], min: 1, max: 4, backlog: true },
+        },
+    },
+} as const;
+
+for (const name of ["prod", "dev"] as const) {
+    const expected = ALB_EXPECTED[name];
+    const tags = { environment: name, project: "platform", component: "InternalAlbService", "managed-by": "pulumi" };
+    const serviceNames = Object.keys(expected.services) as (keyof typeof expected.services)[];
+
+    describe(`platform (${name}): the internal ALB exactly as config composes it`, () => {
+        it(`is internal in ${expected.subnets} private subnets, deletion protection ${String(expected.deletionProtection)}`, async () => {
+            const r = await stack(name);
+            const alb = r.one("aws:lb/loadBalancer:LoadBalancer", "app-alb");
+            const subnets = r.one("aws:apigatewayv2/vpcLink:VpcLink", "api-vpc-link").inputs.subnetIds;
+            assert.deepStrictEqual(alb.inputs, {
+                loadBalancerType: "application",
+                internal: true,
+                ipAddressType: "ipv4",
+                subnets,
+                securityGroups: [r.one("aws:ec2/securityGroup:SecurityGroup", "app-alb-sg").id],
+                enableDeletionProtection: expected.deletionProtection,
+                dropInvalidHeaderFields: true,
+                desyncMitigationMode: "defensive",
+                idleTimeout: 60,
+                enableHttp2: true,
+                enableWafFailOpen: false,
+                xffHeaderProcessingMode: "append",
+                accessLogs: { bucket: r.one("aws:s3/bucket:Bucket", "app-alb-logs").state.bucket, prefix: "alb", enabled: true },
+                tags,
+            });
+            assert.strictEqual((subnets as string[]).length, expected.subnets);
+        });
+
+        it("serves HTTPS on 443 with the validated certificate and a TLS 1.3 policy, a fixed 404 by default; port 80 only redirects", async () => {
+            const r = await stack(name);
+            const albArn = r.one("aws:lb/loadBalancer:LoadBalancer", "app-alb").state.arn;
+            const validation = r.one("aws:acm/certificateValidation:CertificateValidation", "app-cert-validation");
+            assert.deepStrictEqual(r.one("aws:acm/certificate:Certificate", "app-cert").inputs, { domainName: `*.${expected.zone}`, validationMethod: "DNS", tags });
+            assert.strictEqual(validation.inputs.certificateArn, r.one("aws:acm/certificate:Certificate", "app-cert").state.arn);
+            assert.deepStrictEqual(r.one("aws:lb/listener:Listener", "app-https").inputs, {
+                loadBalancerArn: albArn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                certificateArn: validation.inputs.certificateArn,
+                defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" } }],
+                tags,
+            });
+            assert.deepStrictEqual(r.one("aws:lb/listener:Listener", "app-http-redirect").inputs, {
+                loadBalancerArn: albArn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                tags,
+            });
+            assert.strictEqual(r.ofType("aws:lb/listener:Listener").length, 2);
+        });
+
+        it("gives each service an ip target group on its port with the health check, and one rule with exactly its conditions", async () => {
+            const r = await stack(name);
+            const vpcId = r.one("aws:lb/targetGroup:TargetGroup", "app-orders").inputs.vpcId;
+            const listenerArn = r.one("aws:lb/listener:Listener", "app-https").state.arn;
+            assert.deepStrictEqual(
+                r
+                    .ofType("aws:lb/targetGroup:TargetGroup")
+                    .map((tg) => tg.name)
+                    .sort(),
+                serviceNames.map((s) => `app-${s}`).sort(),
+            );
+            assert.deepStrictEqual(
+                r
+                    .ofType("aws:lb/listenerRule:ListenerRule")
+                    .map((rule) => rule.name)
+                    .sort(),
+                serviceNames.map((s) => `app-${s}-rule`).sort(),
+            );
+            for (const svc of serviceNames) {
+                const e = expected.services[svc];
+                const tg = r.one("aws:lb/targetGroup:TargetGroup", `app-${svc}`);
+                assert.deepStrictEqual(tg.inputs, {
+                    vpcId,
+                    targetType: "ip",
+                    port: 8080,
+                    protocol: "HTTP",
+                    protocolVersion: "HTTP1",
+                    deregistrationDelay: 30,
+                    healthCheck: {
+                        enabled: true,
+                        protocol: "HTTP",
+                        port: "traffic-port",
+                        path: "/health",
+                        matcher: "200",
+                        interval: 15,
+                        timeout: 5,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 3,
+                    },
+                    tags,
+                });
+                assert.deepStrictEqual(r.one("aws:lb/listenerRule:ListenerRule", `app-${svc}-rule`).inputs, {
+                    listenerArn,
+                    priority: e.priority,
+                    conditions: [{ hostHeader: { values: [`${svc}.${expected.zone}`] } }, ...(e.paths.length > 0 ? [{ pathPattern: { values: [...e.paths] } }] : [])],
+                    actions: [{ type: "forward", targetGroupArn: tg.state.arn }],
+                    tags,
+                });
+            }
+        });
+
+        it("scales each service between its configured min and max on CPU, memory, requests per target (and queue backlog)", async () => {
+            const r = await stack(name);
+            const albSuffix = String(r.one("aws:lb/loadBalancer:LoadBalancer", "app-alb").state.arn).split(":loadbalancer/")[1];
+            const cluster = r.one("aws:ecs/cluster:Cluster", "app-cluster").state.name;
+            for (const svc of serviceNames) {
+                const e = expected.services[svc];
+                const resourceId = `service/${String(cluster)}/${String(r.one("aws:ecs/service:Service", `app-${svc}-service`).state.name)}`;
+                assert.deepStrictEqual(r.one("aws:appautoscaling/target:Target", `app-${svc}-scaling`).inputs, {
+                    serviceNamespace: "ecs",
+                    scalableDimension: "ecs:service:DesiredCount",
+                    resourceId,
+                    minCapacity: e.min,
+                    maxCapacity: e.max,
+                    tags,
+                });
+                const tgArn = String(r.one("aws:lb/targetGroup:TargetGroup", `app-${svc}`).state.arn);
+                const policy = (metric: Record<string, unknown>, targetValue: number) => ({
+                    policyType: "TargetTrackingScaling",
+                    serviceNamespace: "ecs",
+                    scalableDimension: "ecs:service:DesiredCount",
+                    resourceId,
+                    targetTrackingScalingPolicyConfiguration: { scaleOutCooldown: 60, scaleInCooldown: 300, targetValue, ...metric },
+                });
+                assert.deepStrictEqual(
+                    r.one("aws:appautoscaling/policy:Policy", `app-${svc}-scale-cpu`).inputs,
+                    policy({ predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" } }, 60),
+                );
+                assert.deepStrictEqual(
+                    r.one("aws:appautoscaling/policy:Policy", `app-${svc}-scale-memory`).inputs,
+                    policy({ predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" } }, 70),
+                );
+                assert.deepStrictEqual(
+                    r.one("aws:appautoscaling/policy:Policy", `app-${svc}-scale-requests`).inputs,
+                    policy(
+                        {
+                            predefinedMetricSpecification: {
+                                predefinedMetricType: "ALBRequestCountPerTarget",
+                                resourceLabel: `${albSuffix}/${tgArn.slice(tgArn.indexOf("targetgroup/"))}`,
+                            },
+                        },
+                        1000,
+                    ),
+                );
+                assert.deepStrictEqual(
+                    r
+                        .ofType("aws:appautoscaling/policy:Policy")
+                        .filter((p) => p.name.startsWith(`app-${svc}-`))
+                        .map((p) => p.name)
+                        .sort(),
+                    [`app-${svc}-scale-cpu`, `app-${svc}-scale-memory`, `app-${svc}-scale-requests`, ...(e.backlog ? [`app-${svc}-scale-backlog`] : [])].sort(),
+                );
+            }
+        });
+
+        it("admits the ALB only from the VPC link's group, tasks only from the ALB; egress exactly the documented set", async () => {
+            const r = await stack(name);
+            const groups = groupsById(r);
+            const clientSg = r.one("aws:ec2/securityGroup:SecurityGroup", "app-client-sg");
+            assert.deepStrictEqual(r.one("aws:apigatewayv2/vpcLink:VpcLink", "api-vpc-link").inputs.securityGroupIds, [clientSg.id]);
+            const describeRule = (direction: string) => (rule: RecordedResource) => {
+                const i = rule.inputs;
+                const peer = typeof i.referencedSecurityGroupId === "string" ? groups.get(i.referencedSecurityGroupId)?.name : i.cidrIpv4;
+                return `${String(groups.get(String(i.securityGroupId))?.name)} ${direction} ${String(i.ipProtocol)} ${String(i.fromPort)}-${String(i.toPort)} ${String(peer)}`;
+            };
+            const ofAlbComponent = (rule: RecordedResource) => rule.parent?.endsWith("platform:app:InternalAlbService::app") === true;
+            const rules = [
+                ...r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(ofAlbComponent).map(describeRule("in")),
+                ...r.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter(ofAlbComponent).map(describeRule("out")),
+            ].sort();
+            assert.deepStrictEqual(rules, [
+                "app-alb-sg in tcp 443-443 app-client-sg",
+                "app-alb-sg out tcp 8080-8080 app-catalog-sg",
+                "app-alb-sg out tcp 8080-8080 app-fulfillment-sg",
+                "app-alb-sg out tcp 8080-8080 app-orders-sg",
+                "app-catalog-sg in tcp 8080-8080 app-alb-sg",
+                "app-catalog-sg out tcp 443-443 0.0.0.0/0",
+                "app-catalog-sg out tcp 6379-6379 cache-sg",
+                "app-client-sg out tcp 443-443 app-alb-sg",
+                "app-fulfillment-sg in tcp 8080-8080 app-alb-sg",
+                "app-fulfillment-sg out tcp 443-443 0.0.0.0/0",
+                "app-fulfillment-sg out tcp 5432-5432 data-db",
+                "app-orders-sg in tcp 8080-8080 app-alb-sg",
+                "app-orders-sg out tcp 443-443 0.0.0.0/0",
+                "app-orders-sg out tcp 5432-5432 data-db",
+                "app-orders-sg out tcp 6379-6379 cache-sg",
+                "cache-sg in tcp 6379-6379 app-catalog-sg",
+                "cache-sg in tcp 6379-6379 app-orders-sg",
+                "data-db in tcp 5432-5432 app-fulfillment-sg",
+                "data-db in tcp 5432-5432 app-orders-sg",
+            ]);
+            for (const ingress of r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")) {
+                assert.ok(ingress.inputs.cidrIpv4 !== "0.0.0.0/0" && ingress.inputs.cidrIpv6 !== "::/0", `${ingress.name} is open to the world`);
+            }
+        });
+    });
+}
+
+describe("platform: configured ALB ingress CIDRs and secret keys", () => {
+    it("dev with albIngressCidrs: the ALB admits 443 from the VPC link's group and exactly that CIDR", async () => {
+        const r = await stack("dev", { "platform:albIngressCidrs": JSON.stringify(["10.20.0.0/16"]) });
+        const albSg = r.one("aws:ec2/securityGroup:SecurityGroup", "app-alb-sg").id;
+        const clientSg = r.one("aws:ec2/securityGroup:SecurityGroup", "app-client-sg").id;
+        const tags = { environment: "dev", project: "platform", component: "InternalAlbService", "managed-by": "pulumi" };
+        assert.deepStrictEqual(
+            r
+                .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                .filter((rule) => rule.inputs.securityGroupId === albSg)
+                .map((rule) => rule.inputs)
+                .sort((a, b) => String(a.description).localeCompare(String(b.description))),
+            [
+                { securityGroupId: albSg, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.20.0.0/16", description: "HTTPS from private range 10.20.0.0/16", tags },
+                {
+                    securityGroupId: albSg,
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    referencedSecurityGroupId: clientSg,
+                    description: "HTTPS from the client group (API VPC link)",
+                    tags,
+                },
+            ],
+        );
+    });
+
+    it("prod with secretArns and kmsKeyArns: the task role may read exactly those secrets and decrypt with exactly those keys, via Secrets Manager", async () => {
+        const secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders/stripe-AbCdEf";
+        const key = "arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-4111-8111-111111111111";
+        const services = (JSON.parse(loadStackConfig(PROJECT_DIR, "prod").config["platform:services"]) as Record<string, unknown>[]).map((s) =>
+            s.name === "orders" ? { ...s, secretArns: [secret], kmsKeyArns: [key] } : s,
+        );
+        const r = await stack("prod", { "platform:services": JSON.stringify(services) });
+        const statements = policyDocument(r.one("aws:iam/rolePolicy:RolePolicy", "app-orders-task-policy").inputs.policy).Statement;
+        assert.deepStrictEqual(
+            statements.filter((s) => s.Sid === "ReadConfiguredSecrets" || s.Sid === "DecryptConfiguredSecrets"),
+            [
+                { Sid: "ReadConfiguredSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret] },
+                {
+                    Sid: "DecryptConfiguredSecrets",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt"],
+                    Resource: [key],
+                    Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+                },
+            ],
+        );
+        // Nothing else in the stack grants that key or that secret.
+        const grants = r
+            .ofType("aws:iam/rolePolicy:RolePolicy")
+            .flatMap((p) => policyDocument(p.inputs.policy).Statement.map((s) => [p.name, s.Sid, s.Resource] as const))
+            .filter(([, , resource]) => (resource as string[]).some((x) => x === key || x === secret));
+        assert.deepStrictEqual(grants, [
+            ["app-orders-task-policy", "ReadConfiguredSecrets", [secret]],
+            ["app-orders-task-policy", "DecryptConfiguredSecrets", [key]],
         ]);
     });
 });

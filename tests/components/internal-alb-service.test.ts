@@ -1,9 +1,11 @@
 import * as assert from "assert";
 import {
+    ELB_ACCOUNT_REGIONS,
     ELB_LOG_DELIVERY_PRINCIPAL,
     InternalAlbService,
     InternalAlbServiceArgs,
     ecrRepositoryArn,
+    kmsViaService,
     secretArnOf,
     validateInternalAlbServiceArgs,
 } from "../../components/internal-alb-service";
@@ -675,9 +677,10 @@ describe("InternalAlbService", function () {
         ]);
     });
 
-    it("uses only the log-delivery service principal in a Region without an ELB account (no getServiceAccount call)", async function () {
-        // The mock throws for getServiceAccount in ap-southeast-3: reaching here proves it was not called.
-        const { resources } = await build(internalAlbServiceArgs({ region: "ap-southeast-3" }), "ap-southeast-3");
+    it("uses only the log-delivery service principal in a Region opened after August 2022 (no getServiceAccount call)", async function () {
+        // il-central-1 (Tel Aviv, opened August 2023) has no ELB account: the mock throws for
+        // getServiceAccount there, so reaching the assertions proves it was not called.
+        const { resources } = await build(internalAlbServiceArgs({ region: "il-central-1" }), "il-central-1");
         const statements = statementsOf(resources.one(T.bucketPolicy));
         assert.deepStrictEqual(
             statements.map((s) => [s.Sid, s.Principal]),
@@ -687,7 +690,34 @@ describe("InternalAlbService", function () {
             ],
         );
         const [container] = JSON.parse(String(resources.one(T.task, "app-orders-task").inputs.containerDefinitions)) as { logConfiguration: { options: Record<string, string> } }[];
-        assert.strictEqual(container.logConfiguration.options["awslogs-region"], "ap-southeast-3");
+        assert.strictEqual(container.logConfiguration.options["awslogs-region"], "il-central-1");
+    });
+
+    it("grants the regional ELB account in Asia Pacific (Jakarta), which opened before August 2022", async function () {
+        const { resources } = await build(internalAlbServiceArgs({ region: "ap-southeast-3" }), "ap-southeast-3");
+        assert.deepStrictEqual(
+            statementsOf(resources.one(T.bucketPolicy)).map((s) => [s.Sid, s.Principal]),
+            [
+                ["AllowElbAccountLogDelivery", { AWS: "arn:aws:iam::589379963580:root" }],
+                ["AllowElbServiceLogDelivery", { Service: ELB_LOG_DELIVERY_PRINCIPAL }],
+                ["DenyInsecureTransport", "*"],
+            ],
+        );
+    });
+
+    it("lists exactly the 26 Regions with an ELB log-delivery account (the AWS table the mock encodes)", function () {
+        assert.deepStrictEqual([...ELB_ACCOUNT_REGIONS].sort(), Object.keys(ELB_ACCOUNT_BY_REGION).sort());
+        assert.strictEqual(ELB_ACCOUNT_REGIONS.length, 26);
+        for (const newer of ["il-central-1", "me-central-1", "ap-southeast-4", "ap-south-2", "eu-central-2", "eu-south-2", "ca-west-1", "mx-central-1"]) {
+            assert.ok(!ELB_ACCOUNT_REGIONS.includes(newer), `${newer} opened after August 2022`);
+        }
+    });
+
+    it("names Secrets Manager of the Region in kms:ViaService, with the China DNS suffix in China", function () {
+        assert.deepStrictEqual(
+            [kmsViaService("secretsmanager", "eu-west-1"), kmsViaService("secretsmanager", "cn-north-1"), kmsViaService("secretsmanager", "us-gov-west-1")],
+            ["secretsmanager.eu-west-1.amazonaws.com", "secretsmanager.cn-north-1.amazonaws.com.cn", "secretsmanager.us-gov-west-1.amazonaws.com"],
+        );
     });
 
     it("exposes the outputs other components wire to", async function () {
@@ -751,9 +781,42 @@ describe("InternalAlbService", function () {
             ],
             [
                 "more than five condition values in one rule",
-                () => services(ordersService({ hostPatterns: ["a.example.com", "b.example.com"], pathPatterns: ["/a", "/b", "/c", "/d"] }), paymentsService()),
+                () => services(ordersService({ hostPatterns: ["a.example.com", "b.example.com", "c.example.com"], pathPatterns: ["/a", "/b", "/c"] }), paymentsService()),
                 [
-                    'InternalAlbServiceArgs.services[0] = {"hostPatterns":["a.example.com","b.example.com"],"pathPatterns":["/a","/b","/c","/d"]}: has 6 host/path values; an ALB rule allows at most 5 condition values in total. Fix: use wildcards (e.g. /orders/*) to need fewer values',
+                    'InternalAlbServiceArgs.services[0] = {"hostPatterns":["a.example.com","b.example.com","c.example.com"],"pathPatterns":["/a","/b","/c"]}: has 6 host/path values; an ALB rule allows at most 5 condition values in total. Fix: use wildcards (e.g. /orders/*) to need fewer values',
+                ],
+            ],
+            [
+                "more than three values in one condition",
+                () =>
+                    services(
+                        ordersService({ hostPatterns: ["a.example.com", "b.example.com", "c.example.com", "d.example.com"], pathPatterns: [] }),
+                        paymentsService({ pathPatterns: ["/a", "/b", "/c", "/d"] }),
+                    ),
+                [
+                    'InternalAlbServiceArgs.services[0].hostPatterns = ["a.example.com","b.example.com","c.example.com","d.example.com"]: has 4 values; an ALB rule condition allows at most 3 match evaluations. Fix: use a wildcard (e.g. *.internal.example.com) to need fewer host values',
+                    'InternalAlbServiceArgs.services[1].pathPatterns = ["/a","/b","/c","/d"]: has 4 values; an ALB rule condition allows at most 3 match evaluations. Fix: use wildcards (e.g. /orders/*) to need fewer path values',
+                ],
+            ],
+            [
+                "more than five wildcards in one rule",
+                () => services(ordersService({ hostPatterns: ["*.example.com"], pathPatterns: ["/o?d?rs/*", "/*/items/*"] }), paymentsService()),
+                [
+                    'InternalAlbServiceArgs.services[0] = {"hostPatterns":["*.example.com"],"pathPatterns":["/o?d?rs/*","/*/items/*"]}: has 6 wildcards (* or ?) in its host/path values; an ALB rule allows at most 5. Fix: use fewer wildcards (one trailing /* per path usually suffices)',
+                ],
+            ],
+            [
+                "health-check codes outside 200-499, or a descending range",
+                () =>
+                    services(
+                        ordersService({ healthCheck: { matcher: "200-599" } }),
+                        paymentsService({ healthCheck: { matcher: "101" } }),
+                        inventoryService({ healthCheck: { matcher: "299-200" } }),
+                    ),
+                [
+                    'InternalAlbServiceArgs.services[0].healthCheck.matcher = "200-599": must be HTTP codes from 200 to 499 such as 200, 200,204 or 200-299 (an ALB target group accepts 200-499), each range ascending. Fix: use 200',
+                    'InternalAlbServiceArgs.services[1].healthCheck.matcher = "101": must be HTTP codes from 200 to 499 such as 200, 200,204 or 200-299 (an ALB target group accepts 200-499), each range ascending. Fix: use 200',
+                    'InternalAlbServiceArgs.services[2].healthCheck.matcher = "299-200": must be HTTP codes from 200 to 499 such as 200, 200,204 or 200-299 (an ALB target group accepts 200-499), each range ascending. Fix: use 200',
                 ],
             ],
             [

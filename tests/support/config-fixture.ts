@@ -9,7 +9,7 @@ export const VALID_SERVICE = {
     memory: 512,
     priority: 10,
     hostPatterns: ["orders.internal.example.com"],
-    pathPatterns: ["/orders/*"],
+    pathPatterns: ["/orders", "/orders/*"],
     usesDatabase: true,
     api: { basePath: "orders", scopes: ["orders.read"] },
 };
