@@ -55,9 +55,13 @@ describe("platform (prod): synchronous path client -> API -> VPC link -> ALB -> 
         assert.deepStrictEqual(proxies.map((i) => i.name).sort(), [
             "api-integration-ANY/catalog",
             "api-integration-ANY/catalog/{proxy+}",
+            "api-integration-ANY/fulfillment",
+            "api-integration-ANY/fulfillment/{proxy+}",
             "api-integration-ANY/orders",
             "api-integration-ANY/orders/health",
             "api-integration-ANY/orders/{proxy+}",
+            "api-integration-GET/orders/health",
+            "api-integration-HEAD/orders/health",
         ]);
         for (const integration of proxies) {
             assert.deepStrictEqual(
@@ -65,13 +69,14 @@ describe("platform (prod): synchronous path client -> API -> VPC link -> ALB -> 
                 ["HTTP_PROXY", alb.state.arn, link.id],
                 integration.name,
             );
-            assert.match(String(integration.inputs.uri), /^https:\/\/(orders|catalog)\.internal\.example\.com\//);
+            assert.match(String(integration.inputs.uri), /^https:\/\/(orders|catalog|fulfillment)\.internal\.example\.com\/\{segment0\}/);
         }
         const methods = r.ofType("aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod === "ANY");
         const scopesOf = (name: string) => methods.find((m) => m.name === name)?.inputs.authorizationScopes;
         assert.deepStrictEqual(scopesOf("api-method-ANY/orders/{proxy+}"), ["api/orders.read", "api/orders.write"]);
         assert.deepStrictEqual(scopesOf("api-method-ANY/catalog/{proxy+}"), ["api/catalog.read"]);
-        assert.strictEqual(methods.find((m) => m.name === "api-method-ANY/orders/health")?.inputs.authorization, "NONE");
+        assert.strictEqual(methods.find((m) => m.name === "api-method-ANY/orders/health")?.inputs.authorization, "COGNITO_USER_POOLS", "only GET and HEAD are public");
+        assert.strictEqual(r.one("aws:apigateway/method:Method", "api-method-GET/orders/health").inputs.authorization, "NONE");
     });
 
     it("admits the ALB only from the VPC link's group, each service only from the ALB, data and cache only from their declared services", async () => {
