@@ -431,9 +431,11 @@ export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
 export const ANY_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"] as const;
 
 /**
- * Methods a public path answers without a token. HEAD is a method of its own in API Gateway (a GET
- * method does not answer HEAD); OPTIONS would only be needed for CORS preflight, which this API
- * does not configure. Every other method on a public path falls to the path's protected ANY.
+ * Methods a public path answers without a token. HEAD is a method of its own in API Gateway's
+ * method list (DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, ANY), so it is defined explicitly for
+ * health probes rather than assumed to follow GET; OPTIONS would only be needed for CORS preflight,
+ * which this API does not configure. Every other method on a public path falls to the path's
+ * protected ANY.
  */
 export const PUBLIC_METHODS = ["GET", "HEAD"] as const;
 
