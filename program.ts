@@ -11,7 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { integrationHost } from "./config/resolve";
+import { API_EVENTS_SCOPE, integrationHost } from "./config/resolve";
 import { PlatformConfig, ServiceConfig } from "./config/types";
 import { CacheTier } from "./components/cache-tier";
 import { DataTier } from "./components/data-tier";
@@ -291,7 +291,9 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         logsKmsKeyArn: keys.keys.logs.arn,
         storageKmsKeyArn: keys.keys.storage.arn,
         auth: {
-            domainPrefix: stackName,
+            // Cognito prefix domains are unique per Region across all AWS customers: the account id
+            // makes the default unique, project and environment keep this account's stacks apart.
+            domainPrefix: config.api.authDomainPrefix ?? pulumi.interpolate`${stackName}-${aws.getCallerIdentityOutput().accountId}`,
             mfa: config.api.cognitoMfa,
             deletionProtection: config.deletionProtection,
             callbackUrls: config.api.callbackUrls,
@@ -307,8 +309,11 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         usagePlans: config.api.usagePlans,
         cacheSizeGb: config.api.cacheSizeGb,
         wafRateLimit: config.api.wafRateLimit,
+        // With the CDN in front, CloudFront identifies itself with the secret origin header.
+        originVerify: config.cdn.enabled,
         cdnOnly: config.api.cdnOnly,
-        asyncEvents: config.api.asyncEventsEnabled && events ? { busArn: events.busArn, busName: events.busName, source: API_EVENT_SOURCE } : undefined,
+        asyncEvents: config.api.asyncEventsEnabled && events ? { busArn: events.busArn, busName: events.busName, source: API_EVENT_SOURCE, scope: API_EVENTS_SCOPE } : undefined,
+        manageAccountCloudWatchRole: config.api.manageAccountLogsRole,
         protect: config.protectStatefulResources,
         alarmTopicArn: alarms.topicArn,
     });

@@ -6,19 +6,27 @@
  *
  *   client --TLS/mTLS--> custom domain --> stage (WAF, throttling, cache, logs, X-Ray)
  *     /<basePath>, /<basePath>/{proxy+}  ANY  --Cognito scopes--> VPC link v2 --HTTPS--> internal ALB
+ *     /<basePath>/<publicPath>           GET, HEAD without a token; every other method with one
  *     /events/{detailType}               POST --Cognito scope --> EventBridge PutEvents (202)
  *
  * Secure by construction:
  * - REST (not HTTP) API: only REST has WAF, usage plans, caching, request validation and X-Ray.
- * - Every generated method requires a Cognito access token carrying the service's scopes; only the
- *   exact resources listed in a service's `publicPaths` use authorization NONE.
+ * - Every generated method requires a Cognito access token carrying the service's scopes; only GET
+ *   and HEAD on the exact resources listed in a service's `publicPaths` use authorization NONE.
  * - Private integrations use a VPC link v2 whose security group is the ALB's client group, and
  *   HTTPS to the service's host name on the internal ALB (its ACM certificate is publicly trusted,
- *   so API Gateway verifies it: no `tlsConfig.insecureSkipVerification`).
+ *   so API Gateway verifies it: no `tlsConfig.insecureSkipVerification`). The backend path is set
+ *   segment by segment through parameter mapping, so the ALB sees `/<basePath>/...` and never the
+ *   stage name (see `privateIntegrationPath`).
+ * - API keys are opt-in per service: only the services (and the async route) a usage plan covers
+ *   require one, and each plan consumer gets its own client-credentials app client limited to the
+ *   scopes of what its plan covers.
  * - With a custom domain the execute-api endpoint is disabled, so clients cannot bypass the
  *   domain's TLS policy or its mTLS truststore; the truststore object's version is pinned.
- * - WAF (Regional) with AWS managed groups and a per-IP rate rule; with `cdnOnly`, a first rule
- *   blocks every request that lacks EdgeCdn's secret origin header. WAF logs redact credentials.
+ * - WAF (Regional) with AWS managed groups and a per-IP rate rule. Behind EdgeCdn (`originVerify`)
+ *   the rate rule only counts requests without CloudFront's secret origin header (CloudFront's own
+ *   WAF rate-limits per viewer; here every viewer would share a CloudFront edge IP); with
+ *   `cdnOnly`, a first rule blocks every request that lacks the header. WAF logs redact credentials.
  * - Stage and per-route throttling stay below the account limit; access logs and WAF logs go to
  *   CMK-encrypted log groups with retention; execution logging is ERROR only, data trace off.
  *
@@ -26,16 +34,20 @@
  * OpenAPI `body`: every method's authorization and every integration's target is then a separate,
  * reviewable input (tests and policies assert them one by one), and VPC link v2 `integrationTarget`
  * is a first-class argument of `aws.apigateway.Integration`. The cost, that a Deployment does not
- * notice route changes, is paid with `triggers` = a hash of the whole API definition.
+ * notice route changes, is paid with `triggers` = a hash of the whole API definition. A removed
+ * route stays in the stage until the Deployment is replaced once more (README runbook "Remove an
+ * API route or public path").
  */
-import { X509Certificate, createHash } from "crypto";
+import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Problems } from "../config/problems";
 import { LIMITS } from "../config/resolve";
 import { PolicyStatement, PolicyStatementInput, assumeRolePolicy, denyInsecureTransport, policyJson } from "../lib/iam";
+import { COGNITO_DOMAIN_PREFIX_RULE, isCognitoDomainPrefix } from "../lib/cognito";
 import { DNS_LABEL, isDomainName, isWithinZone } from "../lib/naming";
+import { truststoreProblems } from "../lib/truststore";
 
 // ------------------------------------------------------------------------------------------------
 // Args
@@ -60,8 +72,9 @@ export interface SecureApiService {
      */
     readonly scopes: readonly string[];
     /**
-     * Paths below `basePath` reachable without a token (e.g. `health`): exactly these resources get
-     * authorization NONE; deeper paths stay protected.
+     * Paths below `basePath` reachable without a token (e.g. `health`): GET and HEAD on exactly these
+     * resources use authorization NONE; every other method on them, and every deeper path, still
+     * requires a token with the service's scopes.
      * @default [] (every route requires a token)
      */
     readonly publicPaths?: readonly string[];
@@ -127,8 +140,28 @@ export interface SecureApiMtls {
 export interface SecureApiUsagePlan {
     /** Plan name (DNS label, unique). */
     readonly name: string;
-    /** Consumers; each gets one API key. A consumer may appear in one plan only (one key per stage). */
+    /**
+     * Consumers; each gets one API key and its own client-credentials app client (OAuth secret per
+     * consumer). A consumer may appear in one plan only (one key per stage).
+     */
     readonly consumers: readonly string[];
+    /**
+     * Names of the services the plan covers. Their protected methods require an API key from every
+     * caller (API Gateway meters only methods that require a key, and a method cannot require one
+     * from some callers only): cover partner-facing services, not the ones browsers call.
+     * @default [] (the plan must then cover the async route)
+     */
+    readonly services?: readonly string[];
+    /**
+     * The plan covers the async route `POST /events/{detailType}`, which then requires an API key.
+     * @default false
+     */
+    readonly asyncEvents?: boolean;
+    /**
+     * Scopes (short names) of the consumers' app clients; each must be a scope of the API.
+     * @default the scopes of the covered services, plus the async route's scope when covered
+     */
+    readonly scopes?: readonly string[];
     /** Plan rate limit (rps), at most the stage limit. */
     readonly rateLimit: number;
     /** Plan burst limit, at most the stage burst. */
@@ -160,9 +193,10 @@ export interface SecureApiAuth {
     /**
      * Prefix of the Cognito domain (`https://<prefix>.auth.<region>.amazoncognito.com`), which
      * serves the OAuth token endpoint. Lowercase letters, digits and hyphens; no `aws`, `amazon` or
-     * `cognito`; unique in the Region.
+     * `cognito`; unique in the Region across all AWS customers (so include e.g. the account id).
+     * Validated when it is a plain string.
      */
-    readonly domainPrefix: string;
+    readonly domainPrefix: pulumi.Input<string>;
     /**
      * MFA: `OFF`, `OPTIONAL` or `ON` (software tokens, TOTP).
      * @default "ON"
@@ -288,11 +322,12 @@ export interface SecureApiArgs {
      */
     readonly mtls?: SecureApiMtls;
     /**
-     * Usage plans. When any exist, every protected method requires an API key (`x-api-key`):
-     * API Gateway applies a usage plan only to methods that require a key, so a plan without
-     * required keys would meter nothing. Keys identify consumers for metering and throttling;
-     * authentication stays with Cognito. Public paths never require a key.
-     * @default [] (no plans, no keys, methods do not require keys)
+     * Usage plans for named consumers. Only the protected methods of the services a plan covers
+     * (and the async route, when a plan covers it) require an API key (`x-api-key`); every other
+     * method and every public GET/HEAD does not. Keys identify consumers for metering and
+     * throttling; authentication and authorization stay with Cognito (each consumer's app client
+     * holds only its plan's scopes).
+     * @default [] (no plans, no keys, no consumer clients)
      */
     readonly usagePlans?: readonly SecureApiUsagePlan[];
     /**
@@ -306,8 +341,16 @@ export interface SecureApiArgs {
      */
     readonly wafRateLimit?: number;
     /**
+     * EdgeCdn is in front of the API: create the secret origin header CloudFront adds (exported as
+     * `originVerifyHeaderName` / `originVerifySecret`) and scope the WAF rate rule to requests
+     * without it. Behind CloudFront, WAF sees edge IPs shared by many viewers; CloudFront's own WAF
+     * rate-limits per viewer.
+     * @default `cdnOnly`
+     */
+    readonly originVerify?: boolean;
+    /**
      * Accept only requests that came through EdgeCdn: WAF blocks requests without the secret
-     * origin header (exported as `originVerifyHeaderName` / `originVerifySecret`).
+     * origin header. Requires `originVerify` (on by default with it).
      * @default false
      */
     readonly cdnOnly?: boolean;
@@ -338,10 +381,12 @@ export interface SecureApiArgs {
      */
     readonly protect?: boolean;
     /**
-     * Create the Region's API Gateway CloudWatch Logs role (`aws.apigateway.Account`). Access and
-     * execution logging both need it. It is a per-account, per-Region singleton: a second stack that
-     * manages it would overwrite (and on destroy, reset) the first one's, so it is off by default
-     * and belongs to one bootstrap stack per account and Region.
+     * Create the Region's API Gateway CloudWatch Logs role (`aws.apigateway.Account`) with the
+     * actions of the AWS managed AmazonAPIGatewayPushToCloudWatchLogs policy, scoped to this
+     * account's log groups in this Region. Access and execution logging both need it: without it a
+     * stage with access logs fails to deploy. It is a per-account, per-Region singleton: two stacks
+     * that manage it overwrite each other's (and a destroy resets it), so exactly one stack per
+     * account and Region should set it.
      * @default false (the account's role must already be set)
      */
     readonly manageAccountCloudWatchRole?: boolean;
@@ -384,6 +429,15 @@ export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
 
 /** HTTP methods an `ANY` method stands for (method settings exist per concrete method, not for ANY). */
 export const ANY_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"] as const;
+
+/**
+ * Methods a public path answers without a token. HEAD is a method of its own in API Gateway's
+ * method list (DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, ANY), so it is defined explicitly for
+ * health probes rather than assumed to follow GET; OPTIONS would only be needed for CORS preflight,
+ * which this API does not configure. Every other method on a public path falls to the path's
+ * protected ANY.
+ */
+export const PUBLIC_METHODS = ["GET", "HEAD"] as const;
 
 /** Regional security policies API Gateway accepts for REST APIs and Regional custom domains (TLS_1_0 is excluded as insecure). */
 export const REGIONAL_SECURITY_POLICIES = [
@@ -452,13 +506,12 @@ const ASYNC_BASE = "events";
 const MAX_RESOURCES_PER_API = 300;
 /** An app client's AllowedOAuthScopes holds at most 50 entries; the user client adds openid and email. */
 const MAX_CUSTOM_SCOPES = 48;
-const MAX_TRUSTSTORE_BYTES = 1_048_576;
 
 // ------------------------------------------------------------------------------------------------
 // Route plan (pure)
 // ------------------------------------------------------------------------------------------------
 
-/** One REST API resource with its ANY method, generated for a service. */
+/** One REST API resource of a service, with its ANY method (and GET/HEAD when public). */
 export interface PlannedRoute {
     /** Resource path, e.g. `/orders/{proxy+}`. */
     readonly path: string;
@@ -467,7 +520,7 @@ export interface PlannedRoute {
     readonly pathPart: string;
     /** Name of the service the route belongs to. */
     readonly service: string;
-    /** Authorization NONE (a `publicPaths` entry). */
+    /** A `publicPaths` entry: GET and HEAD use authorization NONE; ANY stays protected. */
     readonly isPublic: boolean;
     /** A `{proxy+}` resource. */
     readonly greedy: boolean;
@@ -508,6 +561,45 @@ export function planServiceRoutes(service: SecureApiService): PlannedRoute[] {
     return routes.sort((a, b) => depth(a.path) - depth(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** Integration URI path and parameter mapping of a private (VPC link v2) integration. */
+export interface PrivateIntegrationPath {
+    /** Path part of the integration URI, every segment a path parameter, e.g. `/{segment0}/{proxy}`. */
+    readonly uriPath: string;
+    /** `integration.request.path.*` mappings that give every parameter of `uriPath` its value. */
+    readonly requestParameters: Readonly<Record<string, string>>;
+}
+
+/**
+ * How the ALB receives `route.backendPath` without the stage name.
+ *
+ * The API Gateway developer guide ("Private integrations for REST APIs", Considerations) says: "In a
+ * private integration, API Gateway includes the stage portion of the API endpoint in the request to
+ * your backend resources [...] To remove the stage name from the request to your backend
+ * resources, use parameter mapping to create an override for the $context.requestOverride.path
+ * variable." The guide shows no REST example. `$context.requestOverride.path.<name>` overrides
+ * path parameters, and the parameter-mapping form of that override for an HTTP_PROXY integration
+ * is `integration.request.path.<name>` (parameter mapping works on proxy integrations; mapping
+ * templates do not run on them). So every segment of the backend path is a path parameter of the
+ * integration URI, set by parameter mapping: static segments from literals, the greedy segment from
+ * the method's `{proxy+}`. Nothing of the backend path is left for API Gateway to fill in, and the
+ * stage never appears in it. Verify after the first deployment (README runbook "Check the API's
+ * backend paths"): the ALB access log must show `/<basePath>/...` requests, not `/<stage>/...`.
+ */
+export function privateIntegrationPath(route: Pick<PlannedRoute, "backendPath" | "greedy">): PrivateIntegrationPath {
+    const segments = route.backendPath.split("/").filter((s) => s !== "");
+    const statics = route.greedy ? segments.slice(0, -1) : segments;
+    const requestParameters: Record<string, string> = {};
+    const parts = statics.map((segment, i) => {
+        requestParameters[`integration.request.path.segment${i}`] = `'${segment}'`;
+        return `{segment${i}}`;
+    });
+    if (route.greedy) {
+        requestParameters["integration.request.path.proxy"] = "method.request.path.proxy";
+        parts.push("{proxy}");
+    }
+    return { uriPath: `/${parts.join("/")}`, requestParameters };
+}
+
 function parentOf(path: string): string {
     const i = path.lastIndexOf("/");
     return i <= 0 ? "/" : path.slice(0, i);
@@ -521,6 +613,24 @@ function depth(path: string): number {
 export function resourceServerScopes(args: Pick<SecureApiArgs, "services" | "asyncEvents">): string[] {
     const all = new Set<string>(args.services.flatMap((s) => s.scopes));
     if (args.asyncEvents) {
+        all.add(args.asyncEvents.scope ?? SECURE_API_DEFAULTS.asyncScope);
+    }
+    return [...all].sort();
+}
+
+/** What the usage plans cover: the services whose protected methods, and whether the async route, require an API key. */
+export function apiKeyCoverage(plans: readonly SecureApiUsagePlan[]): { services: ReadonlySet<string>; asyncEvents: boolean } {
+    return { services: new Set(plans.flatMap((p) => p.services ?? [])), asyncEvents: plans.some((p) => p.asyncEvents === true) };
+}
+
+/** Scopes (short names, sorted) of a usage-plan consumer's app client. */
+export function consumerScopes(plan: SecureApiUsagePlan, args: Pick<SecureApiArgs, "services" | "asyncEvents">): string[] {
+    if (plan.scopes !== undefined) {
+        return [...new Set(plan.scopes)].sort();
+    }
+    const covered = new Set(plan.services ?? []);
+    const all = new Set(args.services.filter((s) => covered.has(s.name)).flatMap((s) => s.scopes));
+    if (plan.asyncEvents === true && args.asyncEvents !== undefined) {
         all.add(args.asyncEvents.scope ?? SECURE_API_DEFAULTS.asyncScope);
     }
     return [...all].sort();
@@ -545,27 +655,6 @@ function within(value: number, min: number, max: number): boolean {
 
 function duplicates(values: readonly string[]): string[] {
     return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
-}
-
-/** Problems with a PEM truststore, or an empty list. */
-export function truststoreProblems(pem: string): string[] {
-    const problems: string[] = [];
-    if (Buffer.byteLength(pem, "utf8") > MAX_TRUSTSTORE_BYTES) {
-        problems.push(`is larger than API Gateway's 1 MB truststore limit`);
-    }
-    if (!/^(\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----)+\s*$/.test(pem)) {
-        problems.push("must contain only PEM certificates (-----BEGIN CERTIFICATE----- blocks): no private keys, no other PEM types, no text between blocks");
-        return problems;
-    }
-    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-    blocks.forEach((block, i) => {
-        try {
-            new X509Certificate(block);
-        } catch {
-            problems.push(`certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate`);
-        }
-    });
-    return problems;
 }
 
 function urlProblem(url: string): boolean {
@@ -762,13 +851,9 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
         "use e.g. api or https://api.example.com",
     );
     const prefix = auth.domainPrefix;
-    p.check(
-        /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) && !/(aws|amazon|cognito)/.test(prefix),
-        "auth.domainPrefix",
-        prefix,
-        "must be 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, and must not contain aws, amazon or cognito (Cognito domain prefix)",
-        "use e.g. platform-prod-auth",
-    );
+    if (typeof prefix === "string") {
+        p.check(isCognitoDomainPrefix(prefix), "auth.domainPrefix", prefix, COGNITO_DOMAIN_PREFIX_RULE, "use e.g. platform-prod-123456789012 (unique in the Region)");
+    }
     const tier = auth.userPoolTier ?? d.auth.userPoolTier;
     const threat = auth.threatProtection ?? d.auth.threatProtection;
     if (threat !== "OFF") {
@@ -912,6 +997,7 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
 
     // Usage plans.
     const plans = args.usagePlans ?? [];
+    const serviceNames = args.services.map((s) => s.name);
     duplicates(plans.map((u) => u.name)).forEach((n) => p.add("usagePlans", n, "usage plan names must be unique", "rename one of the plans"));
     duplicates(plans.flatMap((u) => [...new Set(u.consumers)])).forEach((c) =>
         p.add("usagePlans", c, "a consumer may belong to one usage plan only: API Gateway allows one key per consumer per stage", "keep the consumer in a single plan"),
@@ -941,9 +1027,63 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
         if (u.quotaPerDay !== undefined) {
             p.check(Number.isInteger(u.quotaPerDay) && u.quotaPerDay >= 1, k("quotaPerDay"), u.quotaPerDay, "must be an integer >= 1 request per day", "remove it for no quota");
         }
+        const covered = u.services ?? [];
+        covered.forEach((name, j) =>
+            p.check(
+                serviceNames.includes(name),
+                `${k("services")}[${j}]`,
+                name,
+                `must name a service of the API (${serviceNames.join(", ") || "none"})`,
+                "list the services whose methods this plan's consumers call",
+            ),
+        );
+        duplicates([...covered]).forEach((name) => p.add(k("services"), name, "services must be unique within a plan", "remove the duplicate"));
+        if (u.asyncEvents === true) {
+            p.check(
+                args.asyncEvents !== undefined,
+                k("asyncEvents"),
+                true,
+                `covers the async route POST /${ASYNC_BASE}/{detailType}, which this API does not have`,
+                "set asyncEvents on the API or remove asyncEvents from the plan",
+            );
+        }
+        p.check(
+            covered.length > 0 || u.asyncEvents === true,
+            k("services"),
+            [...covered],
+            "a plan must cover at least one service or the async route: API Gateway meters only methods that require an API key",
+            "list the services the plan's consumers call, or set asyncEvents",
+        );
+        (u.scopes ?? []).forEach((scope, j) =>
+            p.check(
+                scopes.includes(scope),
+                `${k("scopes")}[${j}]`,
+                scope,
+                `must be a scope of the API (${scopes.join(", ")})`,
+                "use a scope one of the services (or the async route) declares",
+            ),
+        );
+        if (u.scopes !== undefined) {
+            p.check(
+                u.scopes.length > 0,
+                k("scopes"),
+                [],
+                "an app client without scopes cannot obtain a token for this API",
+                "list the scopes or remove scopes to use the covered services' scopes",
+            );
+        }
     });
 
     // WAF.
+    if (args.cdnOnly === true) {
+        p.check(
+            args.originVerify !== false,
+            "originVerify",
+            false,
+            "cannot be false with cdnOnly: the WAF recognises CloudFront's requests by the secret origin header",
+            "remove originVerify or set cdnOnly to false",
+        );
+    }
     const wafRate = args.wafRateLimit ?? d.wafRateLimit;
     p.check(
         Number.isInteger(wafRate) && within(wafRate, LIMITS.wafRateMin, LIMITS.wafRateMax),
@@ -1014,6 +1154,16 @@ export const PUT_EVENTS_RESPONSE_TEMPLATE = [
     "#end",
 ].join("\n");
 
+/** One method of a generated service resource. */
+interface RouteMethod {
+    readonly verb: string;
+    /** Authorization NONE (GET/HEAD on a public path); otherwise the Cognito authorizer with the service's scopes. */
+    readonly public: boolean;
+    readonly apiKeyRequired: boolean;
+    readonly parameters: Record<string, boolean>;
+    readonly cacheKeys: string[];
+}
+
 export class SecureApi extends pulumi.ComponentResource {
     /** Base URL clients use: `https://<domain>/<basePath>` with a custom domain, else the stage's invoke URL. */
     public readonly url: pulumi.Output<string>;
@@ -1026,8 +1176,11 @@ export class SecureApi extends pulumi.ComponentResource {
     public readonly userPoolArn: pulumi.Output<string>;
     /** OAuth token endpoint of the Cognito domain. */
     public readonly tokenEndpoint: pulumi.Output<string>;
-    /** Client-credentials client (has a secret; read it from Cognito, it is not exported). */
-    public readonly machineClientId: pulumi.Output<string>;
+    /**
+     * Client-credentials app client id by usage-plan consumer (each has its own secret; read it
+     * from Cognito, it is not exported).
+     */
+    public readonly consumerClientIds: Readonly<Record<string, pulumi.Output<string>>>;
     /** Authorization-code + PKCE client; undefined when `auth.callbackUrls` is empty. */
     public readonly userClientId?: pulumi.Output<string>;
     public readonly resourceServerIdentifier: string;
@@ -1041,7 +1194,7 @@ export class SecureApi extends pulumi.ComponentResource {
     /** Custom domain's Regional target (alias name and zone); undefined without a domain. */
     public readonly domainRegionalName?: pulumi.Output<string>;
     public readonly domainRegionalZoneId?: pulumi.Output<string>;
-    /** Header EdgeCdn must add (with `originVerifySecret`); undefined unless `cdnOnly`. */
+    /** Header EdgeCdn must add (with `originVerifySecret`); undefined unless `originVerify`. */
     public readonly originVerifyHeaderName?: string;
     public readonly originVerifySecret?: pulumi.Output<string>;
 
@@ -1063,9 +1216,10 @@ export class SecureApi extends pulumi.ComponentResource {
         const securityPolicy = domain?.securityPolicy ?? d.securityPolicy;
         const enhancedPolicy = securityPolicy.startsWith("SecurityPolicy_");
         const plans = args.usagePlans ?? [];
-        const apiKeyRequired = plans.length > 0;
+        const keyed = apiKeyCoverage(plans);
         const cacheOn = args.cacheSizeGb !== undefined;
         const cdnOnly = args.cdnOnly ?? d.cdnOnly;
+        const originVerify = args.originVerify ?? cdnOnly;
         const auth = args.auth;
         const rsId = auth.resourceServerIdentifier ?? d.auth.resourceServerIdentifier;
         const scopes = resourceServerScopes(args);
@@ -1127,21 +1281,29 @@ export class SecureApi extends pulumi.ComponentResource {
             preventUserExistenceErrors: "ENABLED",
             enableTokenRevocation: true,
         };
-        // allowedOauthScopes reads the resource server's output, so the clients wait for the scopes to exist.
-        const machineClient = new aws.cognito.UserPoolClient(
-            `${name}-machine-client`,
-            {
-                userPoolId: userPool.id,
-                generateSecret: true,
-                allowedOauthFlowsUserPoolClient: true,
-                allowedOauthFlows: ["client_credentials"],
-                allowedOauthScopes: resourceServer.scopeIdentifiers,
-                explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-                supportedIdentityProviders: ["COGNITO"],
-                ...tokenValidity,
-            },
-            { parent: this },
-        );
+        // One client-credentials client per named consumer: each has its own secret (revoked alone)
+        // and only the scopes of what its plan covers. The clients wait for the scopes to exist.
+        const consumerClientIds: Record<string, pulumi.Output<string>> = {};
+        for (const plan of plans) {
+            const clientScopes = consumerScopes(plan, args).map(fullScope);
+            for (const consumer of [...new Set(plan.consumers)]) {
+                const client = new aws.cognito.UserPoolClient(
+                    `${name}-client-${consumer}`,
+                    {
+                        userPoolId: userPool.id,
+                        generateSecret: true,
+                        allowedOauthFlowsUserPoolClient: true,
+                        allowedOauthFlows: ["client_credentials"],
+                        allowedOauthScopes: clientScopes,
+                        explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+                        supportedIdentityProviders: ["COGNITO"],
+                        ...tokenValidity,
+                    },
+                    { parent: this, dependsOn: [resourceServer] },
+                );
+                consumerClientIds[consumer] = client.id;
+            }
+        }
         const callbackUrls = auth.callbackUrls ?? [];
         let userClient: aws.cognito.UserPoolClient | undefined;
         if (callbackUrls.length > 0) {
@@ -1223,64 +1385,80 @@ export class SecureApi extends pulumi.ComponentResource {
                 );
                 resources.set(route.path, resource);
 
-                const methodParameters: Record<string, boolean> = {};
-                const integrationParameters: Record<string, string> = {};
-                const cacheKeys: string[] = [];
+                // The protected ANY exists on every resource; a public path adds GET and HEAD without
+                // a token (API Gateway prefers a concrete method over ANY), so other methods on a
+                // public path still reach the service only with a token.
+                const protectedParameters: Record<string, boolean> = {};
+                const protectedCacheKeys: string[] = [];
                 if (route.greedy) {
-                    methodParameters["method.request.path.proxy"] = true;
-                    integrationParameters["integration.request.path.proxy"] = "method.request.path.proxy";
+                    protectedParameters["method.request.path.proxy"] = true;
                     if (caching) {
-                        cacheKeys.push("method.request.path.proxy");
+                        protectedCacheKeys.push("method.request.path.proxy");
                     }
                 }
-                if (caching && !route.isPublic) {
+                if (caching) {
                     // Per-caller cache entries: a cached response is never served to another token.
-                    methodParameters["method.request.header.Authorization"] = false;
-                    cacheKeys.push("method.request.header.Authorization");
+                    protectedParameters["method.request.header.Authorization"] = false;
+                    protectedCacheKeys.push("method.request.header.Authorization");
                 }
-                const methodArgs = route.isPublic
-                    ? { authorization: "NONE", apiKeyRequired: false }
-                    : { authorization: "COGNITO_USER_POOLS", authorizerId: authorizer.id, authorizationScopes: serviceScopes, apiKeyRequired };
-                const method = new aws.apigateway.Method(
-                    `${name}-method-ANY${route.path}`,
-                    {
-                        restApi: api.id,
-                        resourceId: resource.id,
-                        httpMethod: "ANY",
-                        ...methodArgs,
-                        ...(Object.keys(methodParameters).length > 0 ? { requestParameters: methodParameters } : {}),
-                    },
-                    { parent: this },
-                );
-                const uri = pulumi.interpolate`https://${service.host}${route.backendPath}`;
-                const integration = new aws.apigateway.Integration(
-                    `${name}-integration-ANY${route.path}`,
-                    {
-                        restApi: api.id,
-                        resourceId: resource.id,
-                        httpMethod: method.httpMethod,
-                        type: "HTTP_PROXY",
-                        integrationHttpMethod: "ANY",
-                        connectionType: "VPC_LINK",
-                        connectionId: vpcLink.id,
-                        integrationTarget: args.loadBalancerArn,
-                        uri,
-                        timeoutMilliseconds: timeout,
-                        ...(Object.keys(integrationParameters).length > 0 ? { requestParameters: integrationParameters } : {}),
-                        ...(cacheKeys.length > 0 ? { cacheKeyParameters: cacheKeys } : {}),
-                    },
-                    { parent: this },
-                );
-                deploymentDeps.push(method, integration);
-                definition.push({
-                    path: route.path,
-                    method: "ANY",
-                    authorization: methodArgs.authorization,
-                    scopes: route.isPublic ? [] : serviceScopes,
-                    apiKeyRequired: methodArgs.apiKeyRequired,
-                    requestParameters: methodParameters,
-                    integration: { type: "HTTP_PROXY", uri, target: args.loadBalancerArn, connectionId: vpcLink.id, timeout, requestParameters: integrationParameters, cacheKeys },
-                });
+                const variants: RouteMethod[] = [
+                    ...(route.isPublic ? PUBLIC_METHODS.map((verb): RouteMethod => ({ verb, public: true, apiKeyRequired: false, parameters: {}, cacheKeys: [] })) : []),
+                    { verb: "ANY", public: false, apiKeyRequired: keyed.services.has(service.name), parameters: protectedParameters, cacheKeys: protectedCacheKeys },
+                ];
+                const backend = privateIntegrationPath(route);
+                const uri = pulumi.interpolate`https://${service.host}${backend.uriPath}`;
+                for (const variant of variants) {
+                    const method = new aws.apigateway.Method(
+                        `${name}-method-${variant.verb}${route.path}`,
+                        {
+                            restApi: api.id,
+                            resourceId: resource.id,
+                            httpMethod: variant.verb,
+                            ...(variant.public
+                                ? { authorization: "NONE" }
+                                : { authorization: "COGNITO_USER_POOLS", authorizerId: authorizer.id, authorizationScopes: serviceScopes }),
+                            apiKeyRequired: variant.apiKeyRequired,
+                            ...(Object.keys(variant.parameters).length > 0 ? { requestParameters: variant.parameters } : {}),
+                        },
+                        { parent: this },
+                    );
+                    const integration = new aws.apigateway.Integration(
+                        `${name}-integration-${variant.verb}${route.path}`,
+                        {
+                            restApi: api.id,
+                            resourceId: resource.id,
+                            httpMethod: method.httpMethod,
+                            type: "HTTP_PROXY",
+                            integrationHttpMethod: variant.verb,
+                            connectionType: "VPC_LINK",
+                            connectionId: vpcLink.id,
+                            integrationTarget: args.loadBalancerArn,
+                            uri,
+                            timeoutMilliseconds: timeout,
+                            requestParameters: backend.requestParameters,
+                            ...(variant.cacheKeys.length > 0 ? { cacheKeyParameters: variant.cacheKeys } : {}),
+                        },
+                        { parent: this },
+                    );
+                    deploymentDeps.push(method, integration);
+                    definition.push({
+                        path: route.path,
+                        method: variant.verb,
+                        authorization: variant.public ? "NONE" : "COGNITO_USER_POOLS",
+                        scopes: variant.public ? [] : serviceScopes,
+                        apiKeyRequired: variant.apiKeyRequired,
+                        requestParameters: variant.parameters,
+                        integration: {
+                            type: "HTTP_PROXY",
+                            uri,
+                            target: args.loadBalancerArn,
+                            connectionId: vpcLink.id,
+                            timeout,
+                            requestParameters: backend.requestParameters,
+                            cacheKeys: variant.cacheKeys,
+                        },
+                    });
+                }
             }
         }
 
@@ -1342,7 +1520,7 @@ export class SecureApi extends pulumi.ComponentResource {
                     authorization: "COGNITO_USER_POOLS",
                     authorizerId: authorizer.id,
                     authorizationScopes: [scope],
-                    apiKeyRequired,
+                    apiKeyRequired: keyed.asyncEvents,
                     requestParameters: { "method.request.path.detailType": true },
                     requestValidatorId: validator.id,
                     requestModels: { "application/json": model.name },
@@ -1412,7 +1590,7 @@ export class SecureApi extends pulumi.ComponentResource {
                 method: "POST",
                 authorization: "COGNITO_USER_POOLS",
                 scopes: [scope],
-                apiKeyRequired,
+                apiKeyRequired: keyed.asyncEvents,
                 model: EVENT_REQUEST_SCHEMA,
                 validator: { body: true, parameters: true },
                 integration: { type: "AWS", uri, role: role.arn, template, responses: [PUT_EVENTS_RESPONSE_TEMPLATE, "[45]\\d{2}"] },
@@ -1580,28 +1758,33 @@ export class SecureApi extends pulumi.ComponentResource {
             visibilityConfig: visibility(`${name}-${rule.name}`),
         });
         let originSecret: random.RandomPassword | undefined;
-        if (cdnOnly) {
+        if (originVerify) {
             originSecret = new random.RandomPassword(`${name}-origin-verify`, { length: 32, special: false }, { parent: this });
         }
+        // "The request does not carry CloudFront's secret header" (explicitly secret: the web ACL's
+        // rules then stay encrypted in state).
+        const withoutOriginHeader =
+            originSecret !== undefined
+                ? {
+                      notStatement: {
+                          statement: {
+                              byteMatchStatement: {
+                                  fieldToMatch: { singleHeader: { name: ORIGIN_VERIFY_HEADER } },
+                                  positionalConstraint: "EXACTLY",
+                                  searchString: pulumi.secret(originSecret.result),
+                                  textTransformations: [{ priority: 0, type: "NONE" }],
+                              },
+                          },
+                      },
+                  }
+                : undefined;
         const rules: pulumi.Input<aws.types.input.wafv2.WebAclRule>[] = [];
-        if (originSecret !== undefined) {
+        if (cdnOnly && withoutOriginHeader !== undefined) {
             rules.push({
                 name: WAF_RULES.originVerify.name,
                 priority: WAF_RULES.originVerify.priority,
                 action: { block: {} },
-                statement: {
-                    notStatement: {
-                        statement: {
-                            byteMatchStatement: {
-                                fieldToMatch: { singleHeader: { name: ORIGIN_VERIFY_HEADER } },
-                                positionalConstraint: "EXACTLY",
-                                // Explicitly secret: the web ACL's rules then stay encrypted in state.
-                                searchString: pulumi.secret(originSecret.result),
-                                textTransformations: [{ priority: 0, type: "NONE" }],
-                            },
-                        },
-                    },
-                },
+                statement: withoutOriginHeader,
                 visibilityConfig: visibility(`${name}-${WAF_RULES.originVerify.name}`),
             });
         }
@@ -1610,7 +1793,17 @@ export class SecureApi extends pulumi.ComponentResource {
             name: WAF_RULES.rateLimit.name,
             priority: WAF_RULES.rateLimit.priority,
             action: { block: {} },
-            statement: { rateBasedStatement: { limit: args.wafRateLimit ?? d.wafRateLimit, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
+            statement: {
+                rateBasedStatement: {
+                    limit: args.wafRateLimit ?? d.wafRateLimit,
+                    aggregateKeyType: "IP",
+                    evaluationWindowSec: 300,
+                    // Behind CloudFront the source IP is an edge location shared by many viewers, and
+                    // FORWARDED_IP (X-Forwarded-For) is set by the client: count only requests that did
+                    // not come through CloudFront, whose own WAF rate-limits per viewer.
+                    ...(withoutOriginHeader !== undefined ? { scopeDownStatement: withoutOriginHeader } : {}),
+                },
+            },
             visibilityConfig: visibility(`${name}-${WAF_RULES.rateLimit.name}`),
         });
         rules.push(managedGroup(WAF_RULES.common));
@@ -1771,7 +1964,7 @@ export class SecureApi extends pulumi.ComponentResource {
         this.userPoolId = userPool.id;
         this.userPoolArn = userPool.arn;
         this.tokenEndpoint = pulumi.interpolate`https://${authDomain.domain}.auth.${region}.amazoncognito.com/oauth2/token`;
-        this.machineClientId = machineClient.id;
+        this.consumerClientIds = consumerClientIds;
         this.userClientId = userClient?.id;
         this.resourceServerIdentifier = rsId;
         this.scopeIdentifiers = Object.fromEntries(scopes.map((s) => [s, fullScope(s)]));
@@ -1793,7 +1986,7 @@ export class SecureApi extends pulumi.ComponentResource {
             userPoolId: this.userPoolId,
             userPoolArn: this.userPoolArn,
             tokenEndpoint: this.tokenEndpoint,
-            machineClientId: this.machineClientId,
+            consumerClientIds: this.consumerClientIds,
             userClientId: this.userClientId,
             resourceServerIdentifier: this.resourceServerIdentifier,
             webAclArn: this.webAclArn,

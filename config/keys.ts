@@ -137,7 +137,7 @@ export const KEYS = {
     apiRateLimit: { type: "integer", profile: p(100, 500, 2000), description: "Stage steady-state limit (rps); the account limit is 10,000 per Region." },
     apiBurstLimit: { type: "integer", profile: p(50, 250, 1000), description: "Stage burst limit; the account limit is 5,000 per Region." },
     apiDomainName: { type: "string", description: "Regional custom domain of the API (within publicZoneName). Unset: no custom domain." },
-    apiBasePath: { type: "string", default: "v1", description: "Base path mapping of the API version on the custom domain." },
+    apiBasePath: { type: "string", description: "Base path mapping of the API version on the custom domain (only with apiDomainName). Default: v1." },
     apiMtlsTruststoreFile: { type: "string", description: "PEM truststore (repository path) enabling mTLS on the custom domain." },
     apiWafRateLimit: { type: "integer", profile: p(1000, 2000, 2000), description: "WAF rate-based rule: requests per 5 minutes per client IP (10-2,000,000)." },
     apiCognitoMfa: { type: "string", profile: p("OPTIONAL", "ON", "ON"), description: "Cognito MFA: OFF, OPTIONAL or ON." },
@@ -146,6 +146,15 @@ export const KEYS = {
     apiCacheSizeGb: { type: "string", description: "Stage cache cluster size (0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237). Unset: no cache." },
     apiCdnOnly: { type: "boolean", default: false, description: "The API accepts only requests that came through EdgeCdn (secret origin header)." },
     apiAsyncEventsEnabled: { type: "boolean", default: true, description: "Add the async route POST /events/{detailType} -> EventBridge PutEvents (202)." },
+    apiAuthDomainPrefix: {
+        type: "string",
+        description: "Cognito domain prefix (<prefix>.auth.<region>.amazoncognito.com), unique per Region across all AWS customers. Default: <project>-<environment>-<account id>.",
+    },
+    apiManageAccountLogsRole: {
+        type: "boolean",
+        default: true,
+        description: "Create the Region's API Gateway CloudWatch Logs role (account-level singleton); set false in all but one stack per account and Region.",
+    },
 
     // --- CDN --------------------------------------------------------------------------------
     cdnEnabled: { type: "boolean", profile: p(false, true, true), description: "Create EdgeCdn (CloudFront) in front of the API and static content." },

@@ -7,6 +7,7 @@
  */
 import { albPatternsCoverAllBelow, albPatternsOverlap, albWildcardCount, hostConditionMatches, pathConditionMatches } from "../lib/alb-rules";
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
+import { COGNITO_DOMAIN_PREFIX_RULE, defaultCognitoDomainPrefixStem, isCognitoDomainPrefix, isValidDefaultCognitoDomainPrefixStem } from "../lib/cognito";
 import {
     AWS_PARTITION_REGION,
     COMPONENT_NAMES,
@@ -21,6 +22,7 @@ import {
 import { KEYS, KEY_NAMES, KeyName, KeySpec, declaredDefault, fullKey, isNotSetMarker } from "./keys";
 import { Problems, show } from "./problems";
 import { EntryReader, parseRaw } from "./reader";
+import { truststoreProblems } from "../lib/truststore";
 import {
     CacheEngine,
     CdnMinimumProtocol,
@@ -107,6 +109,11 @@ export interface ResolveContext {
 export type RawConfig = Readonly<Record<string, string | undefined>>;
 
 const ENGINE_DEFAULT_VERSION: Record<CacheEngine, string> = { valkey: "8.0", redis: "7.1" };
+
+/** OAuth scope the API's async route requires (program.ts passes it to SecureApi). */
+export const API_EVENTS_SCOPE = "events.write";
+/** Base path mapping of the API on its custom domain when platform:apiBasePath is unset. */
+export const DEFAULT_API_BASE_PATH = "v1";
 
 /**
  * The value a stack sets for a key, or undefined when it is not set: absent, or the "not set"
@@ -587,7 +594,8 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             `use e.g. api.${publicZoneName}`,
         );
     }
-    const apiBasePath = str("apiBasePath");
+    const explicitBasePath = optStr("apiBasePath");
+    const apiBasePath = explicitBasePath ?? DEFAULT_API_BASE_PATH;
     problems.check(
         /^[A-Za-z0-9._-]{1,64}$/.test(apiBasePath),
         k("apiBasePath"),
@@ -595,6 +603,14 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         "must be a single path segment (letters, digits, . _ -)",
         `set ${k("apiBasePath")} to e.g. v1`,
     );
+    if (explicitBasePath !== undefined && apiDomainName === undefined) {
+        problems.add(
+            k("apiBasePath"),
+            explicitBasePath,
+            `is the base path mapping on the API's custom domain, and ${k("apiDomainName")} is not set (without a domain clients use the stage URL and this value would be ignored)`,
+            `set ${k("apiDomainName")} or remove ${k("apiBasePath")}`,
+        );
+    }
     const mtlsFile = optStr("apiMtlsTruststoreFile");
     if (mtlsFile !== undefined) {
         if (apiDomainName === undefined) {
@@ -614,14 +630,15 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
                 "commit the truststore and correct the path",
             );
         } else {
-            const certs = (pem.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
-            problems.check(
-                certs > 0 && !/PRIVATE KEY-----/.test(pem),
-                k("apiMtlsTruststoreFile"),
-                mtlsFile,
-                "must contain one or more PEM certificates (-----BEGIN CERTIFICATE-----) and no private key",
-                "export the CA certificates only, in PEM",
-            );
+            // The same checks as SecureApi's, here so that a bad truststore fails before any resource exists.
+            for (const problem of truststoreProblems(pem)) {
+                problems.add(
+                    k("apiMtlsTruststoreFile"),
+                    mtlsFile,
+                    `the truststore ${problem}`,
+                    "export the trusted CA chain (at most 4 certificates deep), certificates only, in PEM",
+                );
+            }
         }
     }
     const wafRate = num("apiWafRateLimit", 100);
@@ -642,8 +659,37 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             "use https",
         );
     });
-    const usagePlans = entries("apiUsagePlans").map((entry, i) => readUsagePlan(new EntryReader(entry, `${k("apiUsagePlans")}[${i}]`, problems), problems, apiRate, apiBurst));
+    const usagePlans = entries("apiUsagePlans").map((entry, i) =>
+        readUsagePlan(new EntryReader(entry, `${k("apiUsagePlans")}[${i}]`, problems), problems, apiRate, apiBurst, "scopes" in entry),
+    );
     duplicates(usagePlans.map((u) => u.name)).forEach((name) => problems.add(k("apiUsagePlans"), name, "usage plan names must be unique", "rename one of them"));
+    duplicates(usagePlans.flatMap((u) => [...new Set(u.consumers)])).forEach((consumer) =>
+        problems.add(
+            k("apiUsagePlans"),
+            consumer,
+            "a consumer may belong to one usage plan only: API Gateway allows one key per consumer per stage",
+            "keep the consumer in a single plan",
+        ),
+    );
+    const authDomainPrefix = optStr("apiAuthDomainPrefix");
+    if (authDomainPrefix !== undefined) {
+        problems.check(
+            isCognitoDomainPrefix(authDomainPrefix),
+            k("apiAuthDomainPrefix"),
+            authDomainPrefix,
+            `${COGNITO_DOMAIN_PREFIX_RULE}; it must also be unique in the Region across all AWS customers`,
+            "use e.g. <project>-<environment>-<account id>, or unset it to get that default",
+        );
+    } else {
+        const stem = defaultCognitoDomainPrefixStem(ctx.project, environment);
+        problems.check(
+            isValidDefaultCognitoDomainPrefixStem(stem),
+            k("apiAuthDomainPrefix"),
+            undefined,
+            `the default Cognito domain prefix "${stem}<12-digit account id>" (<project>-<environment>-<account id>) ${COGNITO_DOMAIN_PREFIX_RULE}`,
+            `set ${k("apiAuthDomainPrefix")} explicitly (e.g. a shorter name plus the account id)`,
+        );
+    }
     const cacheSize = optStr("apiCacheSizeGb");
     if (cacheSize !== undefined) {
         problems.check(
@@ -699,6 +745,50 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
                 `caching needs a stage cache: set ${k("apiCacheSizeGb")}`,
                 `set ${k("apiCacheSizeGb")} or cacheTtlSeconds to 0`,
             );
+        }
+    });
+
+    // Usage plans: what they cover must exist, and what a consumer's client may ask for must be a scope of the API.
+    const exposed = services.filter((svc) => svc.api !== undefined);
+    const apiScopes = new Set([...exposed.flatMap((svc) => svc.api?.scopes ?? []), ...(asyncEvents ? [API_EVENTS_SCOPE] : [])]);
+    usagePlans.forEach((u, i) => {
+        const key = (field: string) => `${k("apiUsagePlans")}[${i}].${field}`;
+        u.services.forEach((name, j) =>
+            problems.check(
+                exposed.some((svc) => svc.name === name),
+                `${key("services")}[${j}]`,
+                name,
+                `must name a service exposed through the API (a ${k("services")} entry with an api mapping: ${exposed.map((svc) => svc.name).join(", ") || "none"})`,
+                "list the exposed services this plan's consumers call",
+            ),
+        );
+        duplicates(u.services).forEach((name) => problems.add(key("services"), name, "services must be unique within a plan", "remove the duplicate"));
+        if (u.asyncEvents && !asyncEvents) {
+            problems.add(
+                key("asyncEvents"),
+                true,
+                `covers the async route, which ${k("apiAsyncEventsEnabled")} = false removes`,
+                `enable the async route or remove asyncEvents from the plan`,
+            );
+        }
+        problems.check(
+            u.services.length > 0 || u.asyncEvents,
+            key("services"),
+            u.services,
+            "a plan must cover at least one exposed service or the async route (asyncEvents: true): API Gateway meters only methods that require an API key",
+            "list the services the plan's consumers call",
+        );
+        (u.scopes ?? []).forEach((scope, j) =>
+            problems.check(
+                apiScopes.has(scope),
+                `${key("scopes")}[${j}]`,
+                scope,
+                `must be a scope of the API (${[...apiScopes].sort().join(", ") || "none"})`,
+                "use a scope an exposed service (or the async route) declares",
+            ),
+        );
+        if (u.scopes !== undefined && u.scopes.length === 0) {
+            problems.add(key("scopes"), [], "an app client without scopes cannot obtain a token for this API", "list scopes, or remove scopes to use the covered services' scopes");
         }
     });
 
@@ -847,6 +937,8 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             cacheSizeGb: cacheSize,
             cdnOnly: apiCdnOnly,
             asyncEventsEnabled: asyncEvents,
+            authDomainPrefix,
+            manageAccountLogsRole: bool("apiManageAccountLogsRole", true),
         },
         cdn: {
             enabled: cdnEnabled,
@@ -1409,10 +1501,14 @@ function readSubscription(r: EntryReader, problems: Problems): EventSubscription
     return s;
 }
 
-function readUsagePlan(r: EntryReader, problems: Problems, stageRate: number, stageBurst: number): UsagePlanConfig {
+function readUsagePlan(r: EntryReader, problems: Problems, stageRate: number, stageBurst: number, hasScopes: boolean): UsagePlanConfig {
+    const scopes = r.strings("scopes");
     const u: UsagePlanConfig = {
         name: r.string("name", "", { required: true }),
         consumers: r.strings("consumers", { required: true }),
+        services: r.strings("services"),
+        asyncEvents: r.boolean("asyncEvents", false),
+        ...(hasScopes ? { scopes } : {}),
         rateLimit: r.number("rateLimit", 0, { required: true }),
         burstLimit: r.number("burstLimit", 0, { required: true }),
         quotaPerDay: r.optionalNumber("quotaPerDay"),

@@ -118,7 +118,14 @@ export interface DynamoTableConfig {
 
 export interface UsagePlanConfig {
     readonly name: string;
+    /** Each consumer gets an API key and its own client-credentials app client. */
     readonly consumers: readonly string[];
+    /** Exposed services the plan covers: only their protected methods require an API key. */
+    readonly services: readonly string[];
+    /** The plan covers the async route (POST /events/{detailType} then requires an API key). */
+    readonly asyncEvents: boolean;
+    /** Scopes of the consumers' app clients; undefined: the covered services' (and async route's) scopes. */
+    readonly scopes?: readonly string[];
     readonly rateLimit: number;
     readonly burstLimit: number;
     readonly quotaPerDay?: number;
@@ -212,6 +219,10 @@ export interface PlatformConfig {
         readonly cacheSizeGb?: string;
         readonly cdnOnly: boolean;
         readonly asyncEventsEnabled: boolean;
+        /** Cognito domain prefix; undefined: `<project>-<environment>-<account id>` (resolved at deploy time). */
+        readonly authDomainPrefix?: string;
+        /** Manage the Region's API Gateway CloudWatch Logs role (aws.apigateway.Account) in this stack. */
+        readonly manageAccountLogsRole: boolean;
     };
 
     readonly cdn: {

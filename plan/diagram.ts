@@ -10,8 +10,9 @@
  *   serves them. Queues, topics and VPC links appear only when an edge reaches them.
  *
  * Edges, each from data the resources carry (ids and ARNs from the recorded state):
- *   clients -> CDN; clients -> API unless every CDN origin for it carries a secret header
- *     (CDN-only); labelled mTLS when the API's custom domain has a truststore.
+ *   clients -> CDN; clients -> API unless every CDN origin for it carries a secret header and
+ *     the API's web ACL blocks requests without that header (CDN-only); labelled mTLS when the
+ *     API's custom domain has a truststore.
  *   CDN -> bucket / API: an origin's domain name is the bucket's regional domain name, the API
  *     custom domain's regional domain name (then its base path mapping names the API) or the
  *     API's execute-api host; labelled with the cache behaviours' path patterns.
@@ -54,6 +55,7 @@ const T = {
     authorizer: "aws:apigateway/authorizer:Authorizer",
     usagePlan: "aws:apigateway/usagePlan:UsagePlan",
     webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
+    webAcl: "aws:wafv2/webAcl:WebAcl",
     vpcLink: ["aws:apigatewayv2/vpcLink:VpcLink", "aws:apigateway/vpcLink:VpcLink"],
     loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
     listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
@@ -551,9 +553,27 @@ function buildGraph(resources: readonly RecordedResource[]): { graph: Graph; ind
     }
     for (const api of apis) {
         const origins = frontedBy.get(api.urn) ?? [];
-        // An origin carrying a custom header (the origin-verify secret) means the API admits only
-        // requests that came through the CDN.
-        const cdnOnly = origins.length > 0 && origins.every((o) => bags(o.customHeaders).length > 0);
+        // The API admits only requests that came through the CDN when every origin pointing at it
+        // adds a custom header (the origin-verify secret) and a web ACL on the API blocks requests
+        // without it. The header alone only identifies CloudFront (e.g. to exempt it from a rate rule).
+        const apiRefs = refs(api);
+        const aclArns = of(T.webAclAssociation)
+            .filter((w) => [...apiRefs].some((ref) => (str(w.inputs.resourceArn) ?? "").includes(`/restapis/${ref}/`)))
+            .map((w) => str(w.inputs.webAclArn));
+        const blockedWithout = new Set(
+            of(T.webAcl)
+                .filter((acl) => aclArns.some((arn) => arn !== undefined && refs(acl).has(arn)))
+                .flatMap((acl) => bags(acl.inputs.rules))
+                .filter((rule) => isBag(rule.action) && isBag(rule.action.block) && isBag(rule.statement) && isBag(rule.statement.notStatement))
+                .flatMap((rule) => {
+                    const inner = isBag(rule.statement) && isBag(rule.statement.notStatement) ? rule.statement.notStatement.statement : undefined;
+                    const match = isBag(inner) ? inner.byteMatchStatement : undefined;
+                    const field = isBag(match) ? match.fieldToMatch : undefined;
+                    const header = isBag(field) && isBag(field.singleHeader) ? str(field.singleHeader.name) : undefined;
+                    return header !== undefined ? [header.toLowerCase()] : [];
+                }),
+        );
+        const cdnOnly = origins.length > 0 && origins.every((o) => bags(o.customHeaders).some((h) => blockedWithout.has((str(h.name) ?? "").toLowerCase())));
         if (!cdnOnly) {
             graph.connect(CLIENTS_ID, graph.node(api), hasMtls(api) ? "mTLS" : "HTTPS");
         }

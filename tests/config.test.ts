@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { ValidationError, resolvePlatformConfig } from "../config";
 import { runStack } from "../engine/run-stack";
 import { CONTEXT, VALID_SERVICE, VALID_SUBSCRIPTION, validRaw } from "./support/config-fixture";
@@ -175,6 +177,62 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
         'platform:cdnMinimumProtocolVersion = "TLSv1_2016": must be one of TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025',
     ],
     ["CDN-only API without a CDN", { cdnEnabled: false, apiCdnOnly: true }, "platform:apiCdnOnly = true: requires platform:cdnEnabled = true"],
+    [
+        "API base path without a custom domain (it would be ignored)",
+        { apiDomainName: undefined, cdnEnabled: false, apiBasePath: "v2" },
+        'platform:apiBasePath = "v2": is the base path mapping on the API\'s custom domain, and platform:apiDomainName is not set',
+    ],
+    [
+        "Cognito domain prefix with a reserved word",
+        { apiAuthDomainPrefix: "shop-cognito-login" },
+        'platform:apiAuthDomainPrefix = "shop-cognito-login": must be 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, and must not contain aws, amazon or cognito (Cognito domain prefix); it must also be unique in the Region across all AWS customers',
+    ],
+    [
+        "Cognito domain prefix ending with a hyphen",
+        { apiAuthDomainPrefix: "shop-login-" },
+        'platform:apiAuthDomainPrefix = "shop-login-": must be 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen',
+    ],
+    ["Cognito domain prefix over 63 characters", { apiAuthDomainPrefix: "a".repeat(64) }, `platform:apiAuthDomainPrefix = "${"a".repeat(64)}": must be 1-63 lowercase letters`],
+    [
+        "usage plan covering a service the API does not expose",
+        { apiUsagePlans: [{ name: "partners", consumers: ["acme"], services: ["billing"], rateLimit: 10, burstLimit: 5 }] },
+        'platform:apiUsagePlans[0].services[0] = "billing": must name a service exposed through the API (a platform:services entry with an api mapping: orders)',
+    ],
+    [
+        "usage plan that covers nothing (it would meter nothing)",
+        { apiUsagePlans: [{ name: "partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5 }] },
+        "platform:apiUsagePlans[0].services = []: a plan must cover at least one exposed service or the async route (asyncEvents: true)",
+    ],
+    [
+        "usage plan covering a disabled async route",
+        { apiAsyncEventsEnabled: false, apiUsagePlans: [{ name: "partners", consumers: ["acme"], asyncEvents: true, rateLimit: 10, burstLimit: 5 }] },
+        "platform:apiUsagePlans[0].asyncEvents = true: covers the async route, which platform:apiAsyncEventsEnabled = false removes",
+    ],
+    [
+        "usage plan client scope the API does not define",
+        { apiUsagePlans: [{ name: "partners", consumers: ["acme"], services: ["orders"], scopes: ["orders.admin"], rateLimit: 10, burstLimit: 5 }] },
+        'platform:apiUsagePlans[0].scopes[0] = "orders.admin": must be a scope of the API (events.write, orders.read)',
+    ],
+    [
+        "usage plan consumer in two plans",
+        {
+            apiUsagePlans: [
+                { name: "partners", consumers: ["acme"], services: ["orders"], rateLimit: 10, burstLimit: 5 },
+                { name: "resellers", consumers: ["acme"], services: ["orders"], rateLimit: 10, burstLimit: 5 },
+            ],
+        },
+        'platform:apiUsagePlans = "acme": a consumer may belong to one usage plan only: API Gateway allows one key per consumer per stage',
+    ],
+    [
+        "usage plan field misspelt",
+        { apiUsagePlans: [{ name: "partners", consumers: ["acme"], service: ["orders"], rateLimit: 10, burstLimit: 5 }] },
+        'platform:apiUsagePlans[0].service = ["orders"]: unknown field',
+    ],
+    [
+        "mTLS truststore block that is not a certificate",
+        { apiDomainName: "api.example.com", cdnEnabled: false, apiMtlsTruststoreFile: "certs/truststore.pem" },
+        'platform:apiMtlsTruststoreFile = "certs/truststore.pem": the truststore certificate 1 of 1 is not a valid X.509 certificate',
+    ],
     ["public zone not a domain", { publicZoneName: "Example..com" }, 'platform:publicZoneName = "Example..com": must be a lowercase DNS domain'],
     ["boolean that is not a boolean", { cacheEnabled: "yes" }, 'platform:cacheEnabled = "yes": must be true or false'],
     ["structured key that is not a list", { services: "orders" }, 'platform:services = "orders": must be a YAML list of objects'],
@@ -238,6 +296,54 @@ describe("config: validation", () => {
                 p.startsWith('project name = "a-very-long-project-name-for-the-platform": the cache replication group id "a-very-long-project-name-for-the-platform-prod"'),
             ),
         );
+    });
+});
+
+describe("config: API settings", () => {
+    const chains = path.join(__dirname, "fixtures", "truststores");
+    const withTruststore = (file: string) => ({
+        ...CONTEXT,
+        readFile: (f: string) => (f === "certs/truststore.pem" ? fs.readFileSync(path.join(chains, file), "utf8") : undefined),
+    });
+    const mtls = { cdnEnabled: false, apiMtlsTruststoreFile: "certs/truststore.pem" };
+
+    it("rejects a truststore chain deeper than API Gateway's 4 certificates, before any resource", () => {
+        assert.deepStrictEqual(problemsOf(mtls, withTruststore("chain-5.pem")), [
+            'platform:apiMtlsTruststoreFile = "certs/truststore.pem": the truststore holds a certificate chain of 5 certificates (Chain Test Intermediate CA 4 <- Chain Test Intermediate CA 3 <- Chain Test Intermediate CA 2 <- Chain Test Intermediate CA 1 <- Chain Test Root CA); API Gateway accepts a chain of at most 4. Fix: export the trusted CA chain (at most 4 certificates deep), certificates only, in PEM',
+        ]);
+        assert.deepStrictEqual(problemsOf(mtls, withTruststore("chain-4.pem")), []);
+    });
+
+    it("rejects a project whose default Cognito domain prefix would contain a reserved word", () => {
+        assert.deepStrictEqual(
+            problemsOf({}, { ...CONTEXT, project: "awsshop" }).filter((p) => p.startsWith("awsshop:apiAuthDomainPrefix")),
+            [
+                'awsshop:apiAuthDomainPrefix = (not set): the default Cognito domain prefix "awsshop-prod-<12-digit account id>" (<project>-<environment>-<account id>) must be 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, and must not contain aws, amazon or cognito (Cognito domain prefix). Fix: set awsshop:apiAuthDomainPrefix explicitly (e.g. a shorter name plus the account id)',
+            ],
+        );
+        assert.deepStrictEqual(
+            problemsOf({ apiAuthDomainPrefix: "shop-prod-123456789012" }, { ...CONTEXT, project: "awsshop" }).filter((p) => p.includes("apiAuthDomainPrefix")),
+            [],
+        );
+    });
+
+    it("defaults: derived Cognito prefix, the account logs role managed, base path v1; usage plans keep what they cover", () => {
+        const api = resolvePlatformConfig(
+            validRaw({
+                apiUsagePlans: [
+                    { name: "partners", consumers: ["acme"], services: ["orders"], rateLimit: 10, burstLimit: 5 },
+                    { name: "events", consumers: ["feeder"], asyncEvents: true, scopes: ["events.write"], rateLimit: 10, burstLimit: 5 },
+                ],
+            }),
+            CONTEXT,
+        ).api;
+        assert.deepStrictEqual([api.authDomainPrefix, api.manageAccountLogsRole, api.basePath], [undefined, true, "v1"]);
+        assert.deepStrictEqual(api.usagePlans, [
+            { name: "partners", consumers: ["acme"], services: ["orders"], asyncEvents: false, rateLimit: 10, burstLimit: 5, quotaPerDay: undefined },
+            { name: "events", consumers: ["feeder"], services: [], asyncEvents: true, scopes: ["events.write"], rateLimit: 10, burstLimit: 5, quotaPerDay: undefined },
+        ]);
+        const explicit = resolvePlatformConfig(validRaw({ apiAuthDomainPrefix: "shop-auth-eu", apiManageAccountLogsRole: false, apiBasePath: "v2" }), CONTEXT).api;
+        assert.deepStrictEqual([explicit.authDomainPrefix, explicit.manageAccountLogsRole, explicit.basePath], ["shop-auth-eu", false, "v2"]);
     });
 });
 

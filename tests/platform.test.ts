@@ -4,7 +4,8 @@
  * pack under its own environment's enforcement levels.
  */
 import * as assert from "assert";
-import { RecordedResource } from "../engine/mocks";
+import { ACCESS_LOG_FORMAT } from "../components/secure-api";
+import { MOCK_ACCOUNT_ID, RecordedResource } from "../engine/mocks";
 import { PROJECT_DIR, runStack } from "../engine/run-stack";
 import { loadStackConfig } from "../engine/stack-config";
 import { AlbRule, firstMatchingRule } from "../lib/alb-rules";
@@ -57,9 +58,13 @@ describe("platform (prod): synchronous path client -> API -> VPC link -> ALB -> 
         assert.deepStrictEqual(proxies.map((i) => i.name).sort(), [
             "api-integration-ANY/catalog",
             "api-integration-ANY/catalog/{proxy+}",
+            "api-integration-ANY/fulfillment",
+            "api-integration-ANY/fulfillment/{proxy+}",
             "api-integration-ANY/orders",
             "api-integration-ANY/orders/health",
             "api-integration-ANY/orders/{proxy+}",
+            "api-integration-GET/orders/health",
+            "api-integration-HEAD/orders/health",
         ]);
         for (const integration of proxies) {
             assert.deepStrictEqual(
@@ -67,13 +72,14 @@ describe("platform (prod): synchronous path client -> API -> VPC link -> ALB -> 
                 ["HTTP_PROXY", alb.state.arn, link.id],
                 integration.name,
             );
-            assert.match(String(integration.inputs.uri), /^https:\/\/(orders|catalog)\.internal\.example\.com\//);
+            assert.match(String(integration.inputs.uri), /^https:\/\/(orders|catalog|fulfillment)\.internal\.example\.com\/\{segment0\}/);
         }
         const methods = r.ofType("aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod === "ANY");
         const scopesOf = (name: string) => methods.find((m) => m.name === name)?.inputs.authorizationScopes;
         assert.deepStrictEqual(scopesOf("api-method-ANY/orders/{proxy+}"), ["api/orders.read", "api/orders.write"]);
         assert.deepStrictEqual(scopesOf("api-method-ANY/catalog/{proxy+}"), ["api/catalog.read"]);
-        assert.strictEqual(methods.find((m) => m.name === "api-method-ANY/orders/health")?.inputs.authorization, "NONE");
+        assert.strictEqual(methods.find((m) => m.name === "api-method-ANY/orders/health")?.inputs.authorization, "COGNITO_USER_POOLS", "only GET and HEAD are public");
+        assert.strictEqual(r.one("aws:apigateway/method:Method", "api-method-GET/orders/health").inputs.authorization, "NONE");
     });
 
     it("admits the ALB only from the VPC link's group, each service only from the ALB, data and cache only from their declared services", async () => {
@@ -129,7 +135,14 @@ describe("platform: every request the API forwards reaches its service's listene
             const integrations = r.ofType("aws:apigateway/integration:Integration").filter((i) => i.inputs.connectionType === "VPC_LINK");
             assert.ok(integrations.length >= 5, `${name} has VPC-link integrations`);
             const reached = integrations.flatMap((integration) => {
-                const uri = new URL(String(integration.inputs.uri).replace("{proxy}", "PROXY"));
+                // The backend path: the URI's path parameters filled from the integration's request
+                // parameters (static segments are literals; the greedy {proxy} stands for any rest).
+                const parameters = (integration.inputs.requestParameters ?? {}) as Record<string, string>;
+                const filled = String(integration.inputs.uri).replace(/\{(\w+)\}/g, (_, param: string) => {
+                    const source = parameters[`integration.request.path.${param}`];
+                    return source === "method.request.path.proxy" ? "PROXY" : (/^'(.*)'$/.exec(source ?? "")?.[1] ?? `{unmapped ${param}}`);
+                });
+                const uri = new URL(filled);
                 const service = byBasePath.get(uri.pathname.split("/")[1]);
                 const paths = uri.pathname.includes("PROXY") ? ["item", "a/b/c", "health"].map((p) => uri.pathname.replace("PROXY", p)) : [uri.pathname];
                 return paths.map((path) => {
@@ -576,6 +589,275 @@ describe("platform: EdgeCdn in front of the API", () => {
 
     it("dev has no CDN", async () => {
         assert.deepStrictEqual((await stack("dev")).ofType("aws:cloudfront/distribution:Distribution"), []);
+    });
+});
+
+describe("platform: SecureApi as each stack's config composes it", () => {
+    const API = "platform:api:SecureApi::api";
+    const mine = (r: Recorded, type: string) => r.ofType(type).filter((res) => res.parent?.endsWith(API));
+    const one = (r: Recorded, type: string, name: string) => r.one(type, name);
+    /** Inputs without the default tags (asserted stack-wide in tests/stacks.test.ts). */
+    const untagged = (res: RecordedResource) => Object.fromEntries(Object.entries(res.inputs).filter(([key]) => key !== "tags"));
+
+    /** Every generated method as `VERB /path: authorization [scopes] key=<apiKeyRequired> <request parameters>`. */
+    function routes(r: Recorded): string[] {
+        const authorizer = r.one("aws:apigateway/authorizer:Authorizer");
+        const resources = new Map(r.ofType("aws:apigateway/resource:Resource").map((res) => [res.id, res.name.replace(/^api-resource/, "")]));
+        return r
+            .ofType("aws:apigateway/method:Method")
+            .map((m) => {
+                const i = m.inputs;
+                if (i.authorization === "COGNITO_USER_POOLS") {
+                    assert.strictEqual(i.authorizerId, authorizer.id, `${m.name} uses the Cognito authorizer`);
+                }
+                const params = Object.keys((i.requestParameters as Record<string, boolean> | undefined) ?? {})
+                    .sort()
+                    .join(",");
+                return `${String(i.httpMethod)} ${String(resources.get(String(i.resourceId)))}: ${String(i.authorization)} ${JSON.stringify(i.authorizationScopes ?? [])} key=${String(i.apiKeyRequired)}${params ? ` ${params}` : ""}`;
+            })
+            .sort();
+    }
+
+    const orders = '["api/orders.read","api/orders.write"]';
+    const catalog = '["api/catalog.read"]';
+    const events = 'POST /events/{detailType}: COGNITO_USER_POOLS ["api/events.write"] key=false method.request.path.detailType';
+
+    it("prod: every route, its authorization, scopes and API key; only the partners' fulfillment API requires a key", async () => {
+        assert.deepStrictEqual(routes(await stack("prod")), [
+            `ANY /catalog/{proxy+}: COGNITO_USER_POOLS ${catalog} key=false method.request.header.Authorization,method.request.path.proxy`,
+            `ANY /catalog: COGNITO_USER_POOLS ${catalog} key=false method.request.header.Authorization`,
+            'ANY /fulfillment/{proxy+}: COGNITO_USER_POOLS ["api/fulfillment.read"] key=true method.request.path.proxy',
+            'ANY /fulfillment: COGNITO_USER_POOLS ["api/fulfillment.read"] key=true',
+            `ANY /orders/health: COGNITO_USER_POOLS ${orders} key=false`,
+            `ANY /orders/{proxy+}: COGNITO_USER_POOLS ${orders} key=false method.request.path.proxy`,
+            `ANY /orders: COGNITO_USER_POOLS ${orders} key=false`,
+            "GET /orders/health: NONE [] key=false",
+            "HEAD /orders/health: NONE [] key=false",
+            events,
+        ]);
+    });
+
+    it("dev: every route, its authorization and scopes; no usage plan, no API key anywhere", async () => {
+        assert.deepStrictEqual(routes(await stack("dev")), [
+            `ANY /catalog/{proxy+}: COGNITO_USER_POOLS ${catalog} key=false method.request.path.proxy`,
+            `ANY /catalog: COGNITO_USER_POOLS ${catalog} key=false`,
+            `ANY /orders/health: COGNITO_USER_POOLS ${orders} key=false`,
+            `ANY /orders/{proxy+}: COGNITO_USER_POOLS ${orders} key=false method.request.path.proxy`,
+            `ANY /orders: COGNITO_USER_POOLS ${orders} key=false`,
+            "GET /orders/health: NONE [] key=false",
+            "HEAD /orders/health: NONE [] key=false",
+            events,
+        ]);
+        assert.deepStrictEqual(mine(await stack("dev"), "aws:apigateway/usagePlan:UsagePlan"), []);
+    });
+
+    it("prod: the backend path reaches the ALB segment by segment, without the stage", async () => {
+        const r = await stack("prod");
+        const uriAndPath = (name: string) => {
+            const i = one(r, "aws:apigateway/integration:Integration", `api-integration-${name}`).inputs;
+            return [i.integrationHttpMethod, i.uri, i.requestParameters];
+        };
+        assert.deepStrictEqual(uriAndPath("ANY/fulfillment/{proxy+}"), [
+            "ANY",
+            "https://fulfillment.internal.example.com/{segment0}/{proxy}",
+            { "integration.request.path.segment0": "'fulfillment'", "integration.request.path.proxy": "method.request.path.proxy" },
+        ]);
+        assert.deepStrictEqual(uriAndPath("GET/orders/health"), [
+            "GET",
+            "https://orders.internal.example.com/{segment0}/{segment1}",
+            { "integration.request.path.segment0": "'orders'", "integration.request.path.segment1": "'health'" },
+        ]);
+        assert.deepStrictEqual(one(r, "aws:apigateway/integration:Integration", "api-integration-ANY/catalog/{proxy+}").inputs.cacheKeyParameters, [
+            "method.request.path.proxy",
+            "method.request.header.Authorization",
+        ]);
+    });
+
+    it("both: one Cognito authorizer on the stack's user pool, with the account-unique domain prefix", async () => {
+        for (const name of ["dev", "prod"] as const) {
+            const r = await stack(name);
+            const pool = r.one("aws:cognito/userPool:UserPool");
+            assert.deepStrictEqual(r.one("aws:apigateway/authorizer:Authorizer").inputs, {
+                restApi: r.one("aws:apigateway/restApi:RestApi").id,
+                name: "cognito",
+                type: "COGNITO_USER_POOLS",
+                providerArns: [pool.state.arn],
+                identitySource: "method.request.header.Authorization",
+                authorizerResultTtlInSeconds: 300,
+            });
+            assert.deepStrictEqual(r.one("aws:cognito/userPoolDomain:UserPoolDomain").inputs, { domain: `platform-${name}-${MOCK_ACCOUNT_ID}`, userPoolId: pool.id });
+        }
+    });
+
+    it("prod: one client-credentials client per partner with the fulfillment scope only; dev: only the user client", async () => {
+        const clients = (r: Recorded) =>
+            mine(r, "aws:cognito/userPoolClient:UserPoolClient")
+                .map((c) => [c.name, c.inputs.allowedOauthFlows, c.inputs.generateSecret, c.inputs.allowedOauthScopes])
+                .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+        assert.deepStrictEqual(clients(await stack("prod")), [
+            ["api-client-acme", ["client_credentials"], true, ["api/fulfillment.read"]],
+            ["api-client-globex", ["client_credentials"], true, ["api/fulfillment.read"]],
+        ]);
+        assert.deepStrictEqual(clients(await stack("dev")), [
+            ["api-user-client", ["code"], false, ["openid", "email", "api/catalog.read", "api/events.write", "api/orders.read", "api/orders.write"]],
+        ]);
+    });
+
+    it("prod: the partners usage plan on the stage, with throttling and quota, and one generated key per partner", async () => {
+        const r = await stack("prod");
+        const api = r.one("aws:apigateway/restApi:RestApi");
+        const plan = r.one("aws:apigateway/usagePlan:UsagePlan");
+        assert.deepStrictEqual(
+            [plan.name, untagged(plan)],
+            [
+                "api-plan-partners",
+                {
+                    description: "Usage plan partners of platform-prod",
+                    apiStages: [{ apiId: api.id, stage: "v1" }],
+                    throttleSettings: { rateLimit: 200, burstLimit: 100 },
+                    quotaSettings: { limit: 500000, period: "DAY" },
+                },
+            ],
+        );
+        const keys = r.ofType("aws:apigateway/apiKey:ApiKey");
+        assert.deepStrictEqual(
+            keys.map((k) => [k.name, untagged(k)]),
+            [
+                ["api-key-acme", { description: "API key of acme (plan partners)", enabled: true }],
+                ["api-key-globex", { description: "API key of globex (plan partners)", enabled: true }],
+            ],
+        );
+        assert.deepStrictEqual(
+            r
+                .ofType("aws:apigateway/usagePlanKey:UsagePlanKey")
+                .map((k) => [k.inputs.keyId, k.inputs.usagePlanId])
+                .sort(),
+            keys.map((k) => [k.id, plan.id]).sort(),
+        );
+    });
+
+    it("both: the stage has JSON access logs, X-Ray, stage throttling from config and, in prod only, an encrypted cache", async () => {
+        const expected = { dev: { rate: 100, burst: 50, cache: false }, prod: { rate: 2000, burst: 1000, cache: true } };
+        for (const name of ["dev", "prod"] as const) {
+            const r = await stack(name);
+            const stage = r.one("aws:apigateway/stage:Stage");
+            const logs = r.one("aws:cloudwatch/logGroup:LogGroup", "api-access-logs");
+            assert.deepStrictEqual(
+                [stage.inputs.stageName, stage.inputs.xrayTracingEnabled, stage.inputs.accessLogSettings, stage.inputs.cacheClusterEnabled, stage.inputs.cacheClusterSize],
+                ["v1", true, { destinationArn: logs.state.arn, format: ACCESS_LOG_FORMAT }, expected[name].cache, expected[name].cache ? "0.5" : undefined],
+                name,
+            );
+            assert.strictEqual(logs.inputs.kmsKeyId, r.one("aws:kms/key:Key", "keys-logs").state.arn, `${name}: access logs under the logs CMK`);
+            const settings = r.one("aws:apigateway/methodSettings:MethodSettings", "api-settings-*/*").inputs.settings as Record<string, unknown>;
+            assert.deepStrictEqual(
+                [
+                    settings.throttlingRateLimit,
+                    settings.throttlingBurstLimit,
+                    settings.loggingLevel,
+                    settings.dataTraceEnabled,
+                    settings.metricsEnabled,
+                    settings.cacheDataEncrypted,
+                ],
+                [expected[name].rate, expected[name].burst, "ERROR", false, true, expected[name].cache ? true : undefined],
+                name,
+            );
+            // apiManageAccountLogsRole defaults to true: the Region's logging role exists before the stage.
+            const account = r.one("aws:apigateway/account:Account");
+            assert.ok(stage.dependencies.includes(account.urn), `${name}: the stage waits for the account's CloudWatch role`);
+        }
+        const catalogGet = (await stack("prod")).one("aws:apigateway/methodSettings:MethodSettings", "api-settings-catalog/{proxy+}/GET").inputs.settings as Record<
+            string,
+            unknown
+        >;
+        assert.deepStrictEqual([catalogGet.cachingEnabled, catalogGet.cacheTtlInSeconds, catalogGet.cacheDataEncrypted], [true, 60, true]);
+        const ordersPost = (await stack("prod")).one("aws:apigateway/methodSettings:MethodSettings", "api-settings-orders/POST").inputs.settings as Record<string, unknown>;
+        assert.deepStrictEqual([ordersPost.throttlingRateLimit, ordersPost.throttlingBurstLimit], [1000, 500]);
+    });
+
+    it("both: the regional WAF rules by name and priority; behind prod's CDN the rate rule skips CloudFront's verified requests", async () => {
+        const managed = (name: string, priority: number) => ({
+            name,
+            priority,
+            overrideAction: { none: {} },
+            statement: { managedRuleGroupStatement: { vendorName: "AWS", name } },
+            visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `api-${name}`, sampledRequestsEnabled: true },
+        });
+        const rateRule = (limit: number, scopeDown: Record<string, unknown>) => ({
+            name: "rate-limit-per-ip",
+            priority: 20,
+            action: { block: {} },
+            statement: { rateBasedStatement: { limit, aggregateKeyType: "IP", evaluationWindowSec: 300, ...scopeDown } },
+            visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: "api-rate-limit-per-ip", sampledRequestsEnabled: true },
+        });
+        const rules = (limit: number, scopeDown: Record<string, unknown>) => [
+            managed("AWSManagedRulesAmazonIpReputationList", 10),
+            rateRule(limit, scopeDown),
+            managed("AWSManagedRulesCommonRuleSet", 30),
+            managed("AWSManagedRulesKnownBadInputsRuleSet", 40),
+        ];
+        const dev = await stack("dev");
+        assert.deepStrictEqual(mine(dev, "aws:wafv2/webAcl:WebAcl")[0].inputs.rules, rules(1000, {}));
+        assert.deepStrictEqual(mine(dev, "random:index/randomPassword:RandomPassword"), [], "no CDN, no origin secret");
+
+        const prod = await stack("prod");
+        const secret = mine(prod, "random:index/randomPassword:RandomPassword")[0];
+        const acl = mine(prod, "aws:wafv2/webAcl:WebAcl")[0];
+        assert.ok(acl.secretInputs.includes("rules"));
+        assert.deepStrictEqual(
+            acl.inputs.rules,
+            rules(2000, {
+                scopeDownStatement: {
+                    notStatement: {
+                        statement: {
+                            byteMatchStatement: {
+                                fieldToMatch: { singleHeader: { name: "x-origin-verify" } },
+                                positionalConstraint: "EXACTLY",
+                                searchString: secret.state.result,
+                                textTransformations: [{ priority: 0, type: "NONE" }],
+                            },
+                        },
+                    },
+                },
+            }),
+            "prod is not CDN-only: no blocking origin-verify rule, and direct clients are still rate-limited per IP",
+        );
+        const distribution = prod.one("aws:cloudfront/distribution:Distribution");
+        const headers = (distribution.inputs.origins as { customHeaders?: { name: string; value: string }[] }[]).flatMap((o) => o.customHeaders ?? []);
+        assert.deepStrictEqual(headers, [{ name: "x-origin-verify", value: secret.state.result }], "CloudFront sends the header the rate rule exempts");
+    });
+
+    it("dev: the mTLS custom domain pins the truststore version, TLS 1.2, the execute-api endpoint off, mapped at v1", async () => {
+        const r = await stack("dev");
+        const bucket = mine(r, "aws:s3/bucket:Bucket")[0];
+        const object = r.one("aws:s3/bucketObjectv2:BucketObjectv2");
+        const domain = r.one("aws:apigateway/domainName:DomainName");
+        assert.deepStrictEqual(untagged(domain), {
+            domainName: "api.dev.example.com",
+            regionalCertificateArn: r.one("aws:acm/certificateValidation:CertificateValidation", "api-certificate-validation").state.certificateArn,
+            endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
+            securityPolicy: "TLS_1_2",
+            mutualTlsAuthentication: { truststoreUri: `s3://${String(bucket.state.bucket)}/truststore.pem`, truststoreVersion: object.state.versionId },
+        });
+        assert.strictEqual(r.one("aws:apigateway/restApi:RestApi").inputs.disableExecuteApiEndpoint, true);
+        assert.deepStrictEqual(r.one("aws:apigateway/basePathMapping:BasePathMapping").inputs, {
+            domainName: "api.dev.example.com",
+            restApi: r.one("aws:apigateway/restApi:RestApi").id,
+            stageName: "v1",
+            basePath: "v1",
+        });
+    });
+
+    it("prod: the custom domain without mTLS, mapped at v1, the execute-api endpoint off", async () => {
+        const r = await stack("prod");
+        const domain = r.one("aws:apigateway/domainName:DomainName").inputs;
+        assert.deepStrictEqual([domain.domainName, domain.securityPolicy, "mutualTlsAuthentication" in domain], ["api.example.com", "TLS_1_2", false]);
+        assert.strictEqual(r.one("aws:apigateway/restApi:RestApi").inputs.disableExecuteApiEndpoint, true);
+        assert.deepStrictEqual(r.one("aws:apigateway/basePathMapping:BasePathMapping").inputs, {
+            domainName: "api.example.com",
+            restApi: r.one("aws:apigateway/restApi:RestApi").id,
+            stageName: "v1",
+            basePath: "v1",
+        });
     });
 });
 

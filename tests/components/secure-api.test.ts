@@ -5,10 +5,13 @@ import {
     ANY_METHODS,
     EVENT_REQUEST_SCHEMA,
     ORIGIN_VERIFY_HEADER,
+    PUBLIC_METHODS,
     PUT_EVENTS_RESPONSE_TEMPLATE,
     SecureApi,
     SecureApiArgs,
+    consumerScopes,
     planServiceRoutes,
+    privateIntegrationPath,
     validateSecureApiArgs,
 } from "../../components/secure-api";
 import { ValidationError, formatProblem } from "../../config/problems";
@@ -19,6 +22,8 @@ import {
     API_KEY_ARNS,
     BUS_ARN,
     BUS_NAME,
+    CHAIN_4_PEM,
+    CHAIN_5_PEM,
     CLIENT_SG,
     FIXTURE_ACCOUNT,
     FIXTURE_REGION,
@@ -127,14 +132,15 @@ describe("SecureApi", function () {
                     [T.userPool]: 1,
                     [T.userPoolDomain]: 1,
                     [T.resourceServer]: 1,
-                    [T.client]: 1,
+                    // no usage plans, no callback URLs: no app client at all
                     [T.restApi]: 1,
                     [T.authorizer]: 1,
                     [T.vpcLink]: 1,
                     // 5 service resources + /events + /events/{detailType}
                     [T.resource]: 7,
-                    [T.method]: 6,
-                    [T.integration]: 6,
+                    // ANY on the 5 service resources, GET and HEAD on /orders/health, POST /events/{detailType}
+                    [T.method]: 8,
+                    [T.integration]: 8,
                     [T.methodResponse]: 2,
                     [T.integrationResponse]: 2,
                     [T.model]: 1,
@@ -164,13 +170,14 @@ describe("SecureApi", function () {
                     [T.userPool]: 1,
                     [T.userPoolDomain]: 1,
                     [T.resourceServer]: 1,
-                    [T.client]: 2,
+                    // the user client + one client per consumer (acme, globex, reporting)
+                    [T.client]: 4,
                     [T.restApi]: 1,
                     [T.authorizer]: 1,
                     [T.vpcLink]: 1,
                     [T.resource]: 7,
-                    [T.method]: 6,
-                    [T.integration]: 6,
+                    [T.method]: 8,
+                    [T.integration]: 8,
                     [T.methodResponse]: 2,
                     [T.integrationResponse]: 2,
                     [T.model]: 1,
@@ -265,67 +272,102 @@ describe("SecureApi", function () {
             expectParent("/events/{detailType}", "/events", "{detailType}");
         });
 
-        it("protects every service method with the Cognito authorizer and exactly the service's scopes; only the public path uses NONE", function () {
+        it("protects every service method with the Cognito authorizer and exactly the service's scopes; only GET and HEAD of the public path use NONE", function () {
             const authorizerId = idOf(baseline.resources.one(T.authorizer));
+            const orders = { authorization: "COGNITO_USER_POOLS", authorizerId, authorizationScopes: ["api/orders.read", "api/orders.write"], apiKeyRequired: false };
+            const catalog = { authorization: "COGNITO_USER_POOLS", authorizerId, authorizationScopes: ["api/catalog.read"], apiKeyRequired: false };
+            const proxy = { requestParameters: { "method.request.path.proxy": true } };
             const expected: Record<string, Record<string, unknown>> = {
-                "/orders": { authorization: "COGNITO_USER_POOLS", authorizerId, authorizationScopes: ["api/orders.read", "api/orders.write"], apiKeyRequired: false },
-                "/orders/{proxy+}": {
-                    authorization: "COGNITO_USER_POOLS",
-                    authorizerId,
-                    authorizationScopes: ["api/orders.read", "api/orders.write"],
-                    apiKeyRequired: false,
-                    requestParameters: { "method.request.path.proxy": true },
-                },
-                "/orders/health": { authorization: "NONE", apiKeyRequired: false },
-                "/catalog": { authorization: "COGNITO_USER_POOLS", authorizerId, authorizationScopes: ["api/catalog.read"], apiKeyRequired: false },
-                "/catalog/{proxy+}": {
-                    authorization: "COGNITO_USER_POOLS",
-                    authorizerId,
-                    authorizationScopes: ["api/catalog.read"],
-                    apiKeyRequired: false,
-                    requestParameters: { "method.request.path.proxy": true },
-                },
+                "ANY/orders": orders,
+                "ANY/orders/{proxy+}": { ...orders, ...proxy },
+                "GET/orders/health": { authorization: "NONE", apiKeyRequired: false },
+                "HEAD/orders/health": { authorization: "NONE", apiKeyRequired: false },
+                // POST, PUT, DELETE... on the public path still need a token
+                "ANY/orders/health": orders,
+                "ANY/catalog": catalog,
+                "ANY/catalog/{proxy+}": { ...catalog, ...proxy },
             };
             const api = idOf(baseline.resources.one(T.restApi));
-            for (const path of SERVICE_PATHS) {
-                const method = baseline.resources.one(T.method, `api-method-ANY${path}`);
+            const serviceMethods = baseline.resources.ofType(T.method).filter((m) => !m.name.includes("/events"));
+            assert.deepStrictEqual(serviceMethods.map((m) => m.name.replace(/^api-method-/, "")).sort(), Object.keys(expected).sort());
+            for (const [key, inputs] of Object.entries(expected)) {
+                const [verb, ...rest] = key.split("/");
+                const path = `/${rest.join("/")}`;
+                const method = baseline.resources.one(T.method, `api-method-${key}`);
                 const resource = baseline.resources.one(T.resource, `api-resource${path}`);
-                assert.deepStrictEqual(method.inputs, { restApi: api, resourceId: idOf(resource), httpMethod: "ANY", ...expected[path] }, path);
+                assert.deepStrictEqual(method.inputs, { restApi: api, resourceId: idOf(resource), httpMethod: verb, ...inputs }, key);
             }
+            assert.deepStrictEqual(PUBLIC_METHODS, ["GET", "HEAD"]);
         });
 
-        it("integrates every service route privately: VPC link v2, integrationTarget = the ALB ARN, HTTPS to the service host", function () {
+        it("integrates every service method privately: VPC link v2, integrationTarget = the ALB ARN, HTTPS to the service host, the backend path set segment by segment", function () {
             const vpcLinkId = idOf(baseline.resources.one(T.vpcLink));
             const api = idOf(baseline.resources.one(T.restApi));
-            const uris: Record<string, string> = {
-                "/orders": "https://orders.internal.example.com/orders",
-                "/orders/{proxy+}": "https://orders.internal.example.com/orders/{proxy}",
-                "/orders/health": "https://orders.internal.example.com/orders/health",
-                "/catalog": "https://catalog.internal.example.com/catalog",
-                "/catalog/{proxy+}": "https://catalog.internal.example.com/catalog/{proxy}",
+            const segment = (i: number, value: string) => ({ [`integration.request.path.segment${i}`]: `'${value}'` });
+            const proxy = { "integration.request.path.proxy": "method.request.path.proxy" };
+            const expected: Record<string, { uri: string; requestParameters: Record<string, string> }> = {
+                "ANY/orders": { uri: "https://orders.internal.example.com/{segment0}", requestParameters: segment(0, "orders") },
+                "ANY/orders/{proxy+}": { uri: "https://orders.internal.example.com/{segment0}/{proxy}", requestParameters: { ...segment(0, "orders"), ...proxy } },
+                "GET/orders/health": {
+                    uri: "https://orders.internal.example.com/{segment0}/{segment1}",
+                    requestParameters: { ...segment(0, "orders"), ...segment(1, "health") },
+                },
+                "HEAD/orders/health": {
+                    uri: "https://orders.internal.example.com/{segment0}/{segment1}",
+                    requestParameters: { ...segment(0, "orders"), ...segment(1, "health") },
+                },
+                "ANY/orders/health": {
+                    uri: "https://orders.internal.example.com/{segment0}/{segment1}",
+                    requestParameters: { ...segment(0, "orders"), ...segment(1, "health") },
+                },
+                "ANY/catalog": { uri: "https://catalog.internal.example.com/{segment0}", requestParameters: segment(0, "catalog") },
+                "ANY/catalog/{proxy+}": { uri: "https://catalog.internal.example.com/{segment0}/{proxy}", requestParameters: { ...segment(0, "catalog"), ...proxy } },
             };
-            for (const path of SERVICE_PATHS) {
-                const integration = baseline.resources.one(T.integration, `api-integration-ANY${path}`);
-                const resource = baseline.resources.one(T.resource, `api-resource${path}`);
+            const proxies = baseline.resources.ofType(T.integration).filter((i) => i.inputs.connectionType === "VPC_LINK");
+            assert.deepStrictEqual(proxies.map((i) => i.name.replace(/^api-integration-/, "")).sort(), Object.keys(expected).sort());
+            for (const [key, { uri, requestParameters }] of Object.entries(expected)) {
+                const [verb, ...rest] = key.split("/");
+                const integration = baseline.resources.one(T.integration, `api-integration-${key}`);
+                const resource = baseline.resources.one(T.resource, `api-resource/${rest.join("/")}`);
                 assert.deepStrictEqual(
                     integration.inputs,
                     {
                         restApi: api,
                         resourceId: idOf(resource),
-                        httpMethod: "ANY",
+                        httpMethod: verb,
                         type: "HTTP_PROXY",
-                        integrationHttpMethod: "ANY",
+                        integrationHttpMethod: verb,
                         connectionType: "VPC_LINK",
                         connectionId: vpcLinkId,
                         integrationTarget: ALB_ARN,
-                        uri: uris[path],
+                        uri,
                         timeoutMilliseconds: 29000,
-                        ...(path.endsWith("{proxy+}") ? { requestParameters: { "integration.request.path.proxy": "method.request.path.proxy" } } : {}),
+                        requestParameters,
                     },
-                    path,
+                    key,
                 );
+                assert.ok(!String(integration.inputs.uri).includes("v1") && !JSON.stringify(requestParameters).includes("v1"), `${key}: the stage name never reaches the backend`);
                 assert.ok(!("tlsConfig" in integration.inputs), "the ALB's public ACM certificate is verified (no insecureSkipVerification)");
             }
+        });
+
+        it("maps every backend path segment as an integration path parameter (the documented override of the request path)", function () {
+            assert.deepStrictEqual(privateIntegrationPath({ backendPath: "/orders/status/live", greedy: false }), {
+                uriPath: "/{segment0}/{segment1}/{segment2}",
+                requestParameters: {
+                    "integration.request.path.segment0": "'orders'",
+                    "integration.request.path.segment1": "'status'",
+                    "integration.request.path.segment2": "'live'",
+                },
+            });
+            assert.deepStrictEqual(privateIntegrationPath({ backendPath: "/orders/status/{proxy}", greedy: true }), {
+                uriPath: "/{segment0}/{segment1}/{proxy}",
+                requestParameters: {
+                    "integration.request.path.segment0": "'orders'",
+                    "integration.request.path.segment1": "'status'",
+                    "integration.request.path.proxy": "method.request.path.proxy",
+                },
+            });
         });
 
         it("creates the VPC link v2 in the private subnets with the ALB's client security group", function () {
@@ -424,22 +466,53 @@ describe("SecureApi", function () {
         };
         const allScopes = ["api/catalog.read", "api/events.write", "api/orders.read", "api/orders.write"];
 
-        it("creates a machine client: client credentials with a secret and every scope; no user client without callback URLs", function () {
-            const clients = baseline.resources.ofType(T.client);
-            assert.deepStrictEqual(
-                clients.map((c) => c.name),
-                ["api-machine-client"],
-            );
-            assert.deepStrictEqual(clients[0].inputs, {
-                userPoolId: idOf(baseline.resources.one(T.userPool)),
+        it("creates no app client without usage plans or callback URLs: no shared machine credentials", function () {
+            assert.deepStrictEqual(baseline.resources.ofType(T.client), []);
+            assert.deepStrictEqual(baseline.value.consumerClientIds, {});
+        });
+
+        it("creates one client-credentials client per consumer, with a secret and only its plan's scopes", function () {
+            const machine = (scopes: string[]) => ({
+                userPoolId: idOf(full.resources.one(T.userPool)),
                 generateSecret: true,
                 allowedOauthFlowsUserPoolClient: true,
                 allowedOauthFlows: ["client_credentials"],
-                allowedOauthScopes: allScopes,
+                allowedOauthScopes: scopes,
                 explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
                 supportedIdentityProviders: ["COGNITO"],
                 ...tokenSettings,
             });
+            assert.deepStrictEqual(
+                full.resources
+                    .ofType(T.client)
+                    .map((c) => c.name)
+                    .sort(),
+                ["api-client-acme", "api-client-globex", "api-client-reporting", "api-user-client"],
+            );
+            // partners cover orders: orders' scopes; internal lists its scopes explicitly.
+            assert.deepStrictEqual(full.resources.one(T.client, "api-client-acme").inputs, machine(["api/orders.read", "api/orders.write"]));
+            assert.deepStrictEqual(full.resources.one(T.client, "api-client-globex").inputs, machine(["api/orders.read", "api/orders.write"]));
+            assert.deepStrictEqual(full.resources.one(T.client, "api-client-reporting").inputs, machine(["api/catalog.read"]));
+            const resourceServer = full.resources.one(T.resourceServer);
+            for (const consumer of ["acme", "globex", "reporting"]) {
+                assert.ok(full.resources.one(T.client, `api-client-${consumer}`).dependencies.includes(resourceServer.urn), `${consumer}'s client waits for the scopes`);
+            }
+        });
+
+        it("derives a consumer's scopes from what its plan covers: services' scopes plus the events scope", function () {
+            const args = secureApiArgs();
+            assert.deepStrictEqual(consumerScopes({ name: "p", consumers: ["x"], services: ["catalog"], asyncEvents: true, rateLimit: 1, burstLimit: 1 }, args), [
+                "catalog.read",
+                "events.write",
+            ]);
+            assert.deepStrictEqual(consumerScopes({ name: "p", consumers: ["x"], services: ["orders", "catalog"], rateLimit: 1, burstLimit: 1 }, args), [
+                "catalog.read",
+                "orders.read",
+                "orders.write",
+            ]);
+            assert.deepStrictEqual(consumerScopes({ name: "p", consumers: ["x"], services: ["orders"], scopes: ["orders.read"], rateLimit: 1, burstLimit: 1 }, args), [
+                "orders.read",
+            ]);
         });
 
         it("creates a public user client for the authorization-code flow (PKCE, no secret) with the callback URLs", function () {
@@ -641,43 +714,62 @@ describe("SecureApi", function () {
             assert.ok(logging.dependencies.includes(policy.urn), "logging starts after the delivery policy exists");
         });
 
-        it("with cdnOnly, blocks requests without the secret origin header first and exports the header and secret", async function () {
-            const r = await build(secureApiArgs({ cdnOnly: true }));
+        const withoutHeader = (secret: unknown) => ({
+            notStatement: {
+                statement: {
+                    byteMatchStatement: {
+                        fieldToMatch: { singleHeader: { name: "x-origin-verify" } },
+                        positionalConstraint: "EXACTLY",
+                        searchString: secret,
+                        textTransformations: [{ priority: 0, type: "NONE" }],
+                    },
+                },
+            },
+        });
+        // Behind the CDN: the per-IP rate rule counts only requests without CloudFront's header.
+        const cdnRules = (secret: unknown) => [
+            managed("AWSManagedRulesAmazonIpReputationList", 10),
+            {
+                name: "rate-limit-per-ip",
+                priority: 20,
+                action: { block: {} },
+                statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP", evaluationWindowSec: 300, scopeDownStatement: withoutHeader(secret) } },
+                visibilityConfig: visibility("api-rate-limit-per-ip"),
+            },
+            managed("AWSManagedRulesCommonRuleSet", 30),
+            managed("AWSManagedRulesKnownBadInputsRuleSet", 40),
+        ];
+
+        it("with originVerify (CDN in front), rate-limits per IP only the requests without the secret origin header, and exports the header and secret", async function () {
+            const r = await build(secureApiArgs({ originVerify: true }));
             const password = r.resources.one(T.password);
             assert.deepStrictEqual(password.inputs, { length: 32, special: false });
             const acl = r.resources.one(T.webAcl);
             assert.ok(acl.secretInputs.includes("rules"), "the secret keeps the rules secret in state");
-            assert.deepStrictEqual(acl.inputs.rules, [
-                {
-                    name: "origin-verify",
-                    priority: 0,
-                    action: { block: {} },
-                    statement: {
-                        notStatement: {
-                            statement: {
-                                byteMatchStatement: {
-                                    fieldToMatch: { singleHeader: { name: "x-origin-verify" } },
-                                    positionalConstraint: "EXACTLY",
-                                    searchString: password.state.result,
-                                    textTransformations: [{ priority: 0, type: "NONE" }],
-                                },
-                            },
-                        },
-                    },
-                    visibilityConfig: visibility("api-origin-verify"),
-                },
-                ...standardRules,
-            ]);
+            assert.deepStrictEqual(acl.inputs.rules, cdnRules(password.state.result), "no blocking rule: direct clients are still served");
             assert.strictEqual(r.value.originVerifyHeaderName, ORIGIN_VERIFY_HEADER);
             const secret = r.value.originVerifySecret as pulumi.Output<string>;
             assert.strictEqual(await resolveOutput(secret), password.state.result);
             assert.strictEqual(await pulumi.isSecret(secret), true);
         });
 
-        it("exports no origin header or secret without cdnOnly", function () {
+        it("with cdnOnly, also blocks requests without the secret origin header first", async function () {
+            const r = await build(secureApiArgs({ cdnOnly: true }));
+            const password = r.resources.one(T.password);
+            const acl = r.resources.one(T.webAcl);
+            assert.ok(acl.secretInputs.includes("rules"), "the secret keeps the rules secret in state");
+            assert.deepStrictEqual(acl.inputs.rules, [
+                { name: "origin-verify", priority: 0, action: { block: {} }, statement: withoutHeader(password.state.result), visibilityConfig: visibility("api-origin-verify") },
+                ...cdnRules(password.state.result),
+            ]);
+            assert.strictEqual(r.value.originVerifyHeaderName, ORIGIN_VERIFY_HEADER);
+        });
+
+        it("exports no origin header or secret and aggregates the rate rule on every request without originVerify", function () {
             assert.strictEqual(baseline.value.originVerifyHeaderName, undefined);
             assert.strictEqual(baseline.value.originVerifySecret, undefined);
             assert.strictEqual(baseline.resources.ofType(T.password).length, 0);
+            assert.deepStrictEqual(baseline.resources.one(T.webAcl).inputs.rules, standardRules);
         });
     });
 
@@ -960,11 +1052,39 @@ describe("SecureApi", function () {
             );
         });
 
-        it("requires API keys on every protected method when usage plans exist, never on public paths", function () {
-            for (const m of full.resources.ofType(T.method)) {
-                const expected = m.inputs.authorization !== "NONE";
-                assert.strictEqual(m.inputs.apiKeyRequired, expected, m.name);
-            }
+        it("requires API keys only on the protected methods of what a plan covers, never on public GET/HEAD", function () {
+            assert.deepStrictEqual(
+                Object.fromEntries(
+                    full.resources
+                        .ofType(T.method)
+                        .map((m) => [m.name.replace(/^api-method-/, ""), m.inputs.apiKeyRequired])
+                        .sort(([a], [b]) => String(a).localeCompare(String(b))),
+                ),
+                {
+                    // partners cover orders
+                    "ANY/orders": true,
+                    "ANY/orders/health": true,
+                    "ANY/orders/{proxy+}": true,
+                    "GET/orders/health": false,
+                    "HEAD/orders/health": false,
+                    // internal covers catalog and the async route
+                    "ANY/catalog": true,
+                    "ANY/catalog/{proxy+}": true,
+                    "POST/events/{detailType}": true,
+                },
+            );
+        });
+
+        it("leaves services no plan covers (and the async route) without API keys", async function () {
+            const r = await build(secureApiArgs({ usagePlans: [{ name: "partners", consumers: ["acme"], services: ["catalog"], rateLimit: 10, burstLimit: 5 }] }));
+            assert.deepStrictEqual(
+                r.resources
+                    .ofType(T.method)
+                    .filter((m) => m.inputs.apiKeyRequired === true)
+                    .map((m) => m.name)
+                    .sort(),
+                ["api-method-ANY/catalog", "api-method-ANY/catalog/{proxy+}"],
+            );
         });
 
         it("enables an encrypted stage cache and caches the opted-in service's GETs keyed by path and caller", function () {
@@ -1053,7 +1173,10 @@ describe("SecureApi", function () {
             assert.strictEqual(await resolveOutput(v.executionArn), r.one(T.restApi).state.executionArn);
             assert.strictEqual(await resolveOutput(v.userPoolId), idOf(r.one(T.userPool)));
             assert.strictEqual(await resolveOutput(v.userPoolArn), r.one(T.userPool).state.arn);
-            assert.strictEqual(await resolveOutput(v.machineClientId), idOf(r.one(T.client, "api-machine-client")));
+            assert.deepStrictEqual(Object.keys(v.consumerClientIds).sort(), ["acme", "globex", "reporting"]);
+            for (const consumer of ["acme", "globex", "reporting"]) {
+                assert.strictEqual(await resolveOutput(v.consumerClientIds[consumer]), idOf(r.one(T.client, `api-client-${consumer}`)));
+            }
             assert.strictEqual(await resolveOutput(v.userClientId as pulumi.Output<string>), idOf(r.one(T.client, "api-user-client")));
             assert.strictEqual(await resolveOutput(v.webAclArn), r.one(T.webAcl).state.arn);
             assert.strictEqual(await resolveOutput(v.tokenEndpoint), `https://platform-test-auth.auth.${FIXTURE_REGION}.amazoncognito.com/oauth2/token`);
@@ -1293,8 +1416,8 @@ describe("SecureApi", function () {
                 () =>
                     fullWith({
                         usagePlans: [
-                            { name: "partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5 },
-                            { name: "partners", consumers: ["globex"], rateLimit: 10, burstLimit: 5 },
+                            { name: "partners", consumers: ["acme"], services: ["orders"], rateLimit: 10, burstLimit: 5 },
+                            { name: "partners", consumers: ["globex"], services: ["orders"], rateLimit: 10, burstLimit: 5 },
                         ],
                     }),
                 one('SecureApiArgs.usagePlans = "partners": usage plan names must be unique. Fix: rename one of the plans'),
@@ -1304,8 +1427,8 @@ describe("SecureApi", function () {
                 () =>
                     fullWith({
                         usagePlans: [
-                            { name: "partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5 },
-                            { name: "internal", consumers: ["acme"], rateLimit: 10, burstLimit: 5 },
+                            { name: "partners", consumers: ["acme"], services: ["orders"], rateLimit: 10, burstLimit: 5 },
+                            { name: "internal", consumers: ["acme"], services: ["orders"], rateLimit: 10, burstLimit: 5 },
                         ],
                     }),
                 one(
@@ -1314,28 +1437,77 @@ describe("SecureApi", function () {
             ],
             [
                 "a usage plan rate above the stage rate",
-                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], rateLimit: 600, burstLimit: 5 }] }),
+                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], services: ["orders"], rateLimit: 600, burstLimit: 5 }] }),
                 one("SecureApiArgs.usagePlans[0].rateLimit = 600: must be > 0 and at most the stage limit throttle.rateLimit (500). Fix: lower the plan's rate limit"),
             ],
             [
                 "a usage plan burst above the stage burst",
-                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], rateLimit: 10, burstLimit: 251 }] }),
+                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], services: ["orders"], rateLimit: 10, burstLimit: 251 }] }),
                 one("SecureApiArgs.usagePlans[0].burstLimit = 251: must be an integer 1 to the stage burst throttle.burstLimit (250). Fix: lower the plan's burst limit"),
             ],
             [
                 "a usage plan without consumers",
-                () => fullWith({ usagePlans: [{ name: "partners", consumers: [], rateLimit: 10, burstLimit: 5 }] }),
+                () => fullWith({ usagePlans: [{ name: "partners", consumers: [], services: ["orders"], rateLimit: 10, burstLimit: 5 }] }),
                 one("SecureApiArgs.usagePlans[0].consumers = []: a plan needs at least one consumer. Fix: list the consumers or remove the plan"),
             ],
             [
                 "a zero daily quota",
-                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5, quotaPerDay: 0 }] }),
+                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], services: ["orders"], rateLimit: 10, burstLimit: 5, quotaPerDay: 0 }] }),
                 one("SecureApiArgs.usagePlans[0].quotaPerDay = 0: must be an integer >= 1 request per day. Fix: remove it for no quota"),
             ],
             [
                 "a usage plan name that is not a DNS label",
-                () => fullWith({ usagePlans: [{ name: "Partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5 }] }),
+                () => fullWith({ usagePlans: [{ name: "Partners", consumers: ["acme"], services: ["orders"], rateLimit: 10, burstLimit: 5 }] }),
                 one('SecureApiArgs.usagePlans[0].name = "Partners": must be a DNS label of at most 64 characters. Fix: rename the plan'),
+            ],
+            [
+                "a usage plan covering a service the API does not have",
+                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], services: ["billing"], rateLimit: 10, burstLimit: 5 }] }),
+                one(
+                    'SecureApiArgs.usagePlans[0].services[0] = "billing": must name a service of the API (orders, catalog). Fix: list the services whose methods this plan\'s consumers call',
+                ),
+            ],
+            [
+                "a usage plan that covers nothing",
+                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], rateLimit: 10, burstLimit: 5 }] }),
+                one(
+                    "SecureApiArgs.usagePlans[0].services = []: a plan must cover at least one service or the async route: API Gateway meters only methods that require an API key. Fix: list the services the plan's consumers call, or set asyncEvents",
+                ),
+            ],
+            [
+                "a usage plan covering the async route of an API without one",
+                () => fullWith({ asyncEvents: undefined, usagePlans: [{ name: "partners", consumers: ["acme"], asyncEvents: true, rateLimit: 10, burstLimit: 5 }] }),
+                one(
+                    "SecureApiArgs.usagePlans[0].asyncEvents = true: covers the async route POST /events/{detailType}, which this API does not have. Fix: set asyncEvents on the API or remove asyncEvents from the plan",
+                ),
+            ],
+            [
+                "a usage plan client scope the API does not define",
+                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], services: ["orders"], scopes: ["orders.admin"], rateLimit: 10, burstLimit: 5 }] }),
+                one(
+                    'SecureApiArgs.usagePlans[0].scopes[0] = "orders.admin": must be a scope of the API (catalog.read, events.write, orders.read, orders.write). Fix: use a scope one of the services (or the async route) declares',
+                ),
+            ],
+            [
+                "a usage plan with an empty scope list",
+                () => fullWith({ usagePlans: [{ name: "partners", consumers: ["acme"], services: ["orders"], scopes: [], rateLimit: 10, burstLimit: 5 }] }),
+                one(
+                    "SecureApiArgs.usagePlans[0].scopes = []: an app client without scopes cannot obtain a token for this API. Fix: list the scopes or remove scopes to use the covered services' scopes",
+                ),
+            ],
+            [
+                "cdnOnly with originVerify turned off",
+                () => secureApiArgs({ cdnOnly: true, originVerify: false }),
+                one(
+                    "SecureApiArgs.originVerify = false: cannot be false with cdnOnly: the WAF recognises CloudFront's requests by the secret origin header. Fix: remove originVerify or set cdnOnly to false",
+                ),
+            ],
+            [
+                "a truststore chain deeper than 4 certificates",
+                () => fullWith({ mtls: { truststorePem: CHAIN_5_PEM, truststoreFileName: "truststore.pem" } }),
+                one(
+                    `SecureApiArgs.mtls.truststorePem = "truststore.pem (${Buffer.byteLength(CHAIN_5_PEM)} bytes)": holds a certificate chain of 5 certificates (Chain Test Intermediate CA 4 <- Chain Test Intermediate CA 3 <- Chain Test Intermediate CA 2 <- Chain Test Intermediate CA 1 <- Chain Test Root CA); API Gateway accepts a chain of at most 4. Fix: export the trusted CA certificates only, in PEM`,
+                ),
             ],
             [
                 "a WAF rate limit below WAF's minimum",
@@ -1360,7 +1532,7 @@ describe("SecureApi", function () {
                 "a Cognito domain prefix with a reserved word",
                 () => secureApiArgs({ auth: { domainPrefix: "aws-platform" } }),
                 one(
-                    'SecureApiArgs.auth.domainPrefix = "aws-platform": must be 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, and must not contain aws, amazon or cognito (Cognito domain prefix). Fix: use e.g. platform-prod-auth',
+                    'SecureApiArgs.auth.domainPrefix = "aws-platform": must be 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, and must not contain aws, amazon or cognito (Cognito domain prefix). Fix: use e.g. platform-prod-123456789012 (unique in the Region)',
                 ),
             ],
             [
@@ -1433,6 +1605,17 @@ describe("SecureApi", function () {
                 assert.deepStrictEqual(problemsOf(args()), expected);
             });
         }
+
+        it("accepts a truststore chain exactly 4 certificates deep", function () {
+            assert.deepStrictEqual(problemsOf(fullWith({ mtls: { truststorePem: CHAIN_4_PEM, truststoreFileName: "truststore.pem" } })), []);
+        });
+
+        it("validates a Cognito domain prefix only when it is known (the program derives the default from the account id)", function () {
+            assert.deepStrictEqual(problemsOf(secureApiArgs({ auth: { domainPrefix: pulumi.output("x-aws-y") } })), []);
+            assert.deepStrictEqual(problemsOf(secureApiArgs({ auth: { domainPrefix: "-platform" } })), [
+                'SecureApiArgs.auth.domainPrefix = "-platform": must be 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, and must not contain aws, amazon or cognito (Cognito domain prefix). Fix: use e.g. platform-prod-123456789012 (unique in the Region)',
+            ]);
+        });
 
         it("throws one ValidationError listing every problem before creating any resource", async function () {
             const created: string[] = [];
