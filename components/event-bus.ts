@@ -397,7 +397,19 @@ export function eventPattern(s: EventSubscriptionArgs): Record<string, unknown> 
     };
 }
 
-/** Least-privilege statements a consumer of `queueArn` needs (receive, delete, extend, read attributes; decrypt). */
+/**
+ * The `kms:ViaService` condition of a task-role KMS grant: the key may be used only when `service`
+ * calls KMS on the role's behalf in the Region of `arn` (AWS KMS developer guide, "kms:ViaService").
+ */
+function viaService(service: string, arn: string): NonNullable<PolicyStatement["Condition"]> {
+    const { partition, region } = arnParts(arn);
+    return { StringEquals: { "kms:ViaService": `${service}.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}` } };
+}
+
+/**
+ * Least-privilege statements a consumer of `queueArn` needs (receive, delete, extend, read attributes;
+ * decrypt the messages, only through SQS).
+ */
 export function consumerStatements(queueArn: string, messagingKeyArn: string): PolicyStatement[] {
     return [
         {
@@ -406,7 +418,7 @@ export function consumerStatements(queueArn: string, messagingKeyArn: string): P
             Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
             Resource: [queueArn],
         },
-        { Sid: "DecryptMessages", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [messagingKeyArn] },
+        { Sid: "DecryptMessages", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [messagingKeyArn], Condition: viaService("sqs", queueArn) },
     ];
 }
 

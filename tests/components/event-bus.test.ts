@@ -437,7 +437,13 @@ describe("EventBus", function () {
                         Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
                         Resource: [queueArn(n.queue)],
                     },
-                    { Sid: "DecryptMessages", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [MESSAGING_KEY_ARN] },
+                    {
+                        Sid: "DecryptMessages",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt"],
+                        Resource: [MESSAGING_KEY_ARN],
+                        Condition: { StringEquals: { "kms:ViaService": "sqs.eu-west-1.amazonaws.com" } },
+                    },
                 ]);
             }
         });
