@@ -123,7 +123,8 @@ export interface CacheTierArgs {
      */
     readonly logRetentionDays?: number;
     /**
-     * Create the replication group and the AUTH secret with `protect` and `retainOnDelete`.
+     * Create the replication group and the AUTH secret with `protect` and `retainOnDelete`, and what
+     * the group still uses (subnet, parameter and security groups, log groups) with `retainOnDelete`.
      * @default false
      */
     readonly protect?: boolean;
@@ -457,11 +458,15 @@ export class CacheTier extends pulumi.ComponentResource {
         const specials = args.authToken?.specialCharacters ?? d.authTokenSpecialCharacters;
         const family = cacheParameterFamily(args.engine, args.engineVersion) ?? "";
         const stateful: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
+        // What a retained replication group still uses (subnet group, parameter group, security
+        // group, log destinations): retained with it, so a destroy never tries to delete them from
+        // under a live group (AWS refuses, and the destroy fails half-way), as DataTier does.
+        const retained: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: protect };
 
         const subnetGroup = new aws.elasticache.SubnetGroup(
             `${name}-subnets`,
             { name: `${args.replicationGroupId}-subnets`, description: `Private subnets of cache ${args.replicationGroupId}`, subnetIds: args.subnetIds },
-            { parent: this },
+            retained,
         );
 
         // The family is part of the name: an engine major upgrade needs a new group (family forces
@@ -474,7 +479,7 @@ export class CacheTier extends pulumi.ComponentResource {
                 description: `Parameters of cache ${args.replicationGroupId} (${family})`,
                 parameters: Object.entries({ ...d.parameters, ...args.parameters }).map(([paramName, value]) => ({ name: paramName, value })),
             },
-            { parent: this },
+            retained,
         );
 
         // No inline rules: inline rules would fight the standalone ingress rules InternalAlbService
@@ -487,14 +492,14 @@ export class CacheTier extends pulumi.ComponentResource {
                 description: `Cache ${args.replicationGroupId}: ingress only from services that declare the cache`,
                 revokeRulesOnDelete: true,
             },
-            { parent: this },
+            retained,
         );
 
         const logGroup = (logType: "slow-log" | "engine-log") =>
             new aws.cloudwatch.LogGroup(
                 `${name}-${logType}`,
                 { name: `/aws/elasticache/${args.replicationGroupId}/${logType}`, retentionInDays: logRetentionDays, kmsKeyId: args.logsKeyArn },
-                { parent: this },
+                retained,
             );
         const slowLog = logGroup("slow-log");
         const engineLog = logGroup("engine-log");

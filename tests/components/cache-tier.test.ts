@@ -161,14 +161,25 @@ describe("CacheTier", () => {
             }
         });
 
-        it("only the group and the secret are protected", () => {
-            const typesWith = (flag: "protect" | "retainOnDelete") =>
+        it("only the group and the secret are protected; what the retained group still uses is retained with it", () => {
+            const namesWith = (flag: "protect" | "retainOnDelete") =>
                 prod.resources.all
                     .filter((r) => r[flag])
-                    .map((r) => r.type)
+                    .map((r) => r.name)
                     .sort();
-            assert.deepStrictEqual(typesWith("protect"), [T.group, T.secret].sort());
-            assert.deepStrictEqual(typesWith("retainOnDelete"), [T.group, T.secret].sort());
+            assert.deepStrictEqual(namesWith("protect"), ["cache-auth", "cache-group"]);
+            assert.deepStrictEqual(namesWith("retainOnDelete"), ["cache-auth", "cache-engine-log", "cache-group", "cache-params", "cache-sg", "cache-slow-log", "cache-subnets"]);
+            const supporting: string[] = [T.subnetGroup, T.params, T.sg, T.logGroup];
+            for (const r of prod.resources.all.filter((x) => x.retainOnDelete && !x.protect)) {
+                assert.ok(supporting.includes(r.type), r.type);
+            }
+        });
+
+        it("protect: false retains nothing", () => {
+            assert.deepStrictEqual(
+                dev.resources.all.filter((r) => r.protect || r.retainOnDelete).map((r) => r.name),
+                [],
+            );
         });
     });
 
