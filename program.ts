@@ -13,7 +13,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { integrationHost } from "./config/resolve";
 import { PlatformConfig, ServiceConfig } from "./config/types";
-import { CacheTier } from "./components/cache-tier";
+import { CacheTier, spreadOverAvailabilityZones } from "./components/cache-tier";
 import { DataTier } from "./components/data-tier";
 import { EdgeCdn } from "./components/edge-cdn";
 import { EncryptionKeys } from "./components/encryption-keys";
@@ -99,6 +99,8 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
                       vpcId: network.vpcId,
                       subnetIds: network.isolatedSubnetIds,
                       availabilityZoneCount: config.network.availabilityZoneCount,
+                      // Writer in the first AZ, the failover reader in the second, further readers round-robin.
+                      availabilityZoneNames: network.availabilityZoneNames,
                       logsKmsKeyArn: keys.keys.logs.arn,
                       clusterIdentifier: `${stackName}-${COMPONENT_NAMES.data}`,
                       engineVersion: sql.engineVersion,
@@ -131,6 +133,8 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
               nodeCount: config.cache.nodeCount,
               automaticFailoverEnabled: config.cache.nodeCount >= 2,
               multiAzEnabled: config.cache.multiAz,
+              // The primary in the first AZ, each replica in the next one.
+              availabilityZones: spreadOverAvailabilityZones(network.availabilityZoneNames, config.cache.nodeCount),
               replicationGroupId: config.cache.replicationGroupId,
               snapshotRetentionDays: config.cache.snapshotRetentionDays,
               logRetentionDays: config.logRetentionDays,

@@ -70,10 +70,12 @@ export interface CacheTierArgs {
      */
     readonly multiAzEnabled?: boolean;
     /**
-     * Availability Zones of the nodes in order (the first hosts the primary); one entry per node.
+     * Availability Zones of the nodes in order (the first hosts the primary); one entry per node,
+     * e.g. `spreadOverAvailabilityZones(network.availabilityZoneNames, nodeCount)`. Checked here
+     * when it is a plain list.
      * @default ElastiCache spreads the nodes over the subnet group's AZs
      */
-    readonly availabilityZones?: readonly string[];
+    readonly availabilityZones?: pulumi.Input<pulumi.Input<string>[]>;
     /** Replication group id: <= 40 lowercase letters, digits and single hyphens, starting with a letter. */
     readonly replicationGroupId: string;
     /**
@@ -173,6 +175,14 @@ export function cacheParameterFamily(engine: string, engineVersion: string): str
         return undefined;
     }
     return CACHE_PARAMETER_FAMILIES[engine][engineVersion.split(".")[0]];
+}
+
+/**
+ * One AZ per node, round-robin over the subnets' AZs in order: the primary in the first, each
+ * replica in the next, so with 2+ AZs a replica is always in another AZ than the primary.
+ */
+export function spreadOverAvailabilityZones(availabilityZones: pulumi.Input<string[]>, nodeCount: number): pulumi.Output<string[]> {
+    return pulumi.output(availabilityZones).apply((azs) => (azs.length === 0 ? [] : Array.from({ length: nodeCount }, (_, i) => azs[i % azs.length])));
 }
 
 /** ElastiCache replication group id rule: 1-40 chars, lowercase letters, digits, single hyphens, no trailing hyphen. */
@@ -285,8 +295,8 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
             "set automaticFailoverEnabled to true (with nodeCount >= 2), or multiAzEnabled to false",
         );
     }
-    if (args.availabilityZones !== undefined) {
-        const azs = args.availabilityZones;
+    if (Array.isArray(args.availabilityZones) && args.availabilityZones.every((az): az is string => typeof az === "string")) {
+        const azs: string[] = args.availabilityZones;
         problems.check(
             azs.length === args.nodeCount,
             k("availabilityZones"),
@@ -535,7 +545,7 @@ export class CacheTier extends pulumi.ComponentResource {
                 numCacheClusters: args.nodeCount,
                 automaticFailoverEnabled: failover,
                 multiAzEnabled: multiAz,
-                ...(args.availabilityZones ? { preferredCacheClusterAzs: [...args.availabilityZones] } : {}),
+                ...(args.availabilityZones !== undefined ? { preferredCacheClusterAzs: args.availabilityZones } : {}),
                 port: d.port,
                 subnetGroupName: subnetGroup.name,
                 securityGroupIds: [securityGroup.id],

@@ -214,6 +214,35 @@ describe("platform (prod): data safety", () => {
     });
 });
 
+describe("platform (prod): writer, readers and cache nodes spread over the Network's AZs", () => {
+    it("places the writer and the failover reader (promotion tier 1) in different AZs, the third reader in the third", async () => {
+        const r = await stack("prod");
+        const placement = r.ofType("aws:rds/clusterInstance:ClusterInstance").map((i) => [i.name, i.inputs.promotionTier, i.inputs.availabilityZone]);
+        assert.deepStrictEqual(placement, [
+            ["data-instance-1", 0, "eu-west-1a"],
+            ["data-instance-2", 1, "eu-west-1b"],
+            ["data-instance-3", 2, "eu-west-1c"],
+        ]);
+    });
+
+    it("pins the cache's primary and two replicas to three different AZs, the primary first", async () => {
+        const group = (await stack("prod")).one("aws:elasticache/replicationGroup:ReplicationGroup");
+        assert.deepStrictEqual(
+            [group.inputs.numCacheClusters, group.inputs.multiAzEnabled, group.inputs.preferredCacheClusterAzs],
+            [3, true, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]],
+        );
+    });
+
+    it("dev: the single writer and the single cache node in the first AZ", async () => {
+        const r = await stack("dev");
+        assert.deepStrictEqual(
+            r.ofType("aws:rds/clusterInstance:ClusterInstance").map((i) => i.inputs.availabilityZone),
+            ["eu-west-1a"],
+        );
+        assert.deepStrictEqual(r.one("aws:elasticache/replicationGroup:ReplicationGroup").inputs.preferredCacheClusterAzs, ["eu-west-1a"]);
+    });
+});
+
 describe("platform: EdgeCdn in front of the API", () => {
     it("prod: the distribution's API origin is the API's custom domain, HTTPS only, and its us-east-1 parts carry the region", async () => {
         const r = await stack("prod");

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { CacheTier, CacheTierArgs, cacheClientPolicyStatements, cacheParameterFamily, validateCacheTierArgs } from "../../components/cache-tier";
+import * as pulumi from "@pulumi/pulumi";
+import { CacheTier, CacheTierArgs, cacheClientPolicyStatements, cacheParameterFamily, spreadOverAvailabilityZones, validateCacheTierArgs } from "../../components/cache-tier";
 import { ValidationError, formatProblem } from "../../config/problems";
 import { CacheEngine } from "../../config/types";
 import { MOCK_ACCOUNT_ID, shortHash } from "../../engine/mocks";
@@ -91,6 +92,19 @@ describe("CacheTier", () => {
             assert.strictEqual(g.multiAzEnabled, true);
             assert.deepStrictEqual(g.preferredCacheClusterAzs, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
             assert.strictEqual(g.nodeType, "cache.r7g.large");
+        });
+
+        it("spreads the nodes round-robin over the subnets' AZs, the primary in the first", async () => {
+            const azs = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+            assert.deepStrictEqual(await resolveOutput(spreadOverAvailabilityZones(azs, 3)), ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+            assert.deepStrictEqual(await resolveOutput(spreadOverAvailabilityZones(azs.slice(0, 2), 3)), ["eu-west-1a", "eu-west-1b", "eu-west-1a"]);
+            assert.deepStrictEqual(await resolveOutput(spreadOverAvailabilityZones(azs, 1)), ["eu-west-1a"]);
+        });
+
+        it("takes the node AZs as an Output (the Network's AZ names) and passes them on", async () => {
+            const azs = spreadOverAvailabilityZones(pulumi.output(["eu-west-1b", "eu-west-1c"]), 3);
+            const { resources } = await build({ ...cacheTierProdArgs, availabilityZones: azs });
+            assert.deepStrictEqual(resources.one(T.group).inputs.preferredCacheClusterAzs, ["eu-west-1b", "eu-west-1c", "eu-west-1b"]);
         });
 
         it("identity, engine, cluster mode disabled, port, networking", () => {
