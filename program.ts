@@ -161,15 +161,24 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         if (svc.usesDatabase) {
             statements.push(data.clientPolicyStatements);
             if (config.data.kind === "sql") {
+                const iamUser = data.iamDatabaseUser;
+                if (iamUser === undefined) {
+                    throw new Error("unreachable: a sql DataTier always has an IAM database user");
+                }
                 // Clients connect to the private name (5 s TTL, follows failover) and verify TLS
-                // against the real endpoint, which is what the server certificate names.
+                // against the real endpoint, which is what the server certificate names. The IAM
+                // auth token is signed for the real endpoint too: "You cannot use a custom Route 53
+                // DNS record instead of the DB instance endpoint to generate the authentication
+                // token" (RDS/Aurora user guide, Connecting with IAM authentication).
                 Object.assign(environment, {
                     DB_HOST: names.databaseWriter,
                     DB_READER_HOST: names.databaseReader,
                     DB_TLS_SERVER_NAME: data.endpoint,
+                    DB_IAM_TOKEN_HOST: data.endpoint,
+                    DB_READER_IAM_TOKEN_HOST: data.readerEndpoint,
                     DB_PORT: "5432",
                     DB_NAME: sql.databaseName,
-                    DB_IAM_USER: "app",
+                    DB_IAM_USER: iamUser,
                 });
                 connectsTo.push({
                     securityGroupId: data.securityGroupId.apply(requireDefined("data tier security group")),
@@ -204,9 +213,6 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
             statements.push(events.consumerPolicyStatements[consumed.name]);
             environment.QUEUE_URL = queue.queueUrl;
             queueScaling = { queueName: queue.queueName, backlogPerTask: consumed.backlogPerTask };
-        }
-        if (events && svc.api === undefined && consumed === undefined && svc.usesDatabase === false) {
-            // nothing extra: a plain HTTP service
         }
 
         return {

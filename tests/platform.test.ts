@@ -154,13 +154,36 @@ describe("platform: private DNS with failover-tuned TTLs", () => {
         });
     }
 
-    it("services get the private names, and the real endpoint only as the TLS server name", async () => {
+    it("services connect to the private names; the real endpoints only name the TLS server and sign the IAM auth token", async () => {
         const r = await stack("prod");
         const task = r.one("aws:ecs/taskDefinition:TaskDefinition", "app-orders-task");
         const env = Object.fromEntries(containerEnvironment(task).map((e) => [e.name, e.value]));
-        assert.strictEqual(env.DB_HOST, "db.internal.example.com");
-        assert.strictEqual(env.CACHE_HOST, "cache.internal.example.com");
-        assert.strictEqual(env.DB_TLS_SERVER_NAME, r.one("aws:rds/cluster:Cluster").state.endpoint);
+        const cluster = r.one("aws:rds/cluster:Cluster");
+        const group = r.one("aws:elasticache/replicationGroup:ReplicationGroup");
+        const connection = Object.fromEntries(Object.entries(env).filter(([name]) => /^(DB|CACHE)_/.test(name)));
+        assert.deepStrictEqual(connection, {
+            DB_HOST: "db.internal.example.com",
+            DB_READER_HOST: "db-ro.internal.example.com",
+            DB_TLS_SERVER_NAME: cluster.state.endpoint,
+            // RDS rejects a token signed for a custom Route 53 name: it is signed for the endpoints.
+            DB_IAM_TOKEN_HOST: cluster.state.endpoint,
+            DB_READER_IAM_TOKEN_HOST: cluster.state.readerEndpoint,
+            DB_PORT: "5432",
+            DB_NAME: "app",
+            DB_IAM_USER: "app",
+            CACHE_HOST: "cache.internal.example.com",
+            CACHE_READER_HOST: "cache-ro.internal.example.com",
+            CACHE_TLS_SERVER_NAME: group.state.primaryEndpointAddress,
+            CACHE_PORT: "6379",
+            CACHE_AUTH_SECRET_ARN: r.one("aws:secretsmanager/secret:Secret", "cache-auth").state.arn,
+        });
+        // The user the task role may connect as is the one the service is told to sign in as.
+        const connect = r
+            .ofType("aws:iam/rolePolicy:RolePolicy")
+            .filter((p) => p.name.startsWith("app-orders"))
+            .flatMap((p) => policyDocument(p.inputs.policy).Statement)
+            .find((st) => st.Sid === "ConnectWithIamAuth");
+        assert.deepStrictEqual(connect?.Resource, [`arn:aws:rds-db:eu-west-1:123456789012:dbuser:${String(cluster.state.clusterResourceId)}/app`]);
     });
 });
 
