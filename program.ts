@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { integrationHost } from "./config/resolve";
-import { PlatformConfig, ServiceConfig } from "./config/types";
+import { API_EVENT_SOURCE, PlatformConfig, ServiceConfig } from "./config/types";
 import { CacheTier, spreadOverAvailabilityZones } from "./components/cache-tier";
 import { DataTier } from "./components/data-tier";
 import { EdgeCdn } from "./components/edge-cdn";
@@ -46,8 +46,8 @@ export interface PlatformOutputs {
     readonly cdnDomainName?: pulumi.Output<string>;
 }
 
-/** Event source the API's async route stamps on events it puts on the bus. */
-export const API_EVENT_SOURCE = "platform.api";
+/** Event source the API's async route stamps on events it puts on the bus (defined with the config, which validates producers). */
+export { API_EVENT_SOURCE };
 
 export interface CreatePlatformOptions {
     /** Directory of Pulumi.yaml; repository files (mTLS truststore) are read relative to it. */
@@ -149,6 +149,7 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
               subscriptions: config.events.subscriptions.map(({ consumer: _consumer, backlogPerTask: _backlog, ...subscription }) => subscription),
               alarmTopicArn: alarms.topicArn,
               notifications: config.events.notificationsEnabled ? { subscriptions: config.events.subscriptions.filter((s) => !s.fifo).map((s) => s.name) } : undefined,
+              protect: config.protectStatefulResources,
           })
         : undefined;
 
@@ -205,6 +206,16 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         if (svc.secretArns.length > 0) {
             // Config grants read access to named secrets; the app reads them at runtime.
             statements.push([{ Sid: "ReadConfiguredSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...svc.secretArns] }]);
+        }
+        if (events && svc.publishes.length > 0) {
+            // PutEvents on the bus only with the sources the service declares (config validation
+            // has checked that a subscription matches each of them).
+            statements.push(events.producerPolicyStatements(svc.publishes));
+            environment.EVENT_BUS_NAME = events.busName;
+        }
+        if (events?.notificationPublisherPolicyStatements !== undefined && events.topicArn !== undefined && svc.publishesNotifications) {
+            statements.push(events.notificationPublisherPolicyStatements);
+            environment.NOTIFICATIONS_TOPIC_ARN = events.topicArn;
         }
         const consumed = config.events.subscriptions.find((s) => s.consumer === svc.name);
         let queueScaling: AlbServiceArgs["queueScaling"];

@@ -11,6 +11,7 @@ import { KEYS, KEY_NAMES, KeyName, KeySpec, fullKey } from "./keys";
 import { Problems, show } from "./problems";
 import { EntryReader, parseRaw } from "./reader";
 import {
+    API_EVENT_SOURCE,
     CacheEngine,
     CdnMinimumProtocol,
     CdnPriceClass,
@@ -474,6 +475,12 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         );
     });
 
+    validateEventProducers(services, subscriptions, problems, k, {
+        eventsEnabled,
+        apiProduces: eventsEnabled && bool("apiAsyncEventsEnabled", true),
+        notificationsEnabled: eventsEnabled && bool("notificationsEnabled"),
+    });
+
     duplicates(subscriptions.map((sub) => sub.consumer)).forEach((consumer) =>
         problems.add(
             k("eventSubscriptions"),
@@ -801,6 +808,104 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     };
 }
 
+/**
+ * The asynchronous path is complete only when every rule has a producer and every producer a rule:
+ * - each subscription source is put on the bus by someone: the API's async route (source
+ *   `platform.api`, when it is enabled) or a service that declares it in `publishes` (only those
+ *   roles may put events, and only with their declared sources);
+ * - the API's async route feeds at least one subscription, and so does every declared source
+ *   (otherwise those events are accepted and only archived);
+ * - the notifications topic has a publisher and at least one (standard) queue to fan out to.
+ * Settings for a disabled feature are reported, not ignored.
+ */
+function validateEventProducers(
+    services: readonly ServiceConfig[],
+    subscriptions: readonly EventSubscriptionConfig[],
+    problems: Problems,
+    k: (name: string) => string,
+    on: { readonly eventsEnabled: boolean; readonly apiProduces: boolean; readonly notificationsEnabled: boolean },
+): void {
+    const producers = new Map<string, string[]>();
+    const addProducer = (source: string, who: string) => producers.set(source, [...(producers.get(source) ?? []), who]);
+    if (on.apiProduces) {
+        addProducer(API_EVENT_SOURCE, "the API's async route");
+    }
+    services.forEach((svc) => svc.publishes.forEach((source) => addProducer(source, `service ${svc.name}`)));
+    const known = [...producers].map(([source, who]) => `${source} (${who.join(", ")})`).join(", ") || "none";
+
+    if (on.eventsEnabled) {
+        subscriptions.forEach((sub, i) =>
+            sub.sources.forEach((source, j) =>
+                problems.check(
+                    producers.has(source),
+                    `${k("eventSubscriptions")}[${i}].sources[${j}]`,
+                    source,
+                    `subscription "${sub.name}" matches source "${source}", which nothing puts on the bus, so its queue would stay empty (sources with a producer: ${known})`,
+                    source === API_EVENT_SOURCE
+                        ? `enable ${k("apiAsyncEventsEnabled")}, or correct the source`
+                        : `add "${source}" to publishes of the service that emits these events, or correct the source`,
+                ),
+            ),
+        );
+        const consumed = new Set(subscriptions.flatMap((sub) => sub.sources));
+        if (on.apiProduces) {
+            problems.check(
+                consumed.has(API_EVENT_SOURCE),
+                k("apiAsyncEventsEnabled"),
+                true,
+                `events posted to POST /events/{detailType} have source "${API_EVENT_SOURCE}", which no subscription matches: they would be accepted (202) and only archived`,
+                `add a subscription with sources: [${API_EVENT_SOURCE}], or set ${k("apiAsyncEventsEnabled")} to false`,
+            );
+        }
+        services.forEach((svc, i) =>
+            svc.publishes.forEach((source, j) =>
+                problems.check(
+                    consumed.has(source),
+                    `${k("services")}[${i}].publishes[${j}]`,
+                    source,
+                    `no subscription matches source "${source}": ${svc.name}'s events would only be archived`,
+                    `add a subscription for "${source}", or remove it from publishes`,
+                ),
+            ),
+        );
+    } else {
+        services.forEach((svc, i) => {
+            if (svc.publishes.length > 0) {
+                problems.add(`${k("services")}[${i}].publishes`, svc.publishes, `applies only when ${k("eventsEnabled")} is true`, `remove publishes or enable events`);
+            }
+        });
+    }
+
+    const publishers = services.filter((svc) => svc.publishesNotifications);
+    if (on.notificationsEnabled) {
+        problems.check(
+            publishers.length > 0,
+            k("notificationsEnabled"),
+            true,
+            "the SNS fan-out topic would have no publisher: no service sets publishesNotifications, and the topic grants nobody else",
+            `set publishesNotifications: true on the service that sends notifications, or set ${k("notificationsEnabled")} to false`,
+        );
+        problems.check(
+            subscriptions.some((sub) => !sub.fifo),
+            k("notificationsEnabled"),
+            true,
+            "the SNS fan-out topic would deliver to no queue: it fans out to the standard (non-FIFO) subscriptions' queues, and there are none",
+            `add a standard subscription, or set ${k("notificationsEnabled")} to false`,
+        );
+    } else {
+        services.forEach((svc, i) => {
+            if (svc.publishesNotifications) {
+                problems.add(
+                    `${k("services")}[${i}].publishesNotifications`,
+                    true,
+                    `applies only when ${k("eventsEnabled")} and ${k("notificationsEnabled")} are true (there is no topic to publish to)`,
+                    "remove publishesNotifications or enable notifications",
+                );
+            }
+        });
+    }
+}
+
 /** The host name the API uses for a service: its first host pattern, else its private DNS name. */
 export function integrationHost(service: Pick<ServiceConfig, "name" | "hostPatterns">, privateZoneName: string): string {
     return service.hostPatterns[0] ?? `${service.name}.${privateZoneName}`;
@@ -844,6 +949,8 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
     const usesDatabase = r.boolean("usesDatabase", false);
     const usesCache = r.boolean("usesCache", false);
     const secretArns = r.strings("secretArns");
+    const publishes = r.strings("publishes");
+    const publishesNotifications = r.boolean("publishesNotifications", false);
     const apiEntry = r.object("api");
     r.finish();
 
@@ -950,6 +1057,23 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
             "copy the ARN from Secrets Manager",
         ),
     );
+    publishes.forEach((source, i) => {
+        problems.check(
+            /^[A-Za-z0-9._/-]{1,256}$/.test(source) && !source.startsWith("aws."),
+            `${key("publishes")}[${i}]`,
+            source,
+            "must be an event source: 1-256 letters, digits, . _ / -, not starting with aws. (reserved for AWS services)",
+            "use e.g. platform.orders",
+        );
+        problems.check(
+            source !== API_EVENT_SOURCE,
+            `${key("publishes")}[${i}]`,
+            source,
+            `is the API's own source; a service must not put events that look as if a client had posted them through the API`,
+            "publish under the service's own source, e.g. platform.orders",
+        );
+    });
+    duplicates(publishes).forEach((source) => problems.add(key("publishes"), source, "each source may be listed once", "remove the duplicate"));
     for (const envName of Object.keys(environment)) {
         problems.check(
             /^[A-Z_][A-Z0-9_]*$/.test(envName),
@@ -1016,6 +1140,8 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         usesDatabase,
         usesCache,
         secretArns,
+        publishes,
+        publishesNotifications,
         api,
     };
 }

@@ -142,6 +142,48 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
         'platform:eventSubscriptions = "orders": a service scales on the backlog of one queue',
     ],
     [
+        "subscription source nothing puts on the bus",
+        { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, sources: ["platform.payments"] }] },
+        'platform:eventSubscriptions[0].sources[0] = "platform.payments": subscription "order-placed" matches source "platform.payments", which nothing puts on the bus, so its queue would stay empty (sources with a producer: platform.api (the API\'s async route)). Fix: add "platform.payments" to publishes of the service that emits these events, or correct the source',
+    ],
+    [
+        "subscription on the API's source while the async route is off",
+        { apiAsyncEventsEnabled: false },
+        'platform:eventSubscriptions[0].sources[0] = "platform.api": subscription "order-placed" matches source "platform.api", which nothing puts on the bus, so its queue would stay empty (sources with a producer: none). Fix: enable platform:apiAsyncEventsEnabled, or correct the source',
+    ],
+    [
+        "async route whose events no subscription matches",
+        { services: svc({ publishes: ["platform.orders"] }), eventSubscriptions: [{ ...VALID_SUBSCRIPTION, sources: ["platform.orders"] }] },
+        'platform:apiAsyncEventsEnabled = true: events posted to POST /events/{detailType} have source "platform.api", which no subscription matches: they would be accepted (202) and only archived. Fix: add a subscription with sources: [platform.api], or set platform:apiAsyncEventsEnabled to false',
+    ],
+    [
+        "service publishing a source no subscription matches",
+        { services: svc({ publishes: ["platform.refunds"] }) },
+        'platform:services[0].publishes[0] = "platform.refunds": no subscription matches source "platform.refunds": orders\'s events would only be archived. Fix: add a subscription for "platform.refunds", or remove it from publishes',
+    ],
+    ["service publishing as the API", { services: svc({ publishes: ["platform.api"] }) }, 'platform:services[0].publishes[0] = "platform.api": is the API\'s own source'],
+    ["service publishing an AWS source", { services: svc({ publishes: ["aws.s3"] }) }, 'platform:services[0].publishes[0] = "aws.s3": must be an event source'],
+    [
+        "service publishing while events are off",
+        { eventsEnabled: false, eventSubscriptions: [], apiAsyncEventsEnabled: false, services: svc({ publishes: ["platform.orders"], publishesNotifications: false }) },
+        'platform:services[0].publishes = ["platform.orders"]: applies only when platform:eventsEnabled is true',
+    ],
+    [
+        "notifications topic without a publisher",
+        { services: svc({ publishesNotifications: false }) },
+        "platform:notificationsEnabled = true: the SNS fan-out topic would have no publisher: no service sets publishesNotifications, and the topic grants nobody else",
+    ],
+    [
+        "notifications topic with only FIFO subscriptions",
+        { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, fifo: true }] },
+        "platform:notificationsEnabled = true: the SNS fan-out topic would deliver to no queue",
+    ],
+    [
+        "notification publisher without a topic",
+        { notificationsEnabled: false },
+        "platform:services[0].publishesNotifications = true: applies only when platform:eventsEnabled and platform:notificationsEnabled are true",
+    ],
+    [
         "API host not covered by the ALB certificate",
         { services: svc({ hostPatterns: ["orders.example.net"] }) },
         'platform:services[0].hostPatterns = ["orders.example.net"]: the API reaches this service at orders.example.net, which the ALB certificate *.internal.example.com does not cover',
@@ -234,7 +276,7 @@ describe("config: validation", () => {
 
 describe("config: profiles", () => {
     const resolve = (env: string, overrides: Record<string, unknown> = {}) =>
-        resolvePlatformConfig(validRaw({ environment: env, ...(env === "dev" ? { services: svc({ minCount: 1 }) } : {}), ...overrides }), CONTEXT);
+        resolvePlatformConfig(validRaw({ environment: env, ...(env === "dev" ? { services: svc({ minCount: 1, publishesNotifications: false }) } : {}), ...overrides }), CONTEXT);
 
     it("dev is cheap: single NAT, 2 AZs, one Aurora instance, one cache node, no CDN, advisory Multi-AZ", () => {
         const c = resolve("dev");
