@@ -190,6 +190,45 @@ export function isReplicationGroupId(id: string): boolean {
     return id.length >= 1 && id.length <= LIMITS.replicationGroupIdMax && /^[a-z][a-z0-9-]*$/.test(id) && !id.includes("--") && !id.endsWith("-");
 }
 
+/**
+ * A broken rule: what is allowed and how to fix it. The rules below are pure and exported, so the
+ * config validator reports them under its own keys (`key` names the setting in the fix) before any
+ * resource exists.
+ */
+export interface RuleViolation {
+    readonly allowed: string;
+    readonly fix: string;
+}
+
+/** The engine version rule: major.minor, and a version (and parameter group family) this component supports. */
+export function cacheEngineVersionRule(engine: CacheEngine, engineVersion: string, key: string, engineKnown = true): RuleViolation | undefined {
+    if (!/^\d+\.\d+$/.test(engineVersion)) {
+        return { allowed: "must be major.minor such as 8.0 (ElastiCache needs the minor for version 7 and later)", fix: `set ${key} to e.g. 8.0 (valkey) or 7.1 (redis)` };
+    }
+    if (!engineKnown) {
+        return undefined;
+    }
+    const supported = CACHE_ENGINE_VERSIONS[engine];
+    if (cacheParameterFamily(engine, engineVersion) === undefined || !supported.includes(engineVersion)) {
+        return {
+            allowed: `must be a supported ${engine} version (${supported.join(", ")}; parameter group families ${Object.values(CACHE_PARAMETER_FAMILIES[engine]).join(", ")})`,
+            fix: `set ${key} to ${supported[supported.length - 1]}`,
+        };
+    }
+    return undefined;
+}
+
+/** The node type rule: a cache node type, and not a data-tiering one (r6gd needs dataTieringEnabled, which this component does not manage). */
+export function cacheNodeTypeRule(nodeType: string, key: string): RuleViolation | undefined {
+    if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) {
+        return { allowed: "must be a cache node type such as cache.t4g.micro or cache.r7g.large", fix: `correct ${key}` };
+    }
+    if (nodeType.startsWith("cache.r6gd.")) {
+        return { allowed: "must not be a data-tiering (r6gd) node type: those need dataTieringEnabled", fix: "use an r7g or m7g node type" };
+    }
+    return undefined;
+}
+
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /** Minutes of a daily `hh24:mi-hh24:mi` window, or undefined when malformed. */
@@ -231,41 +270,13 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
         "must be valkey or redis (ElastiCache replication groups with AUTH, Multi-AZ and log delivery)",
         "set engine to valkey (recommended) or redis",
     );
-    if (!/^\d+\.\d+$/.test(args.engineVersion)) {
-        problems.add(
-            k("engineVersion"),
-            args.engineVersion,
-            "must be major.minor such as 8.0 (ElastiCache needs the minor for version 7 and later)",
-            "set engineVersion to e.g. 8.0 (valkey) or 7.1 (redis)",
-        );
-    } else if (engineOk) {
-        const family = cacheParameterFamily(args.engine, args.engineVersion);
-        const supported = CACHE_ENGINE_VERSIONS[args.engine];
-        problems.check(
-            family !== undefined && supported.includes(args.engineVersion),
-            k("engineVersion"),
-            args.engineVersion,
-            `must be a supported ${args.engine} version (${supported.join(", ")}; parameter group families ${Object.values(CACHE_PARAMETER_FAMILIES[args.engine]).join(", ")})`,
-            `set engineVersion to ${supported[supported.length - 1]}`,
-        );
+    const version = cacheEngineVersionRule(args.engine, args.engineVersion, "engineVersion", engineOk);
+    if (version !== undefined) {
+        problems.add(k("engineVersion"), args.engineVersion, version.allowed, version.fix);
     }
-    if (
-        problems.check(
-            /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(args.nodeType),
-            k("nodeType"),
-            args.nodeType,
-            "must be a cache node type such as cache.t4g.micro or cache.r7g.large",
-            "correct nodeType",
-        )
-    ) {
-        // r6gd nodes tier data to SSD and require dataTieringEnabled, which this component does not manage.
-        problems.check(
-            !args.nodeType.startsWith("cache.r6gd."),
-            k("nodeType"),
-            args.nodeType,
-            "must not be a data-tiering (r6gd) node type: those need dataTieringEnabled",
-            "use an r7g or m7g node type",
-        );
+    const nodeType = cacheNodeTypeRule(args.nodeType, "nodeType");
+    if (nodeType !== undefined) {
+        problems.add(k("nodeType"), args.nodeType, nodeType.allowed, nodeType.fix);
     }
 
     const nodeCountOk = problems.check(

@@ -341,6 +341,20 @@ const PG_IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
 const DYNAMO_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const DYNAMO_ATTRIBUTE = /^[\s\S]{1,255}$/;
 
+/**
+ * The engine version rule: an Aurora PostgreSQL major (16) or major.minor (16.4), 13 or later.
+ * Pure and exported, so the config validator reports it under its own key before any resource exists.
+ */
+export function auroraEngineVersionRule(engineVersion: string): { readonly allowed: string; readonly fix: string } | undefined {
+    if (!/^\d{2}(\.\d{1,2})?$/.test(engineVersion)) {
+        return { allowed: "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version", fix: "use e.g. 16" };
+    }
+    if (Number(engineVersion.split(".")[0]) < 13) {
+        return { allowed: "must be Aurora PostgreSQL 13 or later (earlier majors are past end of standard support)", fix: "use e.g. 16" };
+    }
+    return undefined;
+}
+
 function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
     const L = DATA_TIER_LIMITS;
     const D = DATA_TIER_DEFAULTS;
@@ -372,16 +386,9 @@ function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
         sql.clusterIdentifier === undefined ? "set sql.clusterIdentifier explicitly (the default <project>-<stack>-<name> is not valid)" : "rename the cluster",
     );
 
-    const versionOk = p.check(
-        /^\d{2}(\.\d{1,2})?$/.test(sql.engineVersion),
-        k("engineVersion"),
-        sql.engineVersion,
-        "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version",
-        "use e.g. 16",
-    );
-    if (versionOk) {
-        const major = Number(sql.engineVersion.split(".")[0]);
-        p.check(major >= 13, k("engineVersion"), sql.engineVersion, "must be Aurora PostgreSQL 13 or later (earlier majors are past end of standard support)", "use e.g. 16");
+    const version = auroraEngineVersionRule(sql.engineVersion);
+    if (version !== undefined) {
+        p.add(k("engineVersion"), sql.engineVersion, version.allowed, version.fix);
     }
 
     const instanceClass = sql.instanceClass ?? D.instanceClass;
@@ -548,7 +555,11 @@ function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
     }
 }
 
-function validateTable(component: string, t: DynamoTableArgs, path: string, p: Problems): void {
+/**
+ * Validates one DynamoDB table against DynamoDB's rules, reporting under `path`. Exported so the
+ * config validator applies exactly these rules to `platform:dynamoTables` before any resource exists.
+ */
+export function validateTable(component: string, t: DynamoTableArgs, path: string, p: Problems): void {
     const L = DATA_TIER_LIMITS;
     const nameOk = p.check(DYNAMO_NAME.test(t.name), `${path}.name`, t.name, "must be 3-255 letters, digits, _ . -", "rename the table");
     if (nameOk) {

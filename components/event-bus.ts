@@ -179,8 +179,11 @@ function isInteger(value: unknown): value is number {
     return typeof value === "number" && Number.isInteger(value);
 }
 
-/** Problems of an EventBridge `detail` filter: every leaf must be a non-empty array of match values. */
-function detailFilterProblems(value: unknown, path: string, problems: Problems): void {
+/**
+ * Problems of an EventBridge `detail` filter: every leaf must be a non-empty array of match values.
+ * Exported so the config validator applies it to `platform:eventSubscriptions` before any resource exists.
+ */
+export function detailFilterProblems(value: unknown, path: string, problems: Problems): void {
     if (Array.isArray(value)) {
         problems.check(value.length > 0, path, value, "an EventBridge pattern leaf must be a non-empty array of match values", `list at least one value, e.g. ${path} = ["PAID"]`);
         return;

@@ -5,6 +5,10 @@
  *
  * Pure: no Pulumi runtime, no file system except through `ctx.readFile`, so tests call it directly.
  */
+import { cacheEngineVersionRule, cacheNodeTypeRule } from "../components/cache-tier";
+import { auroraEngineVersionRule, validateTable } from "../components/data-tier";
+import { detailFilterProblems } from "../components/event-bus";
+import { RESERVED_LABELS } from "../components/private-dns";
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
 import { COMPONENT_NAMES, DNS_LABEL, LB_NAME_MAX, isDomainName, isWithinZone, loadBalancerLogicalName, maxLogicalNameLength, targetGroupLogicalName } from "../lib/naming";
 import { KEYS, KEY_NAMES, KeyName, KeySpec, fullKey } from "./keys";
@@ -283,7 +287,8 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     }
     const privateZoneName = str("privateZoneName");
     problems.check(
-        isDomainName(privateZoneName),
+        // At least two labels, as PrivateDns requires of a private hosted zone.
+        isDomainName(privateZoneName) && privateZoneName.includes("."),
         k("privateZoneName"),
         privateZoneName,
         "must be a lowercase DNS domain such as platform.internal",
@@ -327,13 +332,10 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     // --- data ---
     const dataKind = oneOf<DataKind>("dataKind", ["sql", "nosql"], "sql");
     const engineVersion = str("auroraEngineVersion");
-    problems.check(
-        /^\d{2}(\.\d{1,2})?$/.test(engineVersion),
-        k("auroraEngineVersion"),
-        engineVersion,
-        "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version",
-        `set ${k("auroraEngineVersion")} to e.g. 16`,
-    );
+    const engineVersionRule = auroraEngineVersionRule(engineVersion);
+    if (engineVersionRule !== undefined) {
+        problems.add(k("auroraEngineVersion"), engineVersion, engineVersionRule.allowed, `set ${k("auroraEngineVersion")} to e.g. 16`);
+    }
     const instanceClass = str("auroraInstanceClass");
     problems.check(
         instanceClass === "db.serverless" || /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass),
@@ -365,6 +367,16 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             `set ${k(name)} to e.g. 0.5, 1, 2 ... 256`,
         );
     }
+    // Aurora accepts 0 ACUs only with auto-pause (secondsUntilAutoPause), which the platform does not
+    // configure (no key: auto-pause also needs a recent engine minor, and a paused writer adds
+    // seconds of resume latency to the first request); DataTier would reject 0 without it.
+    problems.check(
+        minAcu !== 0,
+        k("auroraMinCapacity"),
+        minAcu,
+        "must be at least 0.5 ACUs: 0 means auto-pause, which the platform does not configure",
+        `set ${k("auroraMinCapacity")} to 0.5 (the smallest running size)`,
+    );
     problems.check(minAcu <= maxAcu, k("auroraMinCapacity"), minAcu, `must not exceed ${k("auroraMaxCapacity")} (${maxAcu})`, "raise the maximum or lower the minimum");
     problems.check(maxAcu >= 1, k("auroraMaxCapacity"), maxAcu, "must be at least 1 ACU", `set ${k("auroraMaxCapacity")} to 1 or more`);
     inRange("auroraReaderMaxCount", 1, 15);
@@ -417,21 +429,16 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     const cacheEnabled = bool("cacheEnabled", true);
     const cacheEngine = oneOf<CacheEngine>("cacheEngine", ["valkey", "redis"], "valkey");
     const cacheEngineVersion = optStr("cacheEngineVersion") ?? ENGINE_DEFAULT_VERSION[cacheEngine];
-    problems.check(
-        /^\d+\.\d+$/.test(cacheEngineVersion),
-        k("cacheEngineVersion"),
-        cacheEngineVersion,
-        "must be major.minor such as 8.0 (valkey) or 7.1 (redis)",
-        `correct ${k("cacheEngineVersion")}`,
-    );
+    // CacheTier's own rules (supported versions and parameter group families, node types).
+    const cacheVersionRule = cacheEngineVersionRule(cacheEngine, cacheEngineVersion, k("cacheEngineVersion"));
+    if (cacheVersionRule !== undefined) {
+        problems.add(k("cacheEngineVersion"), cacheEngineVersion, cacheVersionRule.allowed, cacheVersionRule.fix);
+    }
     const nodeType = str("cacheNodeType");
-    problems.check(
-        /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType),
-        k("cacheNodeType"),
-        nodeType,
-        "must be a cache node type such as cache.t4g.micro",
-        `correct ${k("cacheNodeType")}`,
-    );
+    const nodeTypeRule = cacheNodeTypeRule(nodeType, k("cacheNodeType"));
+    if (nodeTypeRule !== undefined) {
+        problems.add(k("cacheNodeType"), nodeType, nodeTypeRule.allowed, nodeTypeRule.fix);
+    }
     inRange("cacheNodeCount", 1, 6, " (1 primary and up to 5 replicas)");
     const nodeCount = num("cacheNodeCount", 1);
     const cacheMultiAz = bool("cacheMultiAz");
@@ -465,6 +472,12 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         problems.add(k("eventSubscriptions"), `${subscriptions.length} entries`, `require ${k("eventsEnabled")} = true`, `enable events or remove the subscriptions`);
     }
     duplicates(subscriptions.map((s) => s.name)).forEach((name) => problems.add(k("eventSubscriptions"), name, "subscription names must be unique", "rename one of them"));
+    // EventBus's pattern rule: every detailFilter leaf is a non-empty list of values.
+    subscriptions.forEach((sub, i) => {
+        if (sub.detailFilter !== undefined) {
+            detailFilterProblems(sub.detailFilter, `${k("eventSubscriptions")}[${i}].detailFilter`, problems);
+        }
+    });
     subscriptions.forEach((s, i) => {
         problems.check(
             services.some((svc) => svc.name === s.consumer),
@@ -707,6 +720,66 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         "must be a non-empty single-line header value",
         "write the policy on one line",
     );
+
+    // --- settings of features that are off: reported, not silently dropped ---
+    /**
+     * Whether the stack sets `name` itself: the one place that decides it. Pulumi hands the program
+     * a key's Pulumi.yaml default when the stack leaves it unset, so a value equal to the static
+     * default counts as unset (it is what the key would be anyway).
+     */
+    const isExplicit = (name: KeyName): boolean => {
+        const spec: KeySpec = KEYS[name];
+        return raw[name] !== undefined && values.has(name) && (spec.default === undefined || JSON.stringify(values.get(name)) !== JSON.stringify(spec.default));
+    };
+    const onlyWhen = (names: readonly KeyName[], condition: string, fix: string): void => {
+        for (const name of names.filter(isExplicit)) {
+            problems.add(k(name), values.get(name), `applies only when ${condition}`, `remove ${k(name)}, or ${fix}`);
+        }
+    };
+    if (dataKind === "nosql") {
+        onlyWhen(
+            [
+                "auroraEngineVersion",
+                "auroraInstanceClass",
+                "auroraInstanceCount",
+                "auroraMinCapacity",
+                "auroraMaxCapacity",
+                "auroraReaderMaxCount",
+                "auroraBackupRetentionDays",
+                "auroraPerformanceInsightsRetentionDays",
+                "auroraMonitoringInterval",
+                "auroraDatabaseName",
+                "dbWriterDnsTtl",
+                "dbReaderDnsTtl",
+            ],
+            `${k("dataKind")} is sql (DynamoDB has no cluster and no database DNS record)`,
+            `set ${k("dataKind")} to sql`,
+        );
+    } else {
+        onlyWhen(["dynamoTables"], `${k("dataKind")} is nosql`, `set ${k("dataKind")} to nosql`);
+        if (instanceClass !== "db.serverless") {
+            onlyWhen(["auroraMinCapacity", "auroraMaxCapacity"], `${k("auroraInstanceClass")} is db.serverless (it is ${instanceClass})`, `use db.serverless`);
+        }
+    }
+    if (!cacheEnabled) {
+        onlyWhen(
+            ["cacheEngine", "cacheEngineVersion", "cacheNodeType", "cacheNodeCount", "cacheMultiAz", "cacheSnapshotRetentionDays", "cachePrimaryDnsTtl", "cacheReaderDnsTtl"],
+            `${k("cacheEnabled")} is true`,
+            `set ${k("cacheEnabled")} to true`,
+        );
+        services.forEach((svc, i) =>
+            problems.check(
+                !svc.usesCache,
+                `${k("services")}[${i}].usesCache`,
+                true,
+                `requires ${k("cacheEnabled")} = true: there is no cache to connect to or read the AUTH secret of`,
+                `set ${k("cacheEnabled")} to true, or usesCache to false`,
+            ),
+        );
+    }
+    if (!eventsEnabled) {
+        onlyWhen(["notificationsEnabled", "eventArchiveRetentionDays"], `${k("eventsEnabled")} is true`, `set ${k("eventsEnabled")} to true`);
+    }
 
     // An unknown environment makes every profile-derived value meaningless: stop here.
     problems.throwIfAny(`Invalid configuration for stack environment ${show(envRaw)}`);
@@ -962,6 +1035,13 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         "must be DNS-safe: 1-20 lowercase letters, digits and hyphens, starting with a letter",
         "rename the service, e.g. orders-api",
     );
+    problems.check(
+        !RESERVED_LABELS.includes(name),
+        key("name"),
+        name,
+        `must not be one of the private zone's own names (${RESERVED_LABELS.join(", ")}): the service's record <name>.<privateZoneName> would collide with them`,
+        "rename the service, e.g. orders-api",
+    );
     const tgName = targetGroupLogicalName(COMPONENT_NAMES.services, name);
     problems.check(
         tgName.length <= maxLogicalNameLength(LB_NAME_MAX),
@@ -1194,8 +1274,7 @@ function readKey(obj: Record<string, unknown> | undefined, path: string, problem
     const name = r.string("name", "", { required: true });
     const type = r.string("type", "S");
     r.finish();
-    problems.check(/^[A-Za-z0-9_.-]{1,255}$/.test(name), `${path}.name`, name, "must be an attribute name (letters, digits, _ . -)", "rename the attribute");
-    problems.check(["S", "N", "B"].includes(type), `${path}.type`, type, "must be S, N or B", "use S (string), N (number) or B (binary)");
+    // The attribute rules (name length, S/N/B, one type per attribute) are DataTier's validateTable.
     return { name, type: type as DynamoKey["type"] };
 }
 
@@ -1212,21 +1291,6 @@ function readTable(r: EntryReader, problems: Problems): DynamoTableConfig {
         const projectionType = gr.string("projectionType", "ALL");
         const nonKeyAttributes = gr.strings("nonKeyAttributes");
         gr.finish();
-        problems.check(/^[A-Za-z0-9_.-]{3,255}$/.test(gsiName), `${path}.name`, gsiName, "must be 3-255 letters, digits, _ . -", "rename the index");
-        problems.check(
-            ["ALL", "KEYS_ONLY", "INCLUDE"].includes(projectionType),
-            `${path}.projectionType`,
-            projectionType,
-            "must be ALL, KEYS_ONLY or INCLUDE",
-            "pick a projection",
-        );
-        problems.check(
-            (projectionType === "INCLUDE") === nonKeyAttributes.length > 0,
-            `${path}.nonKeyAttributes`,
-            nonKeyAttributes,
-            "must be listed exactly when projectionType is INCLUDE",
-            "make them agree",
-        );
         return { name: gsiName, partitionKey: pk, sortKey: sk, projectionType: projectionType as DynamoGsiConfig["projectionType"], nonKeyAttributes };
     });
     const ttlAttribute = r.optionalString("ttlAttribute");
@@ -1236,42 +1300,7 @@ function readTable(r: EntryReader, problems: Problems): DynamoTableConfig {
     const streamView = r.optionalString("streamView");
     const contributorInsights = r.boolean("contributorInsights", false);
     r.finish();
-    problems.check(/^[A-Za-z0-9_.-]{3,255}$/.test(name), `${r.path}.name`, name, "must be 3-255 letters, digits, _ . -", "rename the table");
-    problems.check(
-        ["PAY_PER_REQUEST", "PROVISIONED"].includes(billingMode),
-        `${r.path}.billingMode`,
-        billingMode,
-        "must be PAY_PER_REQUEST or PROVISIONED",
-        "use PAY_PER_REQUEST (on-demand) unless the load is steady",
-    );
-    if (billingMode === "PROVISIONED") {
-        problems.check(
-            (readCapacity ?? 0) >= 1 && (writeCapacity ?? 0) >= 1,
-            `${r.path}.readCapacity`,
-            { readCapacity, writeCapacity },
-            "PROVISIONED tables need readCapacity and writeCapacity >= 1",
-            "set both capacities or use PAY_PER_REQUEST",
-        );
-    } else {
-        problems.check(
-            readCapacity === undefined && writeCapacity === undefined,
-            `${r.path}.readCapacity`,
-            { readCapacity, writeCapacity },
-            "capacities apply only to PROVISIONED tables",
-            "remove them or set billingMode: PROVISIONED",
-        );
-    }
-    if (streamView !== undefined) {
-        problems.check(
-            ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"].includes(streamView),
-            `${r.path}.streamView`,
-            streamView,
-            "must be NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES or KEYS_ONLY",
-            "pick a stream view",
-        );
-    }
-    problems.check(gsis.length <= 20, `${r.path}.globalSecondaryIndexes`, gsis.length, "a table allows at most 20 global secondary indexes", "remove indexes");
-    return {
+    const table: DynamoTableConfig = {
         name,
         partitionKey,
         sortKey,
@@ -1283,6 +1312,11 @@ function readTable(r: EntryReader, problems: Problems): DynamoTableConfig {
         streamView: streamView as DynamoTableConfig["streamView"],
         contributorInsights,
     };
+    // DynamoDB's rules are DataTier's own (names, key types, GSI projections, capacities, TTL
+    // type, stream view): applied here, under the config keys, so the component never rejects a
+    // table config accepted.
+    validateTable(COMPONENT_NAMES.data, table, r.path, problems);
+    return table;
 }
 
 function readSubscription(r: EntryReader, problems: Problems): EventSubscriptionConfig {

@@ -218,6 +218,75 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
     ],
     ["CDN-only API without a CDN", { cdnEnabled: false, apiCdnOnly: true }, "platform:apiCdnOnly = true: requires platform:cdnEnabled = true"],
     ["public zone not a domain", { publicZoneName: "Example..com" }, 'platform:publicZoneName = "Example..com": must be a lowercase DNS domain'],
+    // Values a component would reject later are reported here, under the config key (the components' own rules).
+    [
+        "cache engine version no parameter group family supports",
+        { cacheEngineVersion: "9.9" },
+        'platform:cacheEngineVersion = "9.9": must be a supported valkey version (7.2, 8.0, 8.1, 8.2; parameter group families valkey7, valkey8). Fix: set platform:cacheEngineVersion to 8.2',
+    ],
+    ["data-tiering cache node type", { cacheNodeType: "cache.r6gd.xlarge" }, 'platform:cacheNodeType = "cache.r6gd.xlarge": must not be a data-tiering (r6gd) node type'],
+    ["Aurora major before 13", { auroraEngineVersion: "12" }, 'platform:auroraEngineVersion = "12": must be Aurora PostgreSQL 13 or later'],
+    [
+        "detail filter leaf that is not a list",
+        { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, detailFilter: { status: "PAID" } }] },
+        'platform:eventSubscriptions[0].detailFilter.status = "PAID": an EventBridge pattern leaf must be an array of match values (a bare value never matches). Fix: wrap it in an array, e.g. platform:eventSubscriptions[0].detailFilter.status = ["PAID"]',
+    ],
+    [
+        "Aurora 0 ACUs (auto-pause is not configured)",
+        { auroraMinCapacity: "0" },
+        "platform:auroraMinCapacity = 0: must be at least 0.5 ACUs: 0 means auto-pause, which the platform does not configure. Fix: set platform:auroraMinCapacity to 0.5 (the smallest running size)",
+    ],
+    [
+        "DynamoDB attribute with two types",
+        {
+            dataKind: "nosql",
+            dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" }, globalSecondaryIndexes: [{ name: "by-pk", partitionKey: { name: "pk", type: "N" } }] }],
+        },
+        'platform:dynamoTables[0].globalSecondaryIndexes[0].partitionKey.type = "N": must match the type of attribute "pk" at platform:dynamoTables[0].partitionKey (S)',
+    ],
+    [
+        "DynamoDB sort key equal to the partition key",
+        { dataKind: "nosql", dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" }, sortKey: { name: "pk", type: "S" } }] },
+        'platform:dynamoTables[0].sortKey.name = "pk": must differ from the partition key',
+    ],
+    [
+        "service named like a private DNS record",
+        { services: svc({ name: "cache" }) },
+        'platform:services[0].name = "cache": must not be one of the private zone\'s own names (db, db-ro, cache, cache-ro, alb)',
+    ],
+    ["private zone of one label", { privateZoneName: "internal" }, 'platform:privateZoneName = "internal": must be a lowercase DNS domain such as platform.internal'],
+    // Settings of a feature that is off are reported, not dropped.
+    ["usesCache without a cache", { cacheEnabled: false, services: svc({ usesCache: true }) }, "platform:services[0].usesCache = true: requires platform:cacheEnabled = true"],
+    [
+        "DynamoDB tables with dataKind sql",
+        { dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" } }] },
+        'platform:dynamoTables = [{"name":"orders","partitionKey":{"name":"pk","type":"S"}}]: applies only when platform:dataKind is nosql. Fix: remove platform:dynamoTables, or set platform:dataKind to nosql',
+    ],
+    [
+        "Aurora settings with dataKind nosql",
+        { dataKind: "nosql", dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" } }], auroraInstanceCount: 3 },
+        "platform:auroraInstanceCount = 3: applies only when platform:dataKind is sql (DynamoDB has no cluster and no database DNS record). Fix: remove platform:auroraInstanceCount, or set platform:dataKind to sql",
+    ],
+    [
+        "database DNS TTL with dataKind nosql",
+        { dataKind: "nosql", dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" } }], dbWriterDnsTtl: 10 },
+        "platform:dbWriterDnsTtl = 10: applies only when platform:dataKind is sql",
+    ],
+    [
+        "ACUs with a provisioned instance class",
+        { auroraInstanceClass: "db.r7g.large", auroraMaxCapacity: "16" },
+        "platform:auroraMaxCapacity = 16: applies only when platform:auroraInstanceClass is db.serverless (it is db.r7g.large). Fix: remove platform:auroraMaxCapacity, or use db.serverless",
+    ],
+    [
+        "cache settings with the cache off",
+        { cacheEnabled: false, cacheNodeCount: 3 },
+        "platform:cacheNodeCount = 3: applies only when platform:cacheEnabled is true. Fix: remove platform:cacheNodeCount, or set platform:cacheEnabled to true",
+    ],
+    [
+        "notifications with events off",
+        { eventsEnabled: false, eventSubscriptions: [], apiAsyncEventsEnabled: false, notificationsEnabled: true, services: svc({ publishesNotifications: false }) },
+        "platform:notificationsEnabled = true: applies only when platform:eventsEnabled is true",
+    ],
     ["boolean that is not a boolean", { cacheEnabled: "yes" }, 'platform:cacheEnabled = "yes": must be true or false'],
     ["structured key that is not a list", { services: "orders" }, 'platform:services = "orders": must be a YAML list of objects'],
 ];
@@ -257,6 +326,15 @@ describe("config: validation", () => {
             ["platform:vpcCidr", "platform:availabilityZoneCount", "platform:dataKind", "platform:apiRateLimit"],
         );
         assert.match(error.message, /^Invalid configuration for stack environment "prod": 4 problems found:\n {2}1\. platform:vpcCidr = "bad"/);
+    });
+
+    it("counts a value equal to the key's declared default as unset (Pulumi passes Pulumi.yaml's defaults for unset keys)", () => {
+        assert.deepStrictEqual(problemsOf({ cacheEnabled: false, cacheEngine: "valkey", cachePrimaryDnsTtl: 5, dynamoTables: [] }), []);
+    });
+
+    it("reports every setting of a disabled feature, each under its own key", () => {
+        const keys = problemsOf({ cacheEnabled: false, cacheNodeCount: 3, cacheNodeType: "cache.r7g.large", cacheSnapshotRetentionDays: 7 }).map((p) => p.split(" = ")[0]);
+        assert.deepStrictEqual(keys, ["platform:cacheNodeType", "platform:cacheNodeCount", "platform:cacheSnapshotRetentionDays"]);
     });
 
     it("requires an AWS Region", () => {
