@@ -12,8 +12,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { API_EVENTS_SCOPE, integrationHost } from "./config/resolve";
-import { PlatformConfig, ServiceConfig } from "./config/types";
-import { CacheTier } from "./components/cache-tier";
+import { API_EVENT_SOURCE, PlatformConfig, ServiceConfig } from "./config/types";
+import { CacheTier, spreadOverAvailabilityZones } from "./components/cache-tier";
 import { DataTier } from "./components/data-tier";
 import { EdgeCdn } from "./components/edge-cdn";
 import { EncryptionKeys } from "./components/encryption-keys";
@@ -46,8 +46,8 @@ export interface PlatformOutputs {
     readonly cdnDomainName?: pulumi.Output<string>;
 }
 
-/** Event source the API's async route stamps on events it puts on the bus. */
-export const API_EVENT_SOURCE = "platform.api";
+/** Event source the API's async route stamps on events it puts on the bus (defined with the config, which validates producers). */
+export { API_EVENT_SOURCE };
 
 export interface CreatePlatformOptions {
     /** Directory of Pulumi.yaml; repository files (mTLS truststore) are read relative to it. */
@@ -99,6 +99,8 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
                       vpcId: network.vpcId,
                       subnetIds: network.isolatedSubnetIds,
                       availabilityZoneCount: config.network.availabilityZoneCount,
+                      // Writer in the first AZ, the failover reader in the second, further readers round-robin.
+                      availabilityZoneNames: network.availabilityZoneNames,
                       logsKmsKeyArn: keys.keys.logs.arn,
                       clusterIdentifier: `${stackName}-${COMPONENT_NAMES.data}`,
                       engineVersion: sql.engineVersion,
@@ -131,6 +133,8 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
               nodeCount: config.cache.nodeCount,
               automaticFailoverEnabled: config.cache.nodeCount >= 2,
               multiAzEnabled: config.cache.multiAz,
+              // The primary in the first AZ, each replica in the next one.
+              availabilityZones: spreadOverAvailabilityZones(network.availabilityZoneNames, config.cache.nodeCount),
               replicationGroupId: config.cache.replicationGroupId,
               snapshotRetentionDays: config.cache.snapshotRetentionDays,
               logRetentionDays: config.logRetentionDays,
@@ -145,6 +149,7 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
               subscriptions: config.events.subscriptions.map(({ consumer: _consumer, backlogPerTask: _backlog, ...subscription }) => subscription),
               alarmTopicArn: alarms.topicArn,
               notifications: config.events.notificationsEnabled ? { subscriptions: config.events.subscriptions.filter((s) => !s.fifo).map((s) => s.name) } : undefined,
+              protect: config.protectStatefulResources,
           })
         : undefined;
 
@@ -157,15 +162,24 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         if (svc.usesDatabase) {
             statements.push(data.clientPolicyStatements);
             if (config.data.kind === "sql") {
+                const iamUser = data.iamDatabaseUser;
+                if (iamUser === undefined) {
+                    throw new Error("unreachable: a sql DataTier always has an IAM database user");
+                }
                 // Clients connect to the private name (5 s TTL, follows failover) and verify TLS
-                // against the real endpoint, which is what the server certificate names.
+                // against the real endpoint, which is what the server certificate names. The IAM
+                // auth token is signed for the real endpoint too: "You cannot use a custom Route 53
+                // DNS record instead of the DB instance endpoint to generate the authentication
+                // token" (RDS/Aurora user guide, Connecting with IAM authentication).
                 Object.assign(environment, {
                     DB_HOST: names.databaseWriter,
                     DB_READER_HOST: names.databaseReader,
                     DB_TLS_SERVER_NAME: data.endpoint,
+                    DB_IAM_TOKEN_HOST: data.endpoint,
+                    DB_READER_IAM_TOKEN_HOST: data.readerEndpoint,
                     DB_PORT: "5432",
                     DB_NAME: sql.databaseName,
-                    DB_IAM_USER: "app",
+                    DB_IAM_USER: iamUser,
                 });
                 connectsTo.push({
                     securityGroupId: data.securityGroupId.apply(requireDefined("data tier security group")),
@@ -206,6 +220,16 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
                 },
             ]);
         }
+        if (events && svc.publishes.length > 0) {
+            // PutEvents on the bus only with the sources the service declares (config validation
+            // has checked that a subscription matches each of them).
+            statements.push(events.producerPolicyStatements(svc.publishes));
+            environment.EVENT_BUS_NAME = events.busName;
+        }
+        if (events?.notificationPublisherPolicyStatements !== undefined && events.topicArn !== undefined && svc.publishesNotifications) {
+            statements.push(events.notificationPublisherPolicyStatements);
+            environment.NOTIFICATIONS_TOPIC_ARN = events.topicArn;
+        }
         const consumed = config.events.subscriptions.find((s) => s.consumer === svc.name);
         let queueScaling: AlbServiceArgs["queueScaling"];
         if (consumed && events) {
@@ -213,9 +237,6 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
             statements.push(events.consumerPolicyStatements[consumed.name]);
             environment.QUEUE_URL = queue.queueUrl;
             queueScaling = { queueName: queue.queueName, backlogPerTask: consumed.backlogPerTask };
-        }
-        if (events && svc.api === undefined && consumed === undefined && svc.usesDatabase === false) {
-            // nothing extra: a plain HTTP service
         }
 
         return {

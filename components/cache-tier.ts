@@ -70,10 +70,12 @@ export interface CacheTierArgs {
      */
     readonly multiAzEnabled?: boolean;
     /**
-     * Availability Zones of the nodes in order (the first hosts the primary); one entry per node.
+     * Availability Zones of the nodes in order (the first hosts the primary); one entry per node,
+     * e.g. `spreadOverAvailabilityZones(network.availabilityZoneNames, nodeCount)`. Checked here
+     * when it is a plain list.
      * @default ElastiCache spreads the nodes over the subnet group's AZs
      */
-    readonly availabilityZones?: readonly string[];
+    readonly availabilityZones?: pulumi.Input<pulumi.Input<string>[]>;
     /** Replication group id: <= 40 lowercase letters, digits and single hyphens, starting with a letter. */
     readonly replicationGroupId: string;
     /**
@@ -123,7 +125,8 @@ export interface CacheTierArgs {
      */
     readonly logRetentionDays?: number;
     /**
-     * Create the replication group and the AUTH secret with `protect` and `retainOnDelete`.
+     * Create the replication group and the AUTH secret with `protect` and `retainOnDelete`, and what
+     * the group still uses (subnet, parameter and security groups, log groups) with `retainOnDelete`.
      * @default false
      */
     readonly protect?: boolean;
@@ -174,9 +177,56 @@ export function cacheParameterFamily(engine: string, engineVersion: string): str
     return CACHE_PARAMETER_FAMILIES[engine][engineVersion.split(".")[0]];
 }
 
+/**
+ * One AZ per node, round-robin over the subnets' AZs in order: the primary in the first, each
+ * replica in the next, so with 2+ AZs a replica is always in another AZ than the primary.
+ */
+export function spreadOverAvailabilityZones(availabilityZones: pulumi.Input<string[]>, nodeCount: number): pulumi.Output<string[]> {
+    return pulumi.output(availabilityZones).apply((azs) => (azs.length === 0 ? [] : Array.from({ length: nodeCount }, (_, i) => azs[i % azs.length])));
+}
+
 /** ElastiCache replication group id rule: 1-40 chars, lowercase letters, digits, single hyphens, no trailing hyphen. */
 export function isReplicationGroupId(id: string): boolean {
     return id.length >= 1 && id.length <= LIMITS.replicationGroupIdMax && /^[a-z][a-z0-9-]*$/.test(id) && !id.includes("--") && !id.endsWith("-");
+}
+
+/**
+ * A broken rule: what is allowed and how to fix it. The rules below are pure and exported, so the
+ * config validator reports them under its own keys (`key` names the setting in the fix) before any
+ * resource exists.
+ */
+export interface RuleViolation {
+    readonly allowed: string;
+    readonly fix: string;
+}
+
+/** The engine version rule: major.minor, and a version (and parameter group family) this component supports. */
+export function cacheEngineVersionRule(engine: CacheEngine, engineVersion: string, key: string, engineKnown = true): RuleViolation | undefined {
+    if (!/^\d+\.\d+$/.test(engineVersion)) {
+        return { allowed: "must be major.minor such as 8.0 (ElastiCache needs the minor for version 7 and later)", fix: `set ${key} to e.g. 8.0 (valkey) or 7.1 (redis)` };
+    }
+    if (!engineKnown) {
+        return undefined;
+    }
+    const supported = CACHE_ENGINE_VERSIONS[engine];
+    if (cacheParameterFamily(engine, engineVersion) === undefined || !supported.includes(engineVersion)) {
+        return {
+            allowed: `must be a supported ${engine} version (${supported.join(", ")}; parameter group families ${Object.values(CACHE_PARAMETER_FAMILIES[engine]).join(", ")})`,
+            fix: `set ${key} to ${supported[supported.length - 1]}`,
+        };
+    }
+    return undefined;
+}
+
+/** The node type rule: a cache node type, and not a data-tiering one (r6gd needs dataTieringEnabled, which this component does not manage). */
+export function cacheNodeTypeRule(nodeType: string, key: string): RuleViolation | undefined {
+    if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType)) {
+        return { allowed: "must be a cache node type such as cache.t4g.micro or cache.r7g.large", fix: `correct ${key}` };
+    }
+    if (nodeType.startsWith("cache.r6gd.")) {
+        return { allowed: "must not be a data-tiering (r6gd) node type: those need dataTieringEnabled", fix: "use an r7g or m7g node type" };
+    }
+    return undefined;
 }
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -220,41 +270,13 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
         "must be valkey or redis (ElastiCache replication groups with AUTH, Multi-AZ and log delivery)",
         "set engine to valkey (recommended) or redis",
     );
-    if (!/^\d+\.\d+$/.test(args.engineVersion)) {
-        problems.add(
-            k("engineVersion"),
-            args.engineVersion,
-            "must be major.minor such as 8.0 (ElastiCache needs the minor for version 7 and later)",
-            "set engineVersion to e.g. 8.0 (valkey) or 7.1 (redis)",
-        );
-    } else if (engineOk) {
-        const family = cacheParameterFamily(args.engine, args.engineVersion);
-        const supported = CACHE_ENGINE_VERSIONS[args.engine];
-        problems.check(
-            family !== undefined && supported.includes(args.engineVersion),
-            k("engineVersion"),
-            args.engineVersion,
-            `must be a supported ${args.engine} version (${supported.join(", ")}; parameter group families ${Object.values(CACHE_PARAMETER_FAMILIES[args.engine]).join(", ")})`,
-            `set engineVersion to ${supported[supported.length - 1]}`,
-        );
+    const version = cacheEngineVersionRule(args.engine, args.engineVersion, "engineVersion", engineOk);
+    if (version !== undefined) {
+        problems.add(k("engineVersion"), args.engineVersion, version.allowed, version.fix);
     }
-    if (
-        problems.check(
-            /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(args.nodeType),
-            k("nodeType"),
-            args.nodeType,
-            "must be a cache node type such as cache.t4g.micro or cache.r7g.large",
-            "correct nodeType",
-        )
-    ) {
-        // r6gd nodes tier data to SSD and require dataTieringEnabled, which this component does not manage.
-        problems.check(
-            !args.nodeType.startsWith("cache.r6gd."),
-            k("nodeType"),
-            args.nodeType,
-            "must not be a data-tiering (r6gd) node type: those need dataTieringEnabled",
-            "use an r7g or m7g node type",
-        );
+    const nodeType = cacheNodeTypeRule(args.nodeType, "nodeType");
+    if (nodeType !== undefined) {
+        problems.add(k("nodeType"), args.nodeType, nodeType.allowed, nodeType.fix);
     }
 
     const nodeCountOk = problems.check(
@@ -284,8 +306,8 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
             "set automaticFailoverEnabled to true (with nodeCount >= 2), or multiAzEnabled to false",
         );
     }
-    if (args.availabilityZones !== undefined) {
-        const azs = args.availabilityZones;
+    if (Array.isArray(args.availabilityZones) && args.availabilityZones.every((az): az is string => typeof az === "string")) {
+        const azs: string[] = args.availabilityZones;
         problems.check(
             azs.length === args.nodeCount,
             k("availabilityZones"),
@@ -457,11 +479,15 @@ export class CacheTier extends pulumi.ComponentResource {
         const specials = args.authToken?.specialCharacters ?? d.authTokenSpecialCharacters;
         const family = cacheParameterFamily(args.engine, args.engineVersion) ?? "";
         const stateful: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
+        // What a retained replication group still uses (subnet group, parameter group, security
+        // group, log destinations): retained with it, so a destroy never tries to delete them from
+        // under a live group (AWS refuses, and the destroy fails half-way), as DataTier does.
+        const retained: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: protect };
 
         const subnetGroup = new aws.elasticache.SubnetGroup(
             `${name}-subnets`,
             { name: `${args.replicationGroupId}-subnets`, description: `Private subnets of cache ${args.replicationGroupId}`, subnetIds: args.subnetIds },
-            { parent: this },
+            retained,
         );
 
         // The family is part of the name: an engine major upgrade needs a new group (family forces
@@ -474,7 +500,7 @@ export class CacheTier extends pulumi.ComponentResource {
                 description: `Parameters of cache ${args.replicationGroupId} (${family})`,
                 parameters: Object.entries({ ...d.parameters, ...args.parameters }).map(([paramName, value]) => ({ name: paramName, value })),
             },
-            { parent: this },
+            retained,
         );
 
         // No inline rules: inline rules would fight the standalone ingress rules InternalAlbService
@@ -487,14 +513,14 @@ export class CacheTier extends pulumi.ComponentResource {
                 description: `Cache ${args.replicationGroupId}: ingress only from services that declare the cache`,
                 revokeRulesOnDelete: true,
             },
-            { parent: this },
+            retained,
         );
 
         const logGroup = (logType: "slow-log" | "engine-log") =>
             new aws.cloudwatch.LogGroup(
                 `${name}-${logType}`,
                 { name: `/aws/elasticache/${args.replicationGroupId}/${logType}`, retentionInDays: logRetentionDays, kmsKeyId: args.logsKeyArn },
-                { parent: this },
+                retained,
             );
         const slowLog = logGroup("slow-log");
         const engineLog = logGroup("engine-log");
@@ -530,7 +556,7 @@ export class CacheTier extends pulumi.ComponentResource {
                 numCacheClusters: args.nodeCount,
                 automaticFailoverEnabled: failover,
                 multiAzEnabled: multiAz,
-                ...(args.availabilityZones ? { preferredCacheClusterAzs: [...args.availabilityZones] } : {}),
+                ...(args.availabilityZones !== undefined ? { preferredCacheClusterAzs: args.availabilityZones } : {}),
                 port: d.port,
                 subnetGroupName: subnetGroup.name,
                 securityGroupIds: [securityGroup.id],

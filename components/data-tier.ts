@@ -75,7 +75,7 @@ export interface DataTierSqlArgs {
      * @default instances are placed by RDS
      */
     readonly availabilityZoneNames?: pulumi.Input<pulumi.Input<string>[]>;
-    /** ARN of the `logs` CMK for the PostgreSQL log group. */
+    /** ARN of the `logs` CMK for the exported log groups. */
     readonly logsKmsKeyArn: pulumi.Input<string>;
     /**
      * Cluster identifier (1-63 lowercase letters, digits, hyphens). Set explicitly rather than
@@ -159,7 +159,7 @@ export interface DataTierSqlArgs {
      */
     readonly iamDatabaseUser?: string;
     /**
-     * Retention of the PostgreSQL log group, a CloudWatch Logs retention value.
+     * Retention of the exported log groups (postgresql, iam-db-auth-error, instance), a CloudWatch Logs retention value.
      * @default 365
      */
     readonly logRetentionDays?: number;
@@ -170,8 +170,9 @@ export interface DataTierSqlArgs {
     readonly logMinDurationStatementMs?: number;
     /**
      * Whether `clientPolicyStatements` include reading the master secret (for schema migrations
-     * that bootstrap the IAM user). Services that only use IAM auth do not need it.
-     * @default true
+     * that bootstrap the IAM user). Services that only use IAM auth do not need it, so it is off
+     * unless asked for: the master user can do anything in the database.
+     * @default false
      */
     readonly grantMasterSecret?: boolean;
 }
@@ -229,7 +230,7 @@ export const DATA_TIER_DEFAULTS = {
     iamDatabaseUser: "app",
     logRetentionDays: 365,
     logMinDurationStatementMs: 1000,
-    grantMasterSecret: true,
+    grantMasterSecret: false,
     pointInTimeRecoveryDays: 35,
     allowScan: false,
 } as const;
@@ -256,6 +257,14 @@ export const DATA_TIER_LIMITS = {
     pitrMin: 1,
     pitrMax: 35,
 } as const;
+
+/**
+ * Log types the cluster exports to CloudWatch Logs: all Aurora PostgreSQL offers (RDS API
+ * CreateDBCluster, EnableCloudwatchLogsExports: `instance | postgresql | iam-db-auth-error`).
+ * `iam-db-auth-error` matters here: IAM authentication is the only way services sign in, and its
+ * failures (expired token, token signed for the wrong host, missing rds_iam grant) appear only there.
+ */
+export const AURORA_LOG_EXPORTS = ["postgresql", "iam-db-auth-error", "instance"] as const;
 
 const POSTGRES_PORT = 5432;
 const HTTPS_PORT = 443;
@@ -332,6 +341,20 @@ const PG_IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
 const DYNAMO_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const DYNAMO_ATTRIBUTE = /^[\s\S]{1,255}$/;
 
+/**
+ * The engine version rule: an Aurora PostgreSQL major (16) or major.minor (16.4), 13 or later.
+ * Pure and exported, so the config validator reports it under its own key before any resource exists.
+ */
+export function auroraEngineVersionRule(engineVersion: string): { readonly allowed: string; readonly fix: string } | undefined {
+    if (!/^\d{2}(\.\d{1,2})?$/.test(engineVersion)) {
+        return { allowed: "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version", fix: "use e.g. 16" };
+    }
+    if (Number(engineVersion.split(".")[0]) < 13) {
+        return { allowed: "must be Aurora PostgreSQL 13 or later (earlier majors are past end of standard support)", fix: "use e.g. 16" };
+    }
+    return undefined;
+}
+
 function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
     const L = DATA_TIER_LIMITS;
     const D = DATA_TIER_DEFAULTS;
@@ -363,16 +386,9 @@ function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
         sql.clusterIdentifier === undefined ? "set sql.clusterIdentifier explicitly (the default <project>-<stack>-<name> is not valid)" : "rename the cluster",
     );
 
-    const versionOk = p.check(
-        /^\d{2}(\.\d{1,2})?$/.test(sql.engineVersion),
-        k("engineVersion"),
-        sql.engineVersion,
-        "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version",
-        "use e.g. 16",
-    );
-    if (versionOk) {
-        const major = Number(sql.engineVersion.split(".")[0]);
-        p.check(major >= 13, k("engineVersion"), sql.engineVersion, "must be Aurora PostgreSQL 13 or later (earlier majors are past end of standard support)", "use e.g. 16");
+    const version = auroraEngineVersionRule(sql.engineVersion);
+    if (version !== undefined) {
+        p.add(k("engineVersion"), sql.engineVersion, version.allowed, version.fix);
     }
 
     const instanceClass = sql.instanceClass ?? D.instanceClass;
@@ -539,7 +555,11 @@ function validateSql(name: string, sql: DataTierSqlArgs, p: Problems): void {
     }
 }
 
-function validateTable(component: string, t: DynamoTableArgs, path: string, p: Problems): void {
+/**
+ * Validates one DynamoDB table against DynamoDB's rules, reporting under `path`. Exported so the
+ * config validator applies exactly these rules to `platform:dynamoTables` before any resource exists.
+ */
+export function validateTable(component: string, t: DynamoTableArgs, path: string, p: Problems): void {
     const L = DATA_TIER_LIMITS;
     const nameOk = p.check(DYNAMO_NAME.test(t.name), `${path}.name`, t.name, "must be 3-255 letters, digits, _ . -", "rename the table");
     if (nameOk) {
@@ -733,6 +753,16 @@ function arnParts(arn: string): { partition: string; region: string; account: st
     return { partition: parts[1] ?? "aws", region: parts[3] ?? "", account: parts[4] ?? "" };
 }
 
+/**
+ * The `kms:ViaService` condition of a task-role KMS grant: the key may be used only when `service`
+ * calls KMS on the role's behalf in this Region, never directly (AWS KMS developer guide,
+ * "kms:ViaService"). Region and partition come from an ARN of the stack, so no invoke is needed.
+ */
+function viaService(service: string, arn: string): NonNullable<PolicyStatement["Condition"]> {
+    const { partition, region } = arnParts(arn);
+    return { StringEquals: { "kms:ViaService": `${service}.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}` } };
+}
+
 /** DynamoDB item actions a service needs (no table management, no PartiQL, Scan only on request). */
 export function dynamoItemActions(allowScan: boolean): string[] {
     return [
@@ -779,6 +809,11 @@ export class DataTier extends pulumi.ComponentResource {
     public readonly tableArns: pulumi.Output<Record<string, string>>;
     /** Statements for a consuming service's task role. */
     public readonly clientPolicyStatements: pulumi.Output<PolicyStatement[]>;
+    /**
+     * Database user services sign in as with IAM authentication (sql; the user `clientPolicyStatements`
+     * grant `rds-db:connect` for); undefined for nosql.
+     */
+    public readonly iamDatabaseUser?: string;
 
     constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:data:DataTier", name, {}, opts);
@@ -805,6 +840,7 @@ export class DataTier extends pulumi.ComponentResource {
         this.tableArns = out.tableArns;
         this.clientPolicyStatements = out.clientPolicyStatements;
         this.kmsKeyArn = keyArn;
+        this.iamDatabaseUser = args.kind === "sql" ? (args.sql?.iamDatabaseUser ?? DATA_TIER_DEFAULTS.iamDatabaseUser) : undefined;
 
         this.registerOutputs({
             kind: this.kind,
@@ -817,6 +853,7 @@ export class DataTier extends pulumi.ComponentResource {
             tableNames: this.tableNames,
             tableArns: this.tableArns,
             clientPolicyStatements: this.clientPolicyStatements,
+            iamDatabaseUser: this.iamDatabaseUser,
         });
     }
 
@@ -853,7 +890,7 @@ export class DataTier extends pulumi.ComponentResource {
                 ];
                 if (grantSecret && secretArn !== undefined) {
                     statements.push({ Sid: "ReadMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] });
-                    statements.push({ Sid: "DecryptMasterSecret", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key] });
+                    statements.push({ Sid: "DecryptMasterSecret", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key], Condition: viaService("secretsmanager", secretArn) });
                 }
                 return statements;
             }),
@@ -878,7 +915,7 @@ export class DataTier extends pulumi.ComponentResource {
             tableArns: arns,
             clientPolicyStatements: pulumi.all([arns, keyArn]).apply(([byName, key]): PolicyStatement[] => [
                 { Sid: "ReadWriteItems", Effect: "Allow", Action: actions, Resource: Object.values(byName).flatMap((arn) => [arn, `${arn}/index/*`]) },
-                { Sid: "UseTableKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [key] },
+                { Sid: "UseTableKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [key], Condition: viaService("dynamodb", key) },
             ]),
         };
     }
@@ -931,12 +968,16 @@ export class DataTier extends pulumi.ComponentResource {
             retained,
         );
 
-        // Pre-created so the log group is KMS-encrypted and has retention; RDS would otherwise create
-        // it unencrypted with logs kept forever.
-        const logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-postgresql-logs`,
-            { name: `/aws/rds/cluster/${clusterIdentifier}/postgresql`, kmsKeyId: sql.logsKmsKeyArn, retentionInDays: sql.logRetentionDays ?? D.logRetentionDays },
-            retained,
+        // Pre-created so every exported log group is KMS-encrypted and has retention; RDS would
+        // otherwise create them unencrypted with logs kept forever. RDS writes each export to
+        // /aws/rds/cluster/<cluster id>/<log type>.
+        const logGroups = AURORA_LOG_EXPORTS.map(
+            (logType) =>
+                new aws.cloudwatch.LogGroup(
+                    `${name}-${logType}-logs`,
+                    { name: `/aws/rds/cluster/${clusterIdentifier}/${logType}`, kmsKeyId: sql.logsKmsKeyArn, retentionInDays: sql.logRetentionDays ?? D.logRetentionDays },
+                    retained,
+                ),
         );
 
         let monitoringRole: aws.iam.Role | undefined;
@@ -1003,7 +1044,7 @@ export class DataTier extends pulumi.ComponentResource {
                 finalSnapshotIdentifier: `${clusterIdentifier}-final`,
                 // Keep automated backups after the cluster is deleted (restorable for their retention).
                 deleteAutomatedBackups: false,
-                enabledCloudwatchLogsExports: ["postgresql"],
+                enabledCloudwatchLogsExports: [...AURORA_LOG_EXPORTS],
                 ...(serverless
                     ? {
                           serverlessv2ScalingConfiguration: {
@@ -1014,7 +1055,7 @@ export class DataTier extends pulumi.ComponentResource {
                       }
                     : {}),
             },
-            { ...stateful, dependsOn: [logGroup] },
+            { ...stateful, dependsOn: logGroups },
         );
 
         const azs = sql.availabilityZoneNames !== undefined ? pulumi.output(sql.availabilityZoneNames) : undefined;

@@ -104,6 +104,13 @@ export interface EventBusArgs {
      * @default 300
      */
     readonly kmsDataKeyReusePeriodSeconds?: number;
+    /**
+     * Create what holds events and messages with `protect` and `retainOnDelete` (prod): the bus and
+     * its replay archive, every queue (undelivered work) and every dead-letter queue (failed
+     * messages). Rules, targets, policies, subscriptions and alarms are recreated freely.
+     * @default false
+     */
+    readonly protect?: boolean;
 }
 
 /** Where one subscription's messages live. */
@@ -125,6 +132,7 @@ export const EVENT_BUS_DEFAULTS = {
     oldestMessageAlarmSeconds: 900,
     busDlqRetentionSeconds: 1_209_600,
     kmsDataKeyReusePeriodSeconds: 300,
+    protect: false,
 } as const;
 
 /** AWS limits the validator enforces (SQS, EventBridge and SNS API references). */
@@ -171,8 +179,11 @@ function isInteger(value: unknown): value is number {
     return typeof value === "number" && Number.isInteger(value);
 }
 
-/** Problems of an EventBridge `detail` filter: every leaf must be a non-empty array of match values. */
-function detailFilterProblems(value: unknown, path: string, problems: Problems): void {
+/**
+ * Problems of an EventBridge `detail` filter: every leaf must be a non-empty array of match values.
+ * Exported so the config validator applies it to `platform:eventSubscriptions` before any resource exists.
+ */
+export function detailFilterProblems(value: unknown, path: string, problems: Problems): void {
     if (Array.isArray(value)) {
         problems.check(value.length > 0, path, value, "an EventBridge pattern leaf must be a non-empty array of match values", `list at least one value, e.g. ${path} = ["PAID"]`);
         return;
@@ -397,7 +408,19 @@ export function eventPattern(s: EventSubscriptionArgs): Record<string, unknown> 
     };
 }
 
-/** Least-privilege statements a consumer of `queueArn` needs (receive, delete, extend, read attributes; decrypt). */
+/**
+ * The `kms:ViaService` condition of a task-role KMS grant: the key may be used only when `service`
+ * calls KMS on the role's behalf in the Region of `arn` (AWS KMS developer guide, "kms:ViaService").
+ */
+function viaService(service: string, arn: string): NonNullable<PolicyStatement["Condition"]> {
+    const { partition, region } = arnParts(arn);
+    return { StringEquals: { "kms:ViaService": `${service}.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}` } };
+}
+
+/**
+ * Least-privilege statements a consumer of `queueArn` needs (receive, delete, extend, read attributes;
+ * decrypt the messages, only through SQS).
+ */
 export function consumerStatements(queueArn: string, messagingKeyArn: string): PolicyStatement[] {
     return [
         {
@@ -406,7 +429,39 @@ export function consumerStatements(queueArn: string, messagingKeyArn: string): P
             Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
             Resource: [queueArn],
         },
-        { Sid: "DecryptMessages", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [messagingKeyArn] },
+        { Sid: "DecryptMessages", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [messagingKeyArn], Condition: viaService("sqs", queueArn) },
+    ];
+}
+
+/**
+ * Statements for a service that puts its own events on the bus: `events:PutEvents` on exactly this
+ * bus, only with the `Source` values it declares (EventBridge condition key `events:source`; see
+ * "Using IAM policy conditions in Amazon EventBridge"), so no service can impersonate another
+ * producer, or the API's source. Callers need no KMS grant: EventBridge encrypts with the bus's
+ * key under the key policy.
+ */
+export function producerStatements(busArn: string, sources: readonly string[]): PolicyStatement[] {
+    return [
+        {
+            Sid: "PutEventsAsDeclaredSources",
+            Effect: "Allow",
+            Action: ["events:PutEvents"],
+            Resource: [busArn],
+            Condition: { StringEquals: { "events:source": [...sources] } },
+        },
+    ];
+}
+
+/**
+ * Statements for a service that publishes to the notifications topic: `sns:Publish` on exactly the
+ * topic, and the data key SNS needs to encrypt the message (a publisher to a KMS-encrypted topic
+ * needs kms:GenerateDataKey and kms:Decrypt, SNS developer guide "Encryption at rest"), only
+ * through SNS.
+ */
+export function notificationPublisherStatements(topicArn: string, messagingKeyArn: string): PolicyStatement[] {
+    return [
+        { Sid: "PublishNotifications", Effect: "Allow", Action: ["sns:Publish"], Resource: [topicArn] },
+        { Sid: "EncryptNotifications", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [messagingKeyArn], Condition: viaService("sns", topicArn) },
     ];
 }
 
@@ -441,6 +496,12 @@ export class EventBus extends pulumi.ComponentResource {
     public readonly consumerPolicyStatements: Readonly<Record<string, pulumi.Output<PolicyStatement[]>>>;
     /** ARN of the SNS fan-out topic, when `notifications` is set. */
     public readonly topicArn?: pulumi.Output<string>;
+    /**
+     * Statements for a service that publishes to the fan-out topic (Publish on the topic, the key
+     * through SNS), when `notifications` is set. The topic policy grants nobody: publishers are
+     * exactly the roles given these statements.
+     */
+    public readonly notificationPublisherPolicyStatements?: pulumi.Output<PolicyStatement[]>;
 
     constructor(name: string, args: EventBusArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:events:EventBus", name, {}, opts);
@@ -456,6 +517,9 @@ export class EventBus extends pulumi.ComponentResource {
         const reuse = args.kmsDataKeyReusePeriodSeconds ?? EVENT_BUS_DEFAULTS.kmsDataKeyReusePeriodSeconds;
         const alarmActions = args.alarmTopicArn !== undefined ? [args.alarmTopicArn] : [];
         const encryption = { kmsMasterKeyId: args.messagingKmsKeyArn, kmsDataKeyReusePeriodSeconds: reuse };
+        const protect = args.protect ?? EVENT_BUS_DEFAULTS.protect;
+        // What holds events or messages: Pulumi refuses to delete it (protect) and never deletes it from AWS (retainOnDelete).
+        const stateful: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
 
         const dlqAlarm = (logical: string, queueName: pulumi.Input<string>, description: string) =>
             new aws.cloudwatch.MetricAlarm(
@@ -483,7 +547,7 @@ export class EventBus extends pulumi.ComponentResource {
         const busDlq = new aws.sqs.Queue(
             `${name}-bus-dlq`,
             { ...encryption, messageRetentionSeconds: args.busDlqRetentionSeconds ?? EVENT_BUS_DEFAULTS.busDlqRetentionSeconds },
-            { parent: this },
+            stateful,
         );
         const bus = new aws.cloudwatch.EventBus(
             `${name}-bus`,
@@ -492,7 +556,7 @@ export class EventBus extends pulumi.ComponentResource {
                 kmsKeyIdentifier: args.messagingKmsKeyArn,
                 deadLetterConfig: { arn: busDlq.arn },
             },
-            { parent: this },
+            stateful,
         );
         new aws.sqs.QueuePolicy(
             `${name}-bus-dlq-policy`,
@@ -519,7 +583,7 @@ export class EventBus extends pulumi.ComponentResource {
                 retentionDays: archiveRetentionDays,
                 kmsKeyIdentifier: args.messagingKmsKeyArn,
             },
-            { parent: this },
+            stateful,
         );
 
         // Only principals of this account may put events (no cross-account producers).
@@ -548,31 +612,19 @@ export class EventBus extends pulumi.ComponentResource {
         // --- Optional SNS fan-out topic ---
         // Alarms do not publish to this topic: its subscribers are worker queues, which would receive
         // CloudWatch alarm JSON as work items. So the topic policy grants no cloudwatch.amazonaws.com.
+        // Nor does it grant the account: the default topic policy (and the account-wide grant this
+        // one used to carry) would let any principal with sns:* publish and subscribe. Same-account
+        // principals need an identity policy anyway, so publishers are exactly the roles given
+        // `notificationPublisherPolicyStatements` (and administrators). The policy keeps AWS's
+        // recommended transport statement, word for word (SNS security best practices, "Enforce
+        // encryption of data in transit": Deny SNS:Publish when aws:SecureTransport is false).
         const notified = new Set(args.notifications?.subscriptions ?? []);
         let topic: aws.sns.Topic | undefined;
         if (args.notifications !== undefined) {
             topic = new aws.sns.Topic(`${name}-notifications`, { kmsMasterKeyId: args.messagingKmsKeyArn }, { parent: this });
             new aws.sns.TopicPolicy(
                 `${name}-notifications-policy`,
-                {
-                    arn: topic.arn,
-                    policy: policyJson(
-                        topic.arn.apply((topicArn): PolicyStatement[] => {
-                            const { partition, account } = arnParts(topicArn);
-                            return [
-                                {
-                                    Sid: "AllowAccountPublishSubscribe",
-                                    Effect: "Allow",
-                                    Principal: { AWS: `arn:${partition}:iam::${account}:root` },
-                                    Action: ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"],
-                                    Resource: [topicArn],
-                                },
-                                // As the AWS CDK Topic `enforceSSL`: deny publishing without TLS.
-                                denyInsecureTransport(["sns:Publish"], [topicArn]),
-                            ];
-                        }),
-                    ),
-                },
+                { arn: topic.arn, policy: policyJson(topic.arn.apply((topicArn): PolicyStatement[] => [denyInsecureTransport(["sns:Publish"], [topicArn])])) },
                 { parent: this },
             );
         }
@@ -586,7 +638,7 @@ export class EventBus extends pulumi.ComponentResource {
 
             // FIFO queues need a FIFO redrive DLQ: both take their FIFO-ness from the same flag, so
             // they cannot disagree. The delivery DLQ is always standard (EventBridge target DLQs must be).
-            const dlq = new aws.sqs.Queue(names.dlq, { ...encryption, ...fifo, messageRetentionSeconds: s.dlqRetentionSeconds }, { parent: this });
+            const dlq = new aws.sqs.Queue(names.dlq, { ...encryption, ...fifo, messageRetentionSeconds: s.dlqRetentionSeconds }, stateful);
             const queue = new aws.sqs.Queue(
                 names.queue,
                 {
@@ -596,9 +648,9 @@ export class EventBus extends pulumi.ComponentResource {
                     messageRetentionSeconds: s.retentionSeconds,
                     redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: s.maxReceiveCount }),
                 },
-                { parent: this },
+                stateful,
             );
-            const deliveryDlq = new aws.sqs.Queue(names.deliveryDlq, { ...encryption, messageRetentionSeconds: s.dlqRetentionSeconds }, { parent: this });
+            const deliveryDlq = new aws.sqs.Queue(names.deliveryDlq, { ...encryption, messageRetentionSeconds: s.dlqRetentionSeconds }, stateful);
 
             // Separate resource: an inline redriveAllowPolicy on the DLQ would reference the queue,
             // which references the DLQ (a cycle).
@@ -732,6 +784,8 @@ export class EventBus extends pulumi.ComponentResource {
         this.queues = queues;
         this.consumerPolicyStatements = consumerPolicyStatements;
         this.topicArn = topic?.arn;
+        this.notificationPublisherPolicyStatements =
+            topic !== undefined ? pulumi.all([topic.arn, keyArn]).apply(([topicArn, k]) => notificationPublisherStatements(topicArn, k)) : undefined;
         this.registerOutputs({
             busName: this.busName,
             busArn: this.busArn,
@@ -740,6 +794,12 @@ export class EventBus extends pulumi.ComponentResource {
             queues: this.queues,
             consumerPolicyStatements: this.consumerPolicyStatements,
             topicArn: this.topicArn,
+            notificationPublisherPolicyStatements: this.notificationPublisherPolicyStatements,
         });
+    }
+
+    /** Statements for a service that puts events with these `Source` values on the bus (see `producerStatements`). */
+    producerPolicyStatements(sources: readonly string[]): pulumi.Output<PolicyStatement[]> {
+        return this.busArn.apply((busArn) => producerStatements(busArn, sources));
     }
 }

@@ -93,6 +93,12 @@ export class Network extends pulumi.ComponentResource {
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     public readonly isolatedSubnetIds: pulumi.Output<string[]>;
     public readonly availabilityZoneCount: number;
+    /**
+     * Names of the Availability Zones the subnets are in, in subnet order (index i of every subnet
+     * id list is in `availabilityZoneNames[i]`): what DataTier and CacheTier place instances and
+     * nodes by.
+     */
+    public readonly availabilityZoneNames: pulumi.Output<string[]>;
     public readonly flowLogGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -129,6 +135,16 @@ export class Network extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        // The AZs awsx put the subnets in. With `numberOfAvailabilityZones`, awsx takes the first N
+        // names of aws.getAvailabilityZones() called without arguments (pulumi-awsx awsx/ec2/vpc.ts,
+        // getDefaultAzs), and fails the deployment itself when the Region has fewer than N. The same
+        // call here gives the same list in the same order, so placement and subnets always agree.
+        // (awsx's `availabilityZoneNames` takes plain strings, not an invoke's Output, so the names
+        // cannot be handed to it instead; filtering on state "available" here could pick an AZ awsx
+        // did not use.)
+        const zones = aws.getAvailabilityZonesOutput({}, { parent: this });
+        const availabilityZoneNames = zones.names.apply((names) => names.slice(0, args.availabilityZoneCount));
 
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-flow-logs`,
@@ -182,10 +198,12 @@ export class Network extends pulumi.ComponentResource {
         this.privateSubnetIds = vpc.privateSubnetIds;
         this.isolatedSubnetIds = vpc.isolatedSubnetIds;
         this.availabilityZoneCount = args.availabilityZoneCount;
+        this.availabilityZoneNames = availabilityZoneNames;
         this.flowLogGroupName = logGroup.name;
 
         this.registerOutputs({
             vpcId: this.vpcId,
+            availabilityZoneNames: this.availabilityZoneNames,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
             isolatedSubnetIds: this.isolatedSubnetIds,

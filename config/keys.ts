@@ -108,7 +108,7 @@ export const KEYS = {
     auroraEngineVersion: { type: "string", default: "16", description: "Aurora PostgreSQL version: a major (16) or major.minor (16.4); minors upgrade automatically." },
     auroraInstanceClass: { type: "string", default: "db.serverless", description: "db.serverless (Serverless v2) or a provisioned class such as db.r7g.large." },
     auroraInstanceCount: { type: "integer", profile: p(1, 2, 3), description: "Writer plus readers (1-16), spread across AZs." },
-    auroraMinCapacity: { type: "number", profile: p(0.5, 0.5, 2), description: "Serverless v2 minimum ACUs (0-256, 0 only with auto-pause)." },
+    auroraMinCapacity: { type: "number", profile: p(0.5, 0.5, 2), description: "Serverless v2 minimum ACUs (0.5-256; 0, auto-pause, is not offered)." },
     auroraMaxCapacity: { type: "number", profile: p(2, 8, 32), description: "Serverless v2 maximum ACUs (1-256)." },
     auroraReaderMaxCount: { type: "integer", profile: p(1, 3, 5), description: "Reader auto scaling maximum (Aurora replicas, 1-15)." },
     auroraBackupRetentionDays: { type: "integer", profile: p(1, 7, 14), description: "Automated backup retention (1-35 days)." },

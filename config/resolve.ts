@@ -6,6 +6,10 @@
  * Pure: no Pulumi runtime, no file system except through `ctx.readFile`, so tests call it directly.
  */
 import { albPatternsCoverAllBelow, albPatternsOverlap, albWildcardCount, hostConditionMatches, pathConditionMatches } from "../lib/alb-rules";
+import { cacheEngineVersionRule, cacheNodeTypeRule } from "../components/cache-tier";
+import { auroraEngineVersionRule, validateTable } from "../components/data-tier";
+import { detailFilterProblems } from "../components/event-bus";
+import { RESERVED_LABELS } from "../components/private-dns";
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
 import { COGNITO_DOMAIN_PREFIX_RULE, defaultCognitoDomainPrefixStem, isCognitoDomainPrefix, isValidDefaultCognitoDomainPrefixStem } from "../lib/cognito";
 import {
@@ -24,6 +28,7 @@ import { Problems, show } from "./problems";
 import { EntryReader, parseRaw } from "./reader";
 import { truststoreProblems } from "../lib/truststore";
 import {
+    API_EVENT_SOURCE,
     CacheEngine,
     CdnMinimumProtocol,
     CdnPriceClass,
@@ -325,7 +330,8 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     }
     const privateZoneName = str("privateZoneName");
     problems.check(
-        isDomainName(privateZoneName),
+        // At least two labels, as PrivateDns requires of a private hosted zone.
+        isDomainName(privateZoneName) && privateZoneName.includes("."),
         k("privateZoneName"),
         privateZoneName,
         "must be a lowercase DNS domain such as platform.internal",
@@ -369,13 +375,10 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     // --- data ---
     const dataKind = oneOf<DataKind>("dataKind", ["sql", "nosql"], "sql");
     const engineVersion = str("auroraEngineVersion");
-    problems.check(
-        /^\d{2}(\.\d{1,2})?$/.test(engineVersion),
-        k("auroraEngineVersion"),
-        engineVersion,
-        "must be an Aurora PostgreSQL major (16) or major.minor (16.4) version",
-        `set ${k("auroraEngineVersion")} to e.g. 16`,
-    );
+    const engineVersionRule = auroraEngineVersionRule(engineVersion);
+    if (engineVersionRule !== undefined) {
+        problems.add(k("auroraEngineVersion"), engineVersion, engineVersionRule.allowed, `set ${k("auroraEngineVersion")} to e.g. 16`);
+    }
     const instanceClass = str("auroraInstanceClass");
     problems.check(
         instanceClass === "db.serverless" || /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(instanceClass),
@@ -407,6 +410,16 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             `set ${k(name)} to e.g. 0.5, 1, 2 ... 256`,
         );
     }
+    // Aurora accepts 0 ACUs only with auto-pause (secondsUntilAutoPause), which the platform does not
+    // configure (no key: auto-pause also needs a recent engine minor, and a paused writer adds
+    // seconds of resume latency to the first request); DataTier would reject 0 without it.
+    problems.check(
+        minAcu !== 0,
+        k("auroraMinCapacity"),
+        minAcu,
+        "must be at least 0.5 ACUs: 0 means auto-pause, which the platform does not configure",
+        `set ${k("auroraMinCapacity")} to 0.5 (the smallest running size)`,
+    );
     problems.check(minAcu <= maxAcu, k("auroraMinCapacity"), minAcu, `must not exceed ${k("auroraMaxCapacity")} (${maxAcu})`, "raise the maximum or lower the minimum");
     problems.check(maxAcu >= 1, k("auroraMaxCapacity"), maxAcu, "must be at least 1 ACU", `set ${k("auroraMaxCapacity")} to 1 or more`);
     inRange("auroraReaderMaxCount", 1, 15);
@@ -459,21 +472,16 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     const cacheEnabled = bool("cacheEnabled", true);
     const cacheEngine = oneOf<CacheEngine>("cacheEngine", ["valkey", "redis"], "valkey");
     const cacheEngineVersion = optStr("cacheEngineVersion") ?? ENGINE_DEFAULT_VERSION[cacheEngine];
-    problems.check(
-        /^\d+\.\d+$/.test(cacheEngineVersion),
-        k("cacheEngineVersion"),
-        cacheEngineVersion,
-        "must be major.minor such as 8.0 (valkey) or 7.1 (redis)",
-        `correct ${k("cacheEngineVersion")}`,
-    );
+    // CacheTier's own rules (supported versions and parameter group families, node types).
+    const cacheVersionRule = cacheEngineVersionRule(cacheEngine, cacheEngineVersion, k("cacheEngineVersion"));
+    if (cacheVersionRule !== undefined) {
+        problems.add(k("cacheEngineVersion"), cacheEngineVersion, cacheVersionRule.allowed, cacheVersionRule.fix);
+    }
     const nodeType = str("cacheNodeType");
-    problems.check(
-        /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType),
-        k("cacheNodeType"),
-        nodeType,
-        "must be a cache node type such as cache.t4g.micro",
-        `correct ${k("cacheNodeType")}`,
-    );
+    const nodeTypeRule = cacheNodeTypeRule(nodeType, k("cacheNodeType"));
+    if (nodeTypeRule !== undefined) {
+        problems.add(k("cacheNodeType"), nodeType, nodeTypeRule.allowed, nodeTypeRule.fix);
+    }
     inRange("cacheNodeCount", 1, 6, " (1 primary and up to 5 replicas)");
     const nodeCount = num("cacheNodeCount", 1);
     const cacheMultiAz = bool("cacheMultiAz");
@@ -507,6 +515,12 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         problems.add(k("eventSubscriptions"), `${subscriptions.length} entries`, `require ${k("eventsEnabled")} = true`, `enable events or remove the subscriptions`);
     }
     duplicates(subscriptions.map((s) => s.name)).forEach((name) => problems.add(k("eventSubscriptions"), name, "subscription names must be unique", "rename one of them"));
+    // EventBus's pattern rule: every detailFilter leaf is a non-empty list of values.
+    subscriptions.forEach((sub, i) => {
+        if (sub.detailFilter !== undefined) {
+            detailFilterProblems(sub.detailFilter, `${k("eventSubscriptions")}[${i}].detailFilter`, problems);
+        }
+    });
     subscriptions.forEach((s, i) => {
         problems.check(
             services.some((svc) => svc.name === s.consumer),
@@ -515,6 +529,12 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             `must name a service in ${k("services")} (${services.map((svc) => svc.name).join(", ") || "none defined"})`,
             "point consumer at the service that reads this queue",
         );
+    });
+
+    validateEventProducers(services, subscriptions, problems, k, {
+        eventsEnabled,
+        apiProduces: eventsEnabled && bool("apiAsyncEventsEnabled", true),
+        notificationsEnabled: eventsEnabled && bool("notificationsEnabled"),
     });
 
     duplicates(subscriptions.map((sub) => sub.consumer)).forEach((consumer) =>
@@ -852,6 +872,58 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         "write the policy on one line",
     );
 
+    // --- settings of features that are off: reported, not silently dropped ---
+    const onlyWhen = (names: readonly KeyName[], condition: string, fix: string): void => {
+        // isExplicit: set by the stack, not a profile/unset marker nor the declared default.
+        for (const name of names.filter((n) => isExplicit(raw, n))) {
+            problems.add(k(name), values.get(name), `applies only when ${condition}`, `remove ${k(name)}, or ${fix}`);
+        }
+    };
+    if (dataKind === "nosql") {
+        onlyWhen(
+            [
+                "auroraEngineVersion",
+                "auroraInstanceClass",
+                "auroraInstanceCount",
+                "auroraMinCapacity",
+                "auroraMaxCapacity",
+                "auroraReaderMaxCount",
+                "auroraBackupRetentionDays",
+                "auroraPerformanceInsightsRetentionDays",
+                "auroraMonitoringInterval",
+                "auroraDatabaseName",
+                "dbWriterDnsTtl",
+                "dbReaderDnsTtl",
+            ],
+            `${k("dataKind")} is sql (DynamoDB has no cluster and no database DNS record)`,
+            `set ${k("dataKind")} to sql`,
+        );
+    } else {
+        onlyWhen(["dynamoTables"], `${k("dataKind")} is nosql`, `set ${k("dataKind")} to nosql`);
+        if (instanceClass !== "db.serverless") {
+            onlyWhen(["auroraMinCapacity", "auroraMaxCapacity"], `${k("auroraInstanceClass")} is db.serverless (it is ${instanceClass})`, `use db.serverless`);
+        }
+    }
+    if (!cacheEnabled) {
+        onlyWhen(
+            ["cacheEngine", "cacheEngineVersion", "cacheNodeType", "cacheNodeCount", "cacheMultiAz", "cacheSnapshotRetentionDays", "cachePrimaryDnsTtl", "cacheReaderDnsTtl"],
+            `${k("cacheEnabled")} is true`,
+            `set ${k("cacheEnabled")} to true`,
+        );
+        services.forEach((svc, i) =>
+            problems.check(
+                !svc.usesCache,
+                `${k("services")}[${i}].usesCache`,
+                true,
+                `requires ${k("cacheEnabled")} = true: there is no cache to connect to or read the AUTH secret of`,
+                `set ${k("cacheEnabled")} to true, or usesCache to false`,
+            ),
+        );
+    }
+    if (!eventsEnabled) {
+        onlyWhen(["notificationsEnabled", "eventArchiveRetentionDays"], `${k("eventsEnabled")} is true`, `set ${k("eventsEnabled")} to true`);
+    }
+
     // An unknown environment makes every profile-derived value meaningless: stop here.
     problems.throwIfAny(`Invalid configuration for stack environment ${show(envRaw)}`);
     if (!envKnown) {
@@ -952,6 +1024,104 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             wafRateLimit: cdnWaf,
         },
     };
+}
+
+/**
+ * The asynchronous path is complete only when every rule has a producer and every producer a rule:
+ * - each subscription source is put on the bus by someone: the API's async route (source
+ *   `platform.api`, when it is enabled) or a service that declares it in `publishes` (only those
+ *   roles may put events, and only with their declared sources);
+ * - the API's async route feeds at least one subscription, and so does every declared source
+ *   (otherwise those events are accepted and only archived);
+ * - the notifications topic has a publisher and at least one (standard) queue to fan out to.
+ * Settings for a disabled feature are reported, not ignored.
+ */
+function validateEventProducers(
+    services: readonly ServiceConfig[],
+    subscriptions: readonly EventSubscriptionConfig[],
+    problems: Problems,
+    k: (name: string) => string,
+    on: { readonly eventsEnabled: boolean; readonly apiProduces: boolean; readonly notificationsEnabled: boolean },
+): void {
+    const producers = new Map<string, string[]>();
+    const addProducer = (source: string, who: string) => producers.set(source, [...(producers.get(source) ?? []), who]);
+    if (on.apiProduces) {
+        addProducer(API_EVENT_SOURCE, "the API's async route");
+    }
+    services.forEach((svc) => svc.publishes.forEach((source) => addProducer(source, `service ${svc.name}`)));
+    const known = [...producers].map(([source, who]) => `${source} (${who.join(", ")})`).join(", ") || "none";
+
+    if (on.eventsEnabled) {
+        subscriptions.forEach((sub, i) =>
+            sub.sources.forEach((source, j) =>
+                problems.check(
+                    producers.has(source),
+                    `${k("eventSubscriptions")}[${i}].sources[${j}]`,
+                    source,
+                    `subscription "${sub.name}" matches source "${source}", which nothing puts on the bus, so its queue would stay empty (sources with a producer: ${known})`,
+                    source === API_EVENT_SOURCE
+                        ? `enable ${k("apiAsyncEventsEnabled")}, or correct the source`
+                        : `add "${source}" to publishes of the service that emits these events, or correct the source`,
+                ),
+            ),
+        );
+        const consumed = new Set(subscriptions.flatMap((sub) => sub.sources));
+        if (on.apiProduces) {
+            problems.check(
+                consumed.has(API_EVENT_SOURCE),
+                k("apiAsyncEventsEnabled"),
+                true,
+                `events posted to POST /events/{detailType} have source "${API_EVENT_SOURCE}", which no subscription matches: they would be accepted (202) and only archived`,
+                `add a subscription with sources: [${API_EVENT_SOURCE}], or set ${k("apiAsyncEventsEnabled")} to false`,
+            );
+        }
+        services.forEach((svc, i) =>
+            svc.publishes.forEach((source, j) =>
+                problems.check(
+                    consumed.has(source),
+                    `${k("services")}[${i}].publishes[${j}]`,
+                    source,
+                    `no subscription matches source "${source}": ${svc.name}'s events would only be archived`,
+                    `add a subscription for "${source}", or remove it from publishes`,
+                ),
+            ),
+        );
+    } else {
+        services.forEach((svc, i) => {
+            if (svc.publishes.length > 0) {
+                problems.add(`${k("services")}[${i}].publishes`, svc.publishes, `applies only when ${k("eventsEnabled")} is true`, `remove publishes or enable events`);
+            }
+        });
+    }
+
+    const publishers = services.filter((svc) => svc.publishesNotifications);
+    if (on.notificationsEnabled) {
+        problems.check(
+            publishers.length > 0,
+            k("notificationsEnabled"),
+            true,
+            "the SNS fan-out topic would have no publisher: no service sets publishesNotifications, and the topic grants nobody else",
+            `set publishesNotifications: true on the service that sends notifications, or set ${k("notificationsEnabled")} to false`,
+        );
+        problems.check(
+            subscriptions.some((sub) => !sub.fifo),
+            k("notificationsEnabled"),
+            true,
+            "the SNS fan-out topic would deliver to no queue: it fans out to the standard (non-FIFO) subscriptions' queues, and there are none",
+            `add a standard subscription, or set ${k("notificationsEnabled")} to false`,
+        );
+    } else {
+        services.forEach((svc, i) => {
+            if (svc.publishesNotifications) {
+                problems.add(
+                    `${k("services")}[${i}].publishesNotifications`,
+                    true,
+                    `applies only when ${k("eventsEnabled")} and ${k("notificationsEnabled")} are true (there is no topic to publish to)`,
+                    "remove publishesNotifications or enable notifications",
+                );
+            }
+        });
+    }
 }
 
 /** The host name the API uses for a service: its first host pattern, else its private DNS name. */
@@ -1069,6 +1239,8 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
     const usesCache = r.boolean("usesCache", false);
     const secretArns = r.strings("secretArns");
     const kmsKeyArns = r.strings("kmsKeyArns");
+    const publishes = r.strings("publishes");
+    const publishesNotifications = r.boolean("publishesNotifications", false);
     const apiEntry = r.object("api");
     r.finish();
 
@@ -1078,6 +1250,13 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         key("name"),
         name,
         "must be DNS-safe: 1-20 lowercase letters, digits and hyphens, starting with a letter",
+        "rename the service, e.g. orders-api",
+    );
+    problems.check(
+        !RESERVED_LABELS.includes(name),
+        key("name"),
+        name,
+        `must not be one of the private zone's own names (${RESERVED_LABELS.join(", ")}): the service's record <name>.<privateZoneName> would collide with them`,
         "rename the service, e.g. orders-api",
     );
     const tgName = targetGroupLogicalName(COMPONENT_NAMES.services, name);
@@ -1213,6 +1392,23 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         "grant kms:Decrypt through Secrets Manager only, so they need secretArns: without secrets they would grant nothing the task can use",
         "list the secrets in secretArns, or remove kmsKeyArns",
     );
+    publishes.forEach((source, i) => {
+        problems.check(
+            /^[A-Za-z0-9._/-]{1,256}$/.test(source) && !source.startsWith("aws."),
+            `${key("publishes")}[${i}]`,
+            source,
+            "must be an event source: 1-256 letters, digits, . _ / -, not starting with aws. (reserved for AWS services)",
+            "use e.g. platform.orders",
+        );
+        problems.check(
+            source !== API_EVENT_SOURCE,
+            `${key("publishes")}[${i}]`,
+            source,
+            `is the API's own source; a service must not put events that look as if a client had posted them through the API`,
+            "publish under the service's own source, e.g. platform.orders",
+        );
+    });
+    duplicates(publishes).forEach((source) => problems.add(key("publishes"), source, "each source may be listed once", "remove the duplicate"));
     for (const envName of Object.keys(environment)) {
         problems.check(
             /^[A-Z_][A-Z0-9_]*$/.test(envName),
@@ -1280,6 +1476,8 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         usesCache,
         secretArns,
         kmsKeyArns,
+        publishes,
+        publishesNotifications,
         api,
     };
 }
@@ -1332,8 +1530,7 @@ function readKey(obj: Record<string, unknown> | undefined, path: string, problem
     const name = r.string("name", "", { required: true });
     const type = r.string("type", "S");
     r.finish();
-    problems.check(/^[A-Za-z0-9_.-]{1,255}$/.test(name), `${path}.name`, name, "must be an attribute name (letters, digits, _ . -)", "rename the attribute");
-    problems.check(["S", "N", "B"].includes(type), `${path}.type`, type, "must be S, N or B", "use S (string), N (number) or B (binary)");
+    // The attribute rules (name length, S/N/B, one type per attribute) are DataTier's validateTable.
     return { name, type: type as DynamoKey["type"] };
 }
 
@@ -1350,21 +1547,6 @@ function readTable(r: EntryReader, problems: Problems): DynamoTableConfig {
         const projectionType = gr.string("projectionType", "ALL");
         const nonKeyAttributes = gr.strings("nonKeyAttributes");
         gr.finish();
-        problems.check(/^[A-Za-z0-9_.-]{3,255}$/.test(gsiName), `${path}.name`, gsiName, "must be 3-255 letters, digits, _ . -", "rename the index");
-        problems.check(
-            ["ALL", "KEYS_ONLY", "INCLUDE"].includes(projectionType),
-            `${path}.projectionType`,
-            projectionType,
-            "must be ALL, KEYS_ONLY or INCLUDE",
-            "pick a projection",
-        );
-        problems.check(
-            (projectionType === "INCLUDE") === nonKeyAttributes.length > 0,
-            `${path}.nonKeyAttributes`,
-            nonKeyAttributes,
-            "must be listed exactly when projectionType is INCLUDE",
-            "make them agree",
-        );
         return { name: gsiName, partitionKey: pk, sortKey: sk, projectionType: projectionType as DynamoGsiConfig["projectionType"], nonKeyAttributes };
     });
     const ttlAttribute = r.optionalString("ttlAttribute");
@@ -1374,42 +1556,7 @@ function readTable(r: EntryReader, problems: Problems): DynamoTableConfig {
     const streamView = r.optionalString("streamView");
     const contributorInsights = r.boolean("contributorInsights", false);
     r.finish();
-    problems.check(/^[A-Za-z0-9_.-]{3,255}$/.test(name), `${r.path}.name`, name, "must be 3-255 letters, digits, _ . -", "rename the table");
-    problems.check(
-        ["PAY_PER_REQUEST", "PROVISIONED"].includes(billingMode),
-        `${r.path}.billingMode`,
-        billingMode,
-        "must be PAY_PER_REQUEST or PROVISIONED",
-        "use PAY_PER_REQUEST (on-demand) unless the load is steady",
-    );
-    if (billingMode === "PROVISIONED") {
-        problems.check(
-            (readCapacity ?? 0) >= 1 && (writeCapacity ?? 0) >= 1,
-            `${r.path}.readCapacity`,
-            { readCapacity, writeCapacity },
-            "PROVISIONED tables need readCapacity and writeCapacity >= 1",
-            "set both capacities or use PAY_PER_REQUEST",
-        );
-    } else {
-        problems.check(
-            readCapacity === undefined && writeCapacity === undefined,
-            `${r.path}.readCapacity`,
-            { readCapacity, writeCapacity },
-            "capacities apply only to PROVISIONED tables",
-            "remove them or set billingMode: PROVISIONED",
-        );
-    }
-    if (streamView !== undefined) {
-        problems.check(
-            ["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"].includes(streamView),
-            `${r.path}.streamView`,
-            streamView,
-            "must be NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES or KEYS_ONLY",
-            "pick a stream view",
-        );
-    }
-    problems.check(gsis.length <= 20, `${r.path}.globalSecondaryIndexes`, gsis.length, "a table allows at most 20 global secondary indexes", "remove indexes");
-    return {
+    const table: DynamoTableConfig = {
         name,
         partitionKey,
         sortKey,
@@ -1421,6 +1568,11 @@ function readTable(r: EntryReader, problems: Problems): DynamoTableConfig {
         streamView: streamView as DynamoTableConfig["streamView"],
         contributorInsights,
     };
+    // DynamoDB's rules are DataTier's own (names, key types, GSI projections, capacities, TTL
+    // type, stream view): applied here, under the config keys, so the component never rejects a
+    // table config accepted.
+    validateTable(COMPONENT_NAMES.data, table, r.path, problems);
+    return table;
 }
 
 function readSubscription(r: EntryReader, problems: Problems): EventSubscriptionConfig {

@@ -11,6 +11,9 @@ export type NatStrategy = "None" | "Single" | "OnePerAz";
 export const NAT_STRATEGIES: readonly NatStrategy[] = ["None", "Single", "OnePerAz"];
 
 export type DataKind = "sql" | "nosql";
+
+/** Event `Source` the API's async route (POST /events/{detailType}) stamps on every event it puts on the bus. */
+export const API_EVENT_SOURCE = "platform.api";
 export type CacheEngine = "valkey" | "redis";
 export type CognitoMfa = "OFF" | "OPTIONAL" | "ON";
 export type CdnPriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
@@ -67,6 +70,13 @@ export interface ServiceConfig {
      * kms:Decrypt through Secrets Manager of the stack's Region only.
      */
     readonly kmsKeyArns: readonly string[];
+    /**
+     * Event `Source` values the service puts on the bus: its task role gets events:PutEvents on the
+     * bus with the condition events:source = these values. Empty: the service puts no events.
+     */
+    readonly publishes: readonly string[];
+    /** Whether the service publishes to the SNS fan-out topic (sns:Publish on it, the key through SNS). */
+    readonly publishesNotifications: boolean;
     /** Set when the service is exposed through the API. */
     readonly api?: ServiceApiConfig;
 }

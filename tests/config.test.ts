@@ -144,6 +144,48 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
         'platform:eventSubscriptions = "orders": a service scales on the backlog of one queue',
     ],
     [
+        "subscription source nothing puts on the bus",
+        { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, sources: ["platform.payments"] }] },
+        'platform:eventSubscriptions[0].sources[0] = "platform.payments": subscription "order-placed" matches source "platform.payments", which nothing puts on the bus, so its queue would stay empty (sources with a producer: platform.api (the API\'s async route)). Fix: add "platform.payments" to publishes of the service that emits these events, or correct the source',
+    ],
+    [
+        "subscription on the API's source while the async route is off",
+        { apiAsyncEventsEnabled: false },
+        'platform:eventSubscriptions[0].sources[0] = "platform.api": subscription "order-placed" matches source "platform.api", which nothing puts on the bus, so its queue would stay empty (sources with a producer: none). Fix: enable platform:apiAsyncEventsEnabled, or correct the source',
+    ],
+    [
+        "async route whose events no subscription matches",
+        { services: svc({ publishes: ["platform.orders"] }), eventSubscriptions: [{ ...VALID_SUBSCRIPTION, sources: ["platform.orders"] }] },
+        'platform:apiAsyncEventsEnabled = true: events posted to POST /events/{detailType} have source "platform.api", which no subscription matches: they would be accepted (202) and only archived. Fix: add a subscription with sources: [platform.api], or set platform:apiAsyncEventsEnabled to false',
+    ],
+    [
+        "service publishing a source no subscription matches",
+        { services: svc({ publishes: ["platform.refunds"] }) },
+        'platform:services[0].publishes[0] = "platform.refunds": no subscription matches source "platform.refunds": orders\'s events would only be archived. Fix: add a subscription for "platform.refunds", or remove it from publishes',
+    ],
+    ["service publishing as the API", { services: svc({ publishes: ["platform.api"] }) }, 'platform:services[0].publishes[0] = "platform.api": is the API\'s own source'],
+    ["service publishing an AWS source", { services: svc({ publishes: ["aws.s3"] }) }, 'platform:services[0].publishes[0] = "aws.s3": must be an event source'],
+    [
+        "service publishing while events are off",
+        { eventsEnabled: false, eventSubscriptions: [], apiAsyncEventsEnabled: false, services: svc({ publishes: ["platform.orders"], publishesNotifications: false }) },
+        'platform:services[0].publishes = ["platform.orders"]: applies only when platform:eventsEnabled is true',
+    ],
+    [
+        "notifications topic without a publisher",
+        { services: svc({ publishesNotifications: false }) },
+        "platform:notificationsEnabled = true: the SNS fan-out topic would have no publisher: no service sets publishesNotifications, and the topic grants nobody else",
+    ],
+    [
+        "notifications topic with only FIFO subscriptions",
+        { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, fifo: true }] },
+        "platform:notificationsEnabled = true: the SNS fan-out topic would deliver to no queue",
+    ],
+    [
+        "notification publisher without a topic",
+        { notificationsEnabled: false },
+        "platform:services[0].publishesNotifications = true: applies only when platform:eventsEnabled and platform:notificationsEnabled are true",
+    ],
+    [
         "API host not covered by the ALB certificate",
         { services: svc({ hostPatterns: ["orders.example.net"] }) },
         'platform:services[0].hostPatterns = ["orders.example.net"]: the API reaches this service at orders.example.net, which the ALB certificate *.internal.example.com does not cover',
@@ -234,6 +276,75 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
         'platform:apiMtlsTruststoreFile = "certs/truststore.pem": the truststore certificate 1 of 1 is not a valid X.509 certificate',
     ],
     ["public zone not a domain", { publicZoneName: "Example..com" }, 'platform:publicZoneName = "Example..com": must be a lowercase DNS domain'],
+    // Values a component would reject later are reported here, under the config key (the components' own rules).
+    [
+        "cache engine version no parameter group family supports",
+        { cacheEngineVersion: "9.9" },
+        'platform:cacheEngineVersion = "9.9": must be a supported valkey version (7.2, 8.0, 8.1, 8.2; parameter group families valkey7, valkey8). Fix: set platform:cacheEngineVersion to 8.2',
+    ],
+    ["data-tiering cache node type", { cacheNodeType: "cache.r6gd.xlarge" }, 'platform:cacheNodeType = "cache.r6gd.xlarge": must not be a data-tiering (r6gd) node type'],
+    ["Aurora major before 13", { auroraEngineVersion: "12" }, 'platform:auroraEngineVersion = "12": must be Aurora PostgreSQL 13 or later'],
+    [
+        "detail filter leaf that is not a list",
+        { eventSubscriptions: [{ ...VALID_SUBSCRIPTION, detailFilter: { status: "PAID" } }] },
+        'platform:eventSubscriptions[0].detailFilter.status = "PAID": an EventBridge pattern leaf must be an array of match values (a bare value never matches). Fix: wrap it in an array, e.g. platform:eventSubscriptions[0].detailFilter.status = ["PAID"]',
+    ],
+    [
+        "Aurora 0 ACUs (auto-pause is not configured)",
+        { auroraMinCapacity: "0" },
+        "platform:auroraMinCapacity = 0: must be at least 0.5 ACUs: 0 means auto-pause, which the platform does not configure. Fix: set platform:auroraMinCapacity to 0.5 (the smallest running size)",
+    ],
+    [
+        "DynamoDB attribute with two types",
+        {
+            dataKind: "nosql",
+            dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" }, globalSecondaryIndexes: [{ name: "by-pk", partitionKey: { name: "pk", type: "N" } }] }],
+        },
+        'platform:dynamoTables[0].globalSecondaryIndexes[0].partitionKey.type = "N": must match the type of attribute "pk" at platform:dynamoTables[0].partitionKey (S)',
+    ],
+    [
+        "DynamoDB sort key equal to the partition key",
+        { dataKind: "nosql", dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" }, sortKey: { name: "pk", type: "S" } }] },
+        'platform:dynamoTables[0].sortKey.name = "pk": must differ from the partition key',
+    ],
+    [
+        "service named like a private DNS record",
+        { services: svc({ name: "cache" }) },
+        'platform:services[0].name = "cache": must not be one of the private zone\'s own names (db, db-ro, cache, cache-ro, alb)',
+    ],
+    ["private zone of one label", { privateZoneName: "internal" }, 'platform:privateZoneName = "internal": must be a lowercase DNS domain such as platform.internal'],
+    // Settings of a feature that is off are reported, not dropped.
+    ["usesCache without a cache", { cacheEnabled: false, services: svc({ usesCache: true }) }, "platform:services[0].usesCache = true: requires platform:cacheEnabled = true"],
+    [
+        "DynamoDB tables with dataKind sql",
+        { dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" } }] },
+        'platform:dynamoTables = [{"name":"orders","partitionKey":{"name":"pk","type":"S"}}]: applies only when platform:dataKind is nosql. Fix: remove platform:dynamoTables, or set platform:dataKind to nosql',
+    ],
+    [
+        "Aurora settings with dataKind nosql",
+        { dataKind: "nosql", dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" } }], auroraInstanceCount: 3 },
+        "platform:auroraInstanceCount = 3: applies only when platform:dataKind is sql (DynamoDB has no cluster and no database DNS record). Fix: remove platform:auroraInstanceCount, or set platform:dataKind to sql",
+    ],
+    [
+        "database DNS TTL with dataKind nosql",
+        { dataKind: "nosql", dynamoTables: [{ name: "orders", partitionKey: { name: "pk", type: "S" } }], dbWriterDnsTtl: 10 },
+        "platform:dbWriterDnsTtl = 10: applies only when platform:dataKind is sql",
+    ],
+    [
+        "ACUs with a provisioned instance class",
+        { auroraInstanceClass: "db.r7g.large", auroraMaxCapacity: "16" },
+        "platform:auroraMaxCapacity = 16: applies only when platform:auroraInstanceClass is db.serverless (it is db.r7g.large). Fix: remove platform:auroraMaxCapacity, or use db.serverless",
+    ],
+    [
+        "cache settings with the cache off",
+        { cacheEnabled: false, cacheNodeCount: 3 },
+        "platform:cacheNodeCount = 3: applies only when platform:cacheEnabled is true. Fix: remove platform:cacheNodeCount, or set platform:cacheEnabled to true",
+    ],
+    [
+        "notifications with events off",
+        { eventsEnabled: false, eventSubscriptions: [], apiAsyncEventsEnabled: false, notificationsEnabled: true, services: svc({ publishesNotifications: false }) },
+        "platform:notificationsEnabled = true: applies only when platform:eventsEnabled is true",
+    ],
     ["boolean that is not a boolean", { cacheEnabled: "yes" }, 'platform:cacheEnabled = "yes": must be true or false'],
     ["structured key that is not a list", { services: "orders" }, 'platform:services = "orders": must be a YAML list of objects'],
 ];
@@ -273,6 +384,15 @@ describe("config: validation", () => {
             ["platform:vpcCidr", "platform:availabilityZoneCount", "platform:dataKind", "platform:apiRateLimit"],
         );
         assert.match(error.message, /^Invalid configuration for stack environment "prod": 4 problems found:\n {2}1\. platform:vpcCidr = "bad"/);
+    });
+
+    it("counts a value equal to the key's declared default as unset (Pulumi passes Pulumi.yaml's defaults for unset keys)", () => {
+        assert.deepStrictEqual(problemsOf({ cacheEnabled: false, cacheEngine: "valkey", cachePrimaryDnsTtl: 5, dynamoTables: [] }), []);
+    });
+
+    it("reports every setting of a disabled feature, each under its own key", () => {
+        const keys = problemsOf({ cacheEnabled: false, cacheNodeCount: 3, cacheNodeType: "cache.r7g.large", cacheSnapshotRetentionDays: 7 }).map((p) => p.split(" = ")[0]);
+        assert.deepStrictEqual(keys, ["platform:cacheNodeType", "platform:cacheNodeCount", "platform:cacheSnapshotRetentionDays"]);
     });
 
     it("requires an AWS Region", () => {
@@ -349,7 +469,7 @@ describe("config: API settings", () => {
 
 describe("config: profiles", () => {
     const resolve = (env: string, overrides: Record<string, unknown> = {}) =>
-        resolvePlatformConfig(validRaw({ environment: env, ...(env === "dev" ? { services: svc({ minCount: 1 }) } : {}), ...overrides }), CONTEXT);
+        resolvePlatformConfig(validRaw({ environment: env, ...(env === "dev" ? { services: svc({ minCount: 1, publishesNotifications: false }) } : {}), ...overrides }), CONTEXT);
 
     it("dev is cheap: single NAT, 2 AZs, one Aurora instance, one cache node, no CDN, advisory Multi-AZ", () => {
         const c = resolve("dev");

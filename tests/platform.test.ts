@@ -49,6 +49,18 @@ function ingressEdges(r: Recorded): string[] {
         .sort();
 }
 
+/** Ingress edges of prod and staging: the same services declare the same stores. */
+const EXPECTED_EDGES = [
+    "app-alb-sg -> app-catalog-sg:8080",
+    "app-alb-sg -> app-fulfillment-sg:8080",
+    "app-alb-sg -> app-orders-sg:8080",
+    "app-catalog-sg -> cache-sg:6379",
+    "app-client-sg -> app-alb-sg:443",
+    "app-fulfillment-sg -> data-db:5432",
+    "app-orders-sg -> cache-sg:6379",
+    "app-orders-sg -> data-db:5432",
+];
+
 describe("platform (prod): synchronous path client -> API -> VPC link -> ALB -> services", () => {
     it("integrates every exposed route privately with the ALB over the VPC link, with the service's scopes", async () => {
         const r = await stack("prod");
@@ -83,16 +95,7 @@ describe("platform (prod): synchronous path client -> API -> VPC link -> ALB -> 
     });
 
     it("admits the ALB only from the VPC link's group, each service only from the ALB, data and cache only from their declared services", async () => {
-        assert.deepStrictEqual(ingressEdges(await stack("prod")), [
-            "app-alb-sg -> app-catalog-sg:8080",
-            "app-alb-sg -> app-fulfillment-sg:8080",
-            "app-alb-sg -> app-orders-sg:8080",
-            "app-catalog-sg -> cache-sg:6379",
-            "app-client-sg -> app-alb-sg:443",
-            "app-fulfillment-sg -> data-db:5432",
-            "app-orders-sg -> cache-sg:6379",
-            "app-orders-sg -> data-db:5432",
-        ]);
+        assert.deepStrictEqual(ingressEdges(await stack("prod")), EXPECTED_EDGES);
     });
 
     it("routes each service by host and path with the priorities from config", async () => {
@@ -175,7 +178,7 @@ const ALB_EXPECTED = {
         deletionProtection: false,
         subnets: 2,
         services: {
-            orders: { priority: 10, paths: ["/orders", "/orders/*"], min: 1, max: 4, backlog: false },
+            orders: { priority: 10, paths: ["/orders", "/orders/*"], min: 1, max: 4, backlog: true },
             catalog: { priority: 20, paths: ["/catalog", "/catalog/*"], min: 1, max: 4, backlog: false },
             fulfillment: { priority: 30, paths: [], min: 1, max: 4, backlog: true },
         },
@@ -384,6 +387,200 @@ for (const name of ["prod", "dev"] as const) {
     });
 }
 
+describe("platform (staging): prod's shape at smaller sizes", () => {
+    it("admits the database (5432) and the cache (6379) only from the services that declare them", async () => {
+        assert.deepStrictEqual(ingressEdges(await stack("staging")), EXPECTED_EDGES);
+    });
+
+    it("runs Aurora Serverless v2 with a writer and a failover reader in two AZs, 7-day backups, deletion protection, not protect", async () => {
+        const r = await stack("staging");
+        const cluster = r.one("aws:rds/cluster:Cluster");
+        assert.deepStrictEqual(
+            [
+                cluster.inputs.serverlessv2ScalingConfiguration,
+                cluster.inputs.backupRetentionPeriod,
+                cluster.inputs.deletionProtection,
+                cluster.inputs.storageEncrypted,
+                cluster.inputs.iamDatabaseAuthenticationEnabled,
+                cluster.inputs.enabledCloudwatchLogsExports,
+                cluster.protect,
+            ],
+            [{ minCapacity: 0.5, maxCapacity: 8 }, 7, true, true, true, ["postgresql", "iam-db-auth-error", "instance"], false],
+        );
+        assert.deepStrictEqual(
+            r.ofType("aws:rds/clusterInstance:ClusterInstance").map((i) => [i.inputs.promotionTier, i.inputs.availabilityZone, i.inputs.monitoringInterval]),
+            [
+                [0, "eu-west-1a", 30],
+                [1, "eu-west-1b", 30],
+            ],
+        );
+        const readers = r.one("aws:appautoscaling/target:Target", "data-readers");
+        assert.deepStrictEqual([readers.inputs.minCapacity, readers.inputs.maxCapacity], [1, 3]);
+    });
+
+    it("runs the cache Multi-AZ with a primary and a replica in two AZs, encrypted, 3-day snapshots", async () => {
+        const group = (await stack("staging")).one("aws:elasticache/replicationGroup:ReplicationGroup");
+        assert.deepStrictEqual(
+            [
+                group.inputs.nodeType,
+                group.inputs.numCacheClusters,
+                group.inputs.automaticFailoverEnabled,
+                group.inputs.multiAzEnabled,
+                group.inputs.preferredCacheClusterAzs,
+                group.inputs.atRestEncryptionEnabled,
+                group.inputs.transitEncryptionMode,
+                group.inputs.snapshotRetentionLimit,
+                group.protect,
+            ],
+            ["cache.t4g.small", 2, true, true, ["eu-west-1a", "eu-west-1b"], true, "required", 3, false],
+        );
+    });
+});
+
+/** An EventBridge event pattern as the platform writes it: arrays of exact values at the leaves, objects above. */
+interface Pattern {
+    readonly [field: string]: readonly unknown[] | Pattern;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** EventBridge matching of exact-value patterns: every pattern field is in the event and equals one of its values. */
+function matches(pattern: Pattern, event: Record<string, unknown>): boolean {
+    return Object.entries(pattern).every(([field, expected]) => {
+        const actual = event[field];
+        if (Array.isArray(expected)) {
+            if (expected.some((v) => v !== null && typeof v === "object")) {
+                throw new Error(`content filter in ${JSON.stringify(expected)}: extend this matcher before using one`);
+            }
+            return expected.includes(actual);
+        }
+        return isRecord(actual) && matches(expected as Pattern, actual);
+    });
+}
+
+/** The smallest value a `detail` pattern matches: the first value of every leaf. */
+function witness(pattern: Pattern): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(pattern).map(([field, expected]) => [field, Array.isArray(expected) ? expected[0] : witness(expected as Pattern)]));
+}
+
+/** Who can put events on the bus, as the stack grants it: the sources each may send and the detail it would send to satisfy a rule. */
+interface Producer {
+    readonly name: string;
+    readonly busArn: unknown;
+    readonly sources: readonly string[];
+    /** The `detail` this producer can send to satisfy `detailPattern`, or undefined when it cannot. */
+    readonly detail: (detailPattern: Pattern | undefined) => Record<string, unknown> | undefined;
+}
+
+/** The producers of a stack: the API's async route (from its integration and request model) and every service granted PutEvents. */
+function producers(r: Recorded): Producer[] {
+    const bus = r.one("aws:cloudwatch/eventBus:EventBus");
+    const integration = r.one("aws:apigateway/integration:Integration", "api-integration-POST/events/{detailType}");
+    const template = String((integration.inputs.requestTemplates as Record<string, string>)["application/json"]);
+    // The entry the route puts: Source fixed by the template, DetailType the path parameter, Detail the validated body.
+    assert.match(template, /"DetailType": "\$util\.escapeJavaScript\(\$input\.params\(\)\.path\.get\('detailType'\)\)/);
+    assert.match(template, /"Detail": "\$util\.escapeJavaScript\(\$input\.json\('\$'\)\)/);
+    assert.match(template, new RegExp(`"EventBusName": "${String(bus.state.name)}"`));
+    const apiSource = /"Source": "([^"]+)"/.exec(template)?.[1];
+    assert.ok(apiSource);
+    const apiRole = r
+        .ofType("aws:iam/rolePolicy:RolePolicy")
+        .find((p) => p.parent?.endsWith("platform:api:SecureApi::api") && String(p.inputs.policy).includes("events:PutEvents"));
+    assert.ok(apiRole, "the API's events role policy");
+    const schema = JSON.parse(String(r.one("aws:apigateway/model:Model", "api-event-model").inputs.schema)) as {
+        properties: Record<string, { type: string }>;
+        required: string[];
+        additionalProperties: boolean;
+    };
+    const api: Producer = {
+        name: "api",
+        busArn: policyDocument(apiRole.inputs.policy).Statement[0].Resource,
+        sources: [apiSource],
+        // The request model admits only its properties, so a filter can match only fields under them.
+        detail: (detailPattern) => {
+            const body: Record<string, unknown> = { version: "1", data: {}, ...(detailPattern ? witness(detailPattern) : {}) };
+            const fits =
+                schema.additionalProperties === false &&
+                schema.required.every((field) => field in body) &&
+                Object.entries(body).every(([field, value]) => schema.properties[field] !== undefined && (schema.properties[field].type !== "object" || isRecord(value)));
+            return fits ? body : undefined;
+        },
+    };
+    const services = r
+        .ofType("aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => /^app-.+-task-policy$/.test(p.name))
+        .flatMap((p) =>
+            policyDocument(p.inputs.policy)
+                .Statement.filter((st) => (st.Action as string[]).includes("events:PutEvents"))
+                .map((st): Producer => ({
+                    name: `service ${p.name.replace(/^app-|-task-policy$/g, "")}`,
+                    busArn: st.Resource,
+                    sources: (st.Condition as { StringEquals: Record<string, string[]> }).StringEquals["events:source"],
+                    // A service writes whatever detail it likes.
+                    detail: (detailPattern) => (detailPattern ? witness(detailPattern) : {}),
+                })),
+        );
+    return [api, ...services];
+}
+
+for (const name of ["staging", "prod"] as const) {
+    describe(`platform (${name}): asynchronous path producer -> bus -> rule -> queue -> consumer`, () => {
+        it("every rule matches an event one of its producers is allowed to put on this bus", async () => {
+            const r = await stack(name);
+            const bus = r.one("aws:cloudwatch/eventBus:EventBus");
+            const all = producers(r);
+            for (const p of all) {
+                assert.deepStrictEqual(p.busArn, [bus.state.arn], `${p.name} may put events on this bus only`);
+            }
+            const fed = r.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => {
+                assert.strictEqual(rule.inputs.eventBusName, bus.state.name);
+                const pattern = JSON.parse(String(rule.inputs.eventPattern)) as Pattern;
+                const detailType = (pattern["detail-type"] as string[])[0];
+                const detailPattern = pattern.detail as Pattern | undefined;
+                const from = all.filter((p) =>
+                    p.sources.some((source) => {
+                        const detail = p.detail(detailPattern);
+                        return detail !== undefined && matches(pattern, { source, "detail-type": detailType, detail });
+                    }),
+                );
+                return [rule.name, from.map((p) => p.name)];
+            });
+            assert.deepStrictEqual(fed, [
+                ["events-order-placed-rule", ["service orders"]],
+                ["events-payment-settled-rule", ["api"]],
+            ]);
+        });
+
+        it("each rule delivers to its queue, whose consumer alone may receive from it and scales on its backlog", async () => {
+            const r = await stack(name);
+            const chain = r.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => {
+                const target = r.ofType("aws:cloudwatch/eventTarget:EventTarget").find((t) => t.inputs.rule === rule.state.name);
+                const queue = r.ofType("aws:sqs/queue:Queue").find((q) => q.state.arn === target?.inputs.arn);
+                assert.ok(queue, rule.name);
+                const consumers = r
+                    .ofType("aws:iam/rolePolicy:RolePolicy")
+                    .filter((p) =>
+                        policyDocument(p.inputs.policy).Statement.some((st) => st.Sid === "ConsumeQueue" && JSON.stringify(st.Resource) === JSON.stringify([queue.state.arn])),
+                    )
+                    .map((p) => p.name.replace(/^app-|-task-policy$/g, ""));
+                const scaling = r
+                    .ofType("aws:appautoscaling/policy:Policy")
+                    .filter((p) => JSON.stringify(p.inputs).includes(`"value":"${String(queue.state.name)}"`))
+                    .map((p) => p.name);
+                const task = r.one("aws:ecs/taskDefinition:TaskDefinition", `app-${consumers[0]}-task`);
+                const queueUrl = containerEnvironment(task).find((e) => e.name === "QUEUE_URL")?.value;
+                return [rule.name, queue.name, consumers, scaling, queueUrl === queue.state.url];
+            });
+            assert.deepStrictEqual(chain, [
+                ["events-order-placed-rule", "events-order-placed", ["fulfillment"], ["app-fulfillment-scale-backlog"], true],
+                ["events-payment-settled-rule", "events-payment-settled", ["orders"], ["app-orders-scale-backlog"], true],
+            ]);
+        });
+    });
+}
+
 describe("platform: configured ALB ingress CIDRs and secret keys", () => {
     it("dev with albIngressCidrs: the ALB admits 443 from the VPC link's group and exactly that CIDR", async () => {
         const r = await stack("dev", { "platform:albIngressCidrs": JSON.stringify(["10.20.0.0/16"]) });
@@ -444,8 +641,8 @@ describe("platform: configured ALB ingress CIDRs and secret keys", () => {
     });
 });
 
-describe("platform (prod): asynchronous path client -> API -> bus -> rule -> queue -> consumer", () => {
-    it("puts events from the API on the bus, and the rule delivers order-placed to the fulfillment queue", async () => {
+describe("platform (prod): asynchronous path details", () => {
+    it("the API's role may only put events on the bus", async () => {
         const r = await stack("prod");
         const bus = r.one("aws:cloudwatch/eventBus:EventBus");
         const role = r
@@ -453,40 +650,88 @@ describe("platform (prod): asynchronous path client -> API -> bus -> rule -> que
             .find((p) => p.parent?.endsWith("platform:api:SecureApi::api") && String(p.inputs.policy).includes("events:PutEvents"));
         assert.ok(role, "the API's events role policy");
         assert.deepStrictEqual(
-            policyDocument(role.inputs.policy).Statement.map((s) => [s.Action, s.Resource]),
-            [[["events:PutEvents"], [bus.state.arn]]],
+            policyDocument(role.inputs.policy).Statement.map((st) => [st.Effect, st.Action, st.Resource]),
+            [["Allow", ["events:PutEvents"], [bus.state.arn]]],
         );
-
-        const target = r.one("aws:cloudwatch/eventTarget:EventTarget", "events-order-placed-rule-target");
-        const queue = r.one("aws:sqs/queue:Queue", "events-order-placed");
-        assert.strictEqual(target.inputs.arn, queue.state.arn);
-        assert.strictEqual(target.inputs.eventBusName, bus.state.name);
     });
 
-    it("grants the consumer exactly its queue and scales it on that queue's backlog", async () => {
+    it("scales the consumer on backlog per task: visible messages of exactly its queue over its running tasks, target 50", async () => {
         const r = await stack("prod");
         const queue = r.one("aws:sqs/queue:Queue", "events-order-placed");
-        const taskPolicies = r.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("app-fulfillment"));
-        const statements = taskPolicies.flatMap((p) => policyDocument(p.inputs.policy).Statement);
-        const sqs = statements.filter((s) => (s.Action as string[]).some((a) => a.startsWith("sqs:")));
+        const cluster = r.one("aws:ecs/cluster:Cluster");
+        const service = r.one("aws:ecs/service:Service", "app-fulfillment-service");
+        const policy = r.one("aws:appautoscaling/policy:Policy", "app-fulfillment-scale-backlog");
+        assert.deepStrictEqual(policy.inputs, {
+            policyType: "TargetTrackingScaling",
+            resourceId: `service/${String(cluster.state.name)}/${String(service.state.name)}`,
+            scalableDimension: "ecs:service:DesiredCount",
+            serviceNamespace: "ecs",
+            targetTrackingScalingPolicyConfiguration: {
+                customizedMetricSpecification: {
+                    metrics: [
+                        {
+                            id: "m1",
+                            label: "Visible messages in the queue",
+                            metricStat: {
+                                metric: { dimensions: [{ name: "QueueName", value: queue.state.name }], metricName: "ApproximateNumberOfMessagesVisible", namespace: "AWS/SQS" },
+                                stat: "Sum",
+                            },
+                            returnData: false,
+                        },
+                        {
+                            id: "m2",
+                            label: "Running tasks of the service",
+                            metricStat: {
+                                metric: {
+                                    dimensions: [
+                                        { name: "ClusterName", value: cluster.state.name },
+                                        { name: "ServiceName", value: service.state.name },
+                                    ],
+                                    metricName: "RunningTaskCount",
+                                    namespace: "ECS/ContainerInsights",
+                                },
+                                stat: "Average",
+                            },
+                            returnData: false,
+                        },
+                        { expression: "m1 / m2", id: "e1", label: "Backlog per task", returnData: true },
+                    ],
+                },
+                scaleInCooldown: 300,
+                scaleOutCooldown: 60,
+                // backlogPerTask 50 from Pulumi.prod.yaml
+                targetValue: 50,
+            },
+        });
+    });
+
+    it("orders publishes to the notifications topic, which fans out to both standard queues", async () => {
+        const r = await stack("prod");
+        const topic = r.one("aws:sns/topic:Topic", "events-notifications");
+        const publishers = r
+            .ofType("aws:iam/rolePolicy:RolePolicy")
+            .filter((p) =>
+                policyDocument(p.inputs.policy).Statement.some(
+                    (st) => (st.Action as string[]).includes("sns:Publish") && JSON.stringify(st.Resource) === JSON.stringify([topic.state.arn]),
+                ),
+            )
+            .map((p) => p.name);
+        assert.deepStrictEqual(publishers, ["app-orders-task-policy"]);
         assert.deepStrictEqual(
-            sqs.map((s) => s.Resource),
-            [[queue.state.arn]],
+            r
+                .ofType("aws:sns/topicSubscription:TopicSubscription")
+                .filter((sub) => sub.inputs.topic === topic.state.arn)
+                .map((sub) => sub.name),
+            ["events-order-placed-notifications", "events-payment-settled-notifications"],
         );
-        const backlog = r
-            .ofType("aws:appautoscaling/policy:Policy")
-            .filter((p) => p.name.startsWith("app-fulfillment") && JSON.stringify(p.inputs).includes("ApproximateNumberOfMessagesVisible"));
-        assert.strictEqual(backlog.length, 1);
-        assert.ok(JSON.stringify(backlog[0].inputs).includes(String(queue.state.name)));
-        assert.ok(JSON.stringify(backlog[0].inputs).includes('"targetValue":50'), "backlogPerTask 50 from Pulumi.prod.yaml");
     });
 });
 
 describe("platform: private DNS with failover-tuned TTLs", () => {
-    for (const name of ["dev", "prod"] as const) {
+    for (const name of ["dev", "staging", "prod"] as const) {
         it(`${name}: database and cache writers 5 s, readers 30 s, ALB aliases without TTL`, async () => {
             const r = await stack(name);
-            const zone = name === "prod" ? "internal.example.com" : "internal.dev.example.com";
+            const zone = { dev: "internal.dev.example.com", staging: "internal.staging.example.com", prod: "internal.example.com" }[name];
             const records = r.ofType("aws:route53/record:Record").filter((rec) => rec.parent?.endsWith("platform:dns:PrivateDns::dns"));
             assert.deepStrictEqual(records.map((rec) => [rec.inputs.name, rec.inputs.type, rec.inputs.ttl ?? "alias"]).sort(), [
                 [`alb.${zone}`, "A", "alias"],
@@ -501,13 +746,36 @@ describe("platform: private DNS with failover-tuned TTLs", () => {
         });
     }
 
-    it("services get the private names, and the real endpoint only as the TLS server name", async () => {
+    it("services connect to the private names; the real endpoints only name the TLS server and sign the IAM auth token", async () => {
         const r = await stack("prod");
         const task = r.one("aws:ecs/taskDefinition:TaskDefinition", "app-orders-task");
         const env = Object.fromEntries(containerEnvironment(task).map((e) => [e.name, e.value]));
-        assert.strictEqual(env.DB_HOST, "db.internal.example.com");
-        assert.strictEqual(env.CACHE_HOST, "cache.internal.example.com");
-        assert.strictEqual(env.DB_TLS_SERVER_NAME, r.one("aws:rds/cluster:Cluster").state.endpoint);
+        const cluster = r.one("aws:rds/cluster:Cluster");
+        const group = r.one("aws:elasticache/replicationGroup:ReplicationGroup");
+        const connection = Object.fromEntries(Object.entries(env).filter(([name]) => /^(DB|CACHE)_/.test(name)));
+        assert.deepStrictEqual(connection, {
+            DB_HOST: "db.internal.example.com",
+            DB_READER_HOST: "db-ro.internal.example.com",
+            DB_TLS_SERVER_NAME: cluster.state.endpoint,
+            // RDS rejects a token signed for a custom Route 53 name: it is signed for the endpoints.
+            DB_IAM_TOKEN_HOST: cluster.state.endpoint,
+            DB_READER_IAM_TOKEN_HOST: cluster.state.readerEndpoint,
+            DB_PORT: "5432",
+            DB_NAME: "app",
+            DB_IAM_USER: "app",
+            CACHE_HOST: "cache.internal.example.com",
+            CACHE_READER_HOST: "cache-ro.internal.example.com",
+            CACHE_TLS_SERVER_NAME: group.state.primaryEndpointAddress,
+            CACHE_PORT: "6379",
+            CACHE_AUTH_SECRET_ARN: r.one("aws:secretsmanager/secret:Secret", "cache-auth").state.arn,
+        });
+        // The user the task role may connect as is the one the service is told to sign in as.
+        const connect = r
+            .ofType("aws:iam/rolePolicy:RolePolicy")
+            .filter((p) => p.name.startsWith("app-orders"))
+            .flatMap((p) => policyDocument(p.inputs.policy).Statement)
+            .find((st) => st.Sid === "ConnectWithIamAuth");
+        assert.deepStrictEqual(connect?.Resource, [`arn:aws:rds-db:eu-west-1:123456789012:dbuser:${String(cluster.state.clusterResourceId)}/app`]);
     });
 });
 
@@ -521,8 +789,14 @@ describe("platform (prod): data safety", () => {
             ...r.ofType("aws:secretsmanager/secret:Secret"),
             ...r.ofType("aws:kms/key:Key"),
             ...r.ofType("aws:s3/bucket:Bucket"),
+            // What holds events and messages: the bus, its replay archive, every queue and DLQ.
+            ...r.ofType("aws:cloudwatch/eventBus:EventBus"),
+            ...r.ofType("aws:cloudwatch/eventArchive:EventArchive"),
+            ...r.ofType("aws:sqs/queue:Queue").filter((q) => q.parent?.endsWith("platform:events:EventBus::events")),
         ];
         assert.strictEqual(r.ofType("aws:rds/clusterInstance:ClusterInstance").length, 3);
+        // The bus DLQ, and per subscription (order-placed, payment-settled) the queue, its DLQ and its delivery DLQ.
+        assert.strictEqual(r.ofType("aws:sqs/queue:Queue").filter((q) => q.parent?.endsWith("platform:events:EventBus::events")).length, 7);
         for (const resource of stateful) {
             assert.deepStrictEqual([resource.protect, resource.retainOnDelete], [true, true], `${resource.type} ${resource.name}`);
         }
@@ -558,6 +832,35 @@ describe("platform (prod): data safety", () => {
         const task = r.one("aws:ecs/taskDefinition:TaskDefinition", "app-orders-task");
         const env = containerEnvironment(task).map((e) => e.name);
         assert.ok(env.includes("TABLE_ORDERS") && !env.includes("DB_HOST"));
+    });
+});
+
+describe("platform (prod): writer, readers and cache nodes spread over the Network's AZs", () => {
+    it("places the writer and the failover reader (promotion tier 1) in different AZs, the third reader in the third", async () => {
+        const r = await stack("prod");
+        const placement = r.ofType("aws:rds/clusterInstance:ClusterInstance").map((i) => [i.name, i.inputs.promotionTier, i.inputs.availabilityZone]);
+        assert.deepStrictEqual(placement, [
+            ["data-instance-1", 0, "eu-west-1a"],
+            ["data-instance-2", 1, "eu-west-1b"],
+            ["data-instance-3", 2, "eu-west-1c"],
+        ]);
+    });
+
+    it("pins the cache's primary and two replicas to three different AZs, the primary first", async () => {
+        const group = (await stack("prod")).one("aws:elasticache/replicationGroup:ReplicationGroup");
+        assert.deepStrictEqual(
+            [group.inputs.numCacheClusters, group.inputs.multiAzEnabled, group.inputs.preferredCacheClusterAzs],
+            [3, true, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]],
+        );
+    });
+
+    it("dev: the single writer and the single cache node in the first AZ", async () => {
+        const r = await stack("dev");
+        assert.deepStrictEqual(
+            r.ofType("aws:rds/clusterInstance:ClusterInstance").map((i) => i.inputs.availabilityZone),
+            ["eu-west-1a"],
+        );
+        assert.deepStrictEqual(r.one("aws:elasticache/replicationGroup:ReplicationGroup").inputs.preferredCacheClusterAzs, ["eu-west-1a"]);
     });
 });
 
@@ -904,7 +1207,19 @@ describe("platform: alarms reach the alarm topic", () => {
         const r = await stack("prod");
         const topic = r.one("aws:sns/topic:Topic", "alarms-topic");
         const alarms = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => /platform:(api:SecureApi|events:EventBus)::/.test(a.parent ?? ""));
-        assert.ok(alarms.length >= 4);
+        assert.deepStrictEqual(alarms.map((a) => a.name).sort(), [
+            "api-5xx-rate",
+            "api-latency-p99",
+            "events-bus-dlq-visible",
+            "events-order-placed-delivery-dlq-visible",
+            "events-order-placed-dlq-visible",
+            "events-order-placed-oldest-message",
+            "events-order-placed-rule-failed-invocations",
+            "events-payment-settled-delivery-dlq-visible",
+            "events-payment-settled-dlq-visible",
+            "events-payment-settled-oldest-message",
+            "events-payment-settled-rule-failed-invocations",
+        ]);
         for (const alarm of alarms) {
             assert.deepStrictEqual(alarm.inputs.alarmActions, [topic.state.arn], alarm.name);
         }

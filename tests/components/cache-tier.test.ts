@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { CacheTier, CacheTierArgs, cacheClientPolicyStatements, cacheParameterFamily, validateCacheTierArgs } from "../../components/cache-tier";
+import * as pulumi from "@pulumi/pulumi";
+import { CacheTier, CacheTierArgs, cacheClientPolicyStatements, cacheParameterFamily, spreadOverAvailabilityZones, validateCacheTierArgs } from "../../components/cache-tier";
 import { ValidationError, formatProblem } from "../../config/problems";
 import { CacheEngine } from "../../config/types";
 import { MOCK_ACCOUNT_ID, shortHash } from "../../engine/mocks";
@@ -93,6 +94,19 @@ describe("CacheTier", () => {
             assert.strictEqual(g.nodeType, "cache.r7g.large");
         });
 
+        it("spreads the nodes round-robin over the subnets' AZs, the primary in the first", async () => {
+            const azs = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+            assert.deepStrictEqual(await resolveOutput(spreadOverAvailabilityZones(azs, 3)), ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+            assert.deepStrictEqual(await resolveOutput(spreadOverAvailabilityZones(azs.slice(0, 2), 3)), ["eu-west-1a", "eu-west-1b", "eu-west-1a"]);
+            assert.deepStrictEqual(await resolveOutput(spreadOverAvailabilityZones(azs, 1)), ["eu-west-1a"]);
+        });
+
+        it("takes the node AZs as an Output (the Network's AZ names) and passes them on", async () => {
+            const azs = spreadOverAvailabilityZones(pulumi.output(["eu-west-1b", "eu-west-1c"]), 3);
+            const { resources } = await build({ ...cacheTierProdArgs, availabilityZones: azs });
+            assert.deepStrictEqual(resources.one(T.group).inputs.preferredCacheClusterAzs, ["eu-west-1b", "eu-west-1c", "eu-west-1b"]);
+        });
+
         it("identity, engine, cluster mode disabled, port, networking", () => {
             const g = prod.resources.one(T.group, "cache-group").inputs;
             assert.strictEqual(g.replicationGroupId, "platform-prod");
@@ -161,14 +175,25 @@ describe("CacheTier", () => {
             }
         });
 
-        it("only the group and the secret are protected", () => {
-            const typesWith = (flag: "protect" | "retainOnDelete") =>
+        it("only the group and the secret are protected; what the retained group still uses is retained with it", () => {
+            const namesWith = (flag: "protect" | "retainOnDelete") =>
                 prod.resources.all
                     .filter((r) => r[flag])
-                    .map((r) => r.type)
+                    .map((r) => r.name)
                     .sort();
-            assert.deepStrictEqual(typesWith("protect"), [T.group, T.secret].sort());
-            assert.deepStrictEqual(typesWith("retainOnDelete"), [T.group, T.secret].sort());
+            assert.deepStrictEqual(namesWith("protect"), ["cache-auth", "cache-group"]);
+            assert.deepStrictEqual(namesWith("retainOnDelete"), ["cache-auth", "cache-engine-log", "cache-group", "cache-params", "cache-sg", "cache-slow-log", "cache-subnets"]);
+            const supporting: string[] = [T.subnetGroup, T.params, T.sg, T.logGroup];
+            for (const r of prod.resources.all.filter((x) => x.retainOnDelete && !x.protect)) {
+                assert.ok(supporting.includes(r.type), r.type);
+            }
+        });
+
+        it("protect: false retains nothing", () => {
+            assert.deepStrictEqual(
+                dev.resources.all.filter((r) => r.protect || r.retainOnDelete).map((r) => r.name),
+                [],
+            );
         });
     });
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { DataTier, DataTierArgs, attributeDefinitions, validateDataTierArgs } from "../../components/data-tier";
+import { DATA_TIER_DEFAULTS, DataTier, DataTierArgs, attributeDefinitions, validateDataTierArgs } from "../../components/data-tier";
 import { Problem, ValidationError } from "../../config/problems";
 import { MOCK_ACCOUNT_ID, shortHash } from "../../engine/mocks";
 import { Recorded, RecordedResource, policyDocument, record, resolveOutput } from "../support/harness";
@@ -80,7 +80,7 @@ describe("DataTier", function () {
                 "pulumi:pulumi:Stack": 1,
                 [T.component]: 1,
                 [T.subnetGroup]: 1,
-                [T.logGroup]: 1,
+                [T.logGroup]: 3,
                 [T.sg]: 1,
                 [T.role]: 1,
                 [T.attachment]: 1,
@@ -128,15 +128,24 @@ describe("DataTier", function () {
                 skipFinalSnapshot: false,
                 finalSnapshotIdentifier: `${CLUSTER_ID}-final`,
                 deleteAutomatedBackups: false,
-                enabledCloudwatchLogsExports: ["postgresql"],
+                enabledCloudwatchLogsExports: ["postgresql", "iam-db-auth-error", "instance"],
                 serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 16 },
             });
         });
 
-        it("pre-creates the KMS-encrypted PostgreSQL log group before the cluster", () => {
-            const logs = r.resources.one(T.logGroup, "data-postgresql-logs");
-            assert.deepStrictEqual(logs.inputs, { name: `/aws/rds/cluster/${CLUSTER_ID}/postgresql`, kmsKeyId: LOGS_KEY_ARN, retentionInDays: 365 });
-            assert.ok(r.resources.one(T.cluster).dependencies.includes(logs.urn));
+        it("pre-creates a KMS-encrypted log group for each exported log type before the cluster", () => {
+            const groups = r.resources.ofType(T.logGroup);
+            assert.deepStrictEqual(
+                groups.map((g) => [g.name, g.inputs]),
+                [
+                    ["data-postgresql-logs", { name: `/aws/rds/cluster/${CLUSTER_ID}/postgresql`, kmsKeyId: LOGS_KEY_ARN, retentionInDays: 365 }],
+                    ["data-iam-db-auth-error-logs", { name: `/aws/rds/cluster/${CLUSTER_ID}/iam-db-auth-error`, kmsKeyId: LOGS_KEY_ARN, retentionInDays: 365 }],
+                    ["data-instance-logs", { name: `/aws/rds/cluster/${CLUSTER_ID}/instance`, kmsKeyId: LOGS_KEY_ARN, retentionInDays: 365 }],
+                ],
+            );
+            for (const g of groups) {
+                assert.ok(r.resources.one(T.cluster).dependencies.includes(g.urn), g.name);
+            }
         });
 
         it("uses the isolated subnets in a DB subnet group", () => {
@@ -245,8 +254,8 @@ describe("DataTier", function () {
             for (const x of [...r.resources.ofType(T.cluster), ...r.resources.ofType(T.instance)]) {
                 assert.deepStrictEqual(flags(x), { protect: true, retainOnDelete: true }, x.name);
             }
-            for (const type of [T.subnetGroup, T.sg, T.params, T.logGroup, T.role, T.attachment]) {
-                assert.deepStrictEqual(flags(r.resources.one(type)), { protect: false, retainOnDelete: true }, type);
+            for (const x of [T.subnetGroup, T.sg, T.params, T.logGroup, T.role, T.attachment].flatMap((type) => r.resources.ofType(type))) {
+                assert.deepStrictEqual(flags(x), { protect: false, retainOnDelete: true }, x.name);
             }
             for (const type of [T.scalingTarget, T.scalingPolicy]) {
                 assert.deepStrictEqual(flags(r.resources.one(type)), { protect: false, retainOnDelete: false }, type);
@@ -276,8 +285,6 @@ describe("DataTier", function () {
                     Action: ["rds-db:connect"],
                     Resource: [`arn:aws:rds-db:${REGION}:${MOCK_ACCOUNT_ID}:dbuser:${CLUSTER_RESOURCE_ID}/app`],
                 },
-                { Sid: "ReadMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET_ARN] },
-                { Sid: "DecryptMasterSecret", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [DATA_KEY_ARN] },
             ]);
         });
     });
@@ -352,11 +359,12 @@ describe("DataTier", function () {
             assert.strictEqual(cluster.inputs.engineVersion, "15.7");
             assert.strictEqual(cluster.inputs.clusterIdentifier, "platform-test-data");
             assert.strictEqual(cluster.inputs.finalSnapshotIdentifier, "platform-test-data-final");
-            assert.strictEqual(r.resources.one(T.logGroup).inputs.name, "/aws/rds/cluster/platform-test-data/postgresql");
+            assert.strictEqual(r.resources.one(T.logGroup, "data-postgresql-logs").inputs.name, "/aws/rds/cluster/platform-test-data/postgresql");
         });
 
-        it("grants only rds-db:connect (for the configured user) when the master secret is not granted", async () => {
-            const r = await run(sqlDataTierArgs({}, { grantMasterSecret: false, iamDatabaseUser: "orders_svc" }));
+        it("grants the master secret only when asked, and decrypts it only through Secrets Manager", async () => {
+            const r = await run(sqlDataTierArgs({}, { grantMasterSecret: true, iamDatabaseUser: "orders_svc" }));
+            assert.strictEqual(r.tier.iamDatabaseUser, "orders_svc");
             assert.deepStrictEqual(await resolveOutput(r.tier.clientPolicyStatements), [
                 {
                     Sid: "ConnectWithIamAuth",
@@ -364,7 +372,19 @@ describe("DataTier", function () {
                     Action: ["rds-db:connect"],
                     Resource: [`arn:aws:rds-db:${REGION}:${MOCK_ACCOUNT_ID}:dbuser:${CLUSTER_RESOURCE_ID}/orders_svc`],
                 },
+                { Sid: "ReadMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SECRET_ARN] },
+                {
+                    Sid: "DecryptMasterSecret",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt"],
+                    Resource: [DATA_KEY_ARN],
+                    Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${REGION}.amazonaws.com` } },
+                },
             ]);
+        });
+
+        it("does not grant the master secret by default (services sign in with IAM auth)", () => {
+            assert.strictEqual(DATA_TIER_DEFAULTS.grantMasterSecret, false);
         });
     });
 
@@ -493,7 +513,13 @@ describe("DataTier", function () {
                     ],
                     Resource: [tableArn(physical.orders), `${tableArn(physical.orders)}/index/*`, tableArn(physical.sessions), `${tableArn(physical.sessions)}/index/*`],
                 },
-                { Sid: "UseTableKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [DATA_KEY_ARN] },
+                {
+                    Sid: "UseTableKey",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                    Resource: [DATA_KEY_ARN],
+                    Condition: { StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` } },
+                },
             ]);
         });
     });

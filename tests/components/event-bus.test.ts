@@ -330,21 +330,45 @@ describe("EventBus", function () {
             }
         });
 
-        it("encrypts the fan-out topic and restricts it to the account over TLS", () => {
+        it("encrypts the fan-out topic; its policy grants nobody and denies publishing without TLS (AWS's statement)", () => {
             const topic = r.resources.one(T.topic, "events-notifications");
             assert.deepStrictEqual(topic.inputs, { kmsMasterKeyId: MESSAGING_KEY_ARN });
             const policy = r.resources.one(T.topicPolicy, "events-notifications-policy");
             assert.strictEqual(policy.inputs.arn, names.topicArn);
-            assert.deepStrictEqual(policyDocument(policy.inputs.policy).Statement, [
+            assert.deepStrictEqual(policyDocument(policy.inputs.policy).Statement, [denyTls(names.topicArn, "sns:Publish")]);
+        });
+
+        it("exports the statements a notification publisher needs: Publish on the topic, the key only through SNS", async () => {
+            assert.ok(r.bus.notificationPublisherPolicyStatements);
+            assert.deepStrictEqual(await resolveOutput(r.bus.notificationPublisherPolicyStatements), [
+                { Sid: "PublishNotifications", Effect: "Allow", Action: ["sns:Publish"], Resource: [names.topicArn] },
                 {
-                    Sid: "AllowAccountPublishSubscribe",
+                    Sid: "EncryptNotifications",
                     Effect: "Allow",
-                    Principal: { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` },
-                    Action: ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"],
-                    Resource: [names.topicArn],
+                    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    Resource: [MESSAGING_KEY_ARN],
+                    Condition: { StringEquals: { "kms:ViaService": "sns.eu-west-1.amazonaws.com" } },
                 },
-                denyTls(names.topicArn, "sns:Publish"),
             ]);
+        });
+
+        it("gives a producer PutEvents on exactly this bus, only for the sources it declares", async () => {
+            assert.deepStrictEqual(await resolveOutput(r.bus.producerPolicyStatements(["platform.orders", "platform.refunds"])), [
+                {
+                    Sid: "PutEventsAsDeclaredSources",
+                    Effect: "Allow",
+                    Action: ["events:PutEvents"],
+                    Resource: [names.busArn],
+                    Condition: { StringEquals: { "events:source": ["platform.orders", "platform.refunds"] } },
+                },
+            ]);
+        });
+
+        it("protects nothing by default", () => {
+            assert.deepStrictEqual(
+                r.resources.all.filter((x) => x.protect || x.retainOnDelete).map((x) => x.name),
+                [],
+            );
         });
 
         it("subscribes only the listed queue, raw, with failed deliveries to its delivery DLQ", () => {
@@ -437,7 +461,13 @@ describe("EventBus", function () {
                         Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
                         Resource: [queueArn(n.queue)],
                     },
-                    { Sid: "DecryptMessages", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [MESSAGING_KEY_ARN] },
+                    {
+                        Sid: "DecryptMessages",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt"],
+                        Resource: [MESSAGING_KEY_ARN],
+                        Condition: { StringEquals: { "kms:ViaService": "sqs.eu-west-1.amazonaws.com" } },
+                    },
                 ]);
             }
         });
@@ -491,6 +521,31 @@ describe("EventBus", function () {
             const queue = r.physical(T.queue, "events-order-created");
             const sids = policyFor(r.resources, queueUrl(queue)).Statement.map((s) => s.Sid);
             assert.deepStrictEqual(sids, ["AllowEventBridgeRule", "DenyInsecureTransport"]);
+        });
+
+        it("protect: the bus, its archive, every queue and every DLQ are protected and retained; nothing else", async () => {
+            const r = await run(eventBusArgs({ protect: true, notifications: { subscriptions: ["order-created"] } }));
+            const flagged = r.resources.all.filter((x) => x.protect || x.retainOnDelete);
+            for (const x of flagged) {
+                assert.deepStrictEqual([x.protect, x.retainOnDelete], [true, true], x.name);
+            }
+            assert.deepStrictEqual(flagged.map((x) => x.name).sort(), [
+                "events-archive",
+                "events-bus",
+                "events-bus-dlq",
+                "events-ledger",
+                "events-ledger-delivery-dlq",
+                "events-ledger-dlq",
+                "events-order-created",
+                "events-order-created-delivery-dlq",
+                "events-order-created-dlq",
+            ]);
+            assert.deepStrictEqual([...new Set(flagged.map((x) => x.type))].sort(), [T.archive, T.bus, T.queue]);
+        });
+
+        it("without notifications there are no publisher statements", async () => {
+            const r = await run(eventBusArgs({ subscriptions: [ORDER_CREATED] }));
+            assert.strictEqual(r.bus.notificationPublisherPolicyStatements, undefined);
         });
 
         it("archives indefinitely (0) by default, and alarms without actions when no alarm topic is given", async () => {

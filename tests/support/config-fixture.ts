@@ -11,10 +11,13 @@ export const VALID_SERVICE = {
     hostPatterns: ["orders.internal.example.com"],
     pathPatterns: ["/orders", "/orders/*"],
     usesDatabase: true,
+    // The prod profile creates the notifications topic, which needs a publisher.
+    publishesNotifications: true,
     api: { basePath: "orders", scopes: ["orders.read"] },
 };
 
-export const VALID_SUBSCRIPTION = { name: "order-placed", consumer: "orders", sources: ["platform.orders"], detailTypes: ["OrderPlaced"] };
+/** Fed by the API's async route (source platform.api), which the baseline leaves enabled. */
+export const VALID_SUBSCRIPTION = { name: "order-placed", consumer: "orders", sources: ["platform.api"], detailTypes: ["OrderPlaced"] };
 
 export function validRaw(overrides: Record<string, unknown> = {}): RawConfig {
     const base: Record<string, unknown> = {
