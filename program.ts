@@ -15,7 +15,7 @@ import { integrationHost } from "./config/resolve";
 import { PlatformConfig, ServiceConfig } from "./config/types";
 import { CacheTier } from "./components/cache-tier";
 import { DataTier } from "./components/data-tier";
-import { EdgeCdn } from "./components/edge-cdn";
+import { CLOUDFRONT_CONTROL_REGION, EdgeCdn } from "./components/edge-cdn";
 import { EncryptionKeys } from "./components/encryption-keys";
 import { EventBus } from "./components/event-bus";
 import { AlarmTopic } from "./components/alarm-topic";
@@ -80,7 +80,7 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         flowLogRetentionDays: config.network.flowLogRetentionDays,
     });
 
-    const alarms = new AlarmTopic(COMPONENT_NAMES.alarms, { messagingKmsKeyArn: keys.keys.messaging.arn, emails: config.alarmEmails });
+    const alarms = new AlarmTopic(COMPONENT_NAMES.alarms, { kmsKeyArn: keys.keys.messaging.arn, emails: config.alarmEmails });
 
     // The public zone must exist already (it is delegated from the registrar, not created here).
     const publicZoneId = aws.route53.getZoneOutput({ name: config.dns.publicZoneName, privateZone: false }).zoneId;
@@ -300,30 +300,41 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         alarmTopicArn: alarms.topicArn,
     });
 
-    const cdn =
-        config.cdn.enabled && config.api.domainName
-            ? new EdgeCdn(COMPONENT_NAMES.edge, {
-                  aliases: config.cdn.aliases,
-                  publicZoneId,
-                  publicZoneName: config.dns.publicZoneName,
-                  apiOrigin: {
-                      domainName: config.api.domainName,
-                      basePath: config.api.basePath,
-                      originVerify:
-                          api.originVerifyHeaderName !== undefined && api.originVerifySecret !== undefined
-                              ? { headerName: api.originVerifyHeaderName, value: api.originVerifySecret }
-                              : undefined,
-                  },
-                  apiCacheTtlSeconds: config.cdn.apiCacheTtlSeconds,
-                  priceClass: config.cdn.priceClass,
-                  minimumProtocolVersion: config.cdn.minimumProtocolVersion,
-                  geoRestriction: { type: config.cdn.geoRestrictionType, locations: config.cdn.geoRestrictionLocations },
-                  contentSecurityPolicy: config.cdn.contentSecurityPolicy,
-                  wafRateLimit: config.cdn.wafRateLimit,
-                  logRetentionDays: config.logRetentionDays,
-                  protectStatefulResources: config.protectStatefulResources,
-              })
-            : undefined;
+    // The CDN, when config enables it (config guarantees the API's custom domain then). CloudFront's
+    // alarms live in us-east-1 and can only notify a topic there: a second alarm topic, with its own
+    // us-east-1 key (the messaging key is regional), for the same recipients.
+    let cdn: EdgeCdn | undefined;
+    let edgeAlarms: AlarmTopic | undefined;
+    if (config.cdn.enabled && config.api.domainName !== undefined) {
+        edgeAlarms = new AlarmTopic(`${COMPONENT_NAMES.alarms}-${CLOUDFRONT_CONTROL_REGION}`, {
+            region: CLOUDFRONT_CONTROL_REGION,
+            emails: config.alarmEmails,
+            keyDeletionWindowDays: config.kmsDeletionWindowDays,
+            protect: config.protectStatefulResources,
+        });
+        cdn = new EdgeCdn(COMPONENT_NAMES.edge, {
+            aliases: config.cdn.aliases,
+            publicZoneId,
+            publicZoneName: config.dns.publicZoneName,
+            apiOrigin: {
+                domainName: config.api.domainName,
+                basePath: config.api.basePath,
+                originVerify:
+                    api.originVerifyHeaderName !== undefined && api.originVerifySecret !== undefined
+                        ? { headerName: api.originVerifyHeaderName, value: api.originVerifySecret }
+                        : undefined,
+            },
+            apiCacheTtlSeconds: config.cdn.apiCacheTtlSeconds,
+            priceClass: config.cdn.priceClass,
+            minimumProtocolVersion: config.cdn.minimumProtocolVersion,
+            geoRestriction: { type: config.cdn.geoRestrictionType, locations: config.cdn.geoRestrictionLocations },
+            contentSecurityPolicy: config.cdn.contentSecurityPolicy,
+            wafRateLimit: config.cdn.wafRateLimit,
+            alarmActions: [edgeAlarms],
+            logRetentionDays: config.logRetentionDays,
+            protectStatefulResources: config.protectStatefulResources,
+        });
+    }
 
     const outputs = {
         environment: config.environment,

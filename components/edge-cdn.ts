@@ -180,6 +180,13 @@ export interface EdgeCdnApiOrigin {
     readonly originVerify?: EdgeCdnOriginVerify;
 }
 
+/** An SNS topic whose Region is known as a plain value (an AlarmTopic has this shape). */
+export interface EdgeCdnAlarmTopic {
+    readonly topicArn: pulumi.Input<string>;
+    /** The topic's Region; undefined when it is not known, which the validation rejects. */
+    readonly region: string | undefined;
+}
+
 export interface EdgeCdnGeoRestriction {
     /** `none`, `whitelist` or `blacklist`. */
     readonly type: string;
@@ -263,11 +270,13 @@ export interface EdgeCdnArgs {
      */
     readonly errorRateThresholdPercent?: number;
     /**
-     * Alarm and OK actions (SNS topic ARNs). CloudWatch alarm actions must be in the alarm's Region,
-     * and CloudFront alarms live in us-east-1, so these must be us-east-1 ARNs.
+     * Alarm and OK actions: SNS topic ARNs (plain strings), or topics whose Region is known before
+     * deployment (`{ topicArn, region }`, which an AlarmTopic is). CloudWatch alarm actions must be in
+     * the alarm's Region, and CloudFront alarms live in us-east-1, so each must be in us-east-1; an
+     * ARN only known after deployment cannot be checked, so it is accepted only with its Region.
      * @default no actions: the alarm only changes state
      */
-    readonly alarmActions?: readonly pulumi.Input<string>[];
+    readonly alarmActions?: readonly (string | EdgeCdnAlarmTopic)[];
     /**
      * Retention of the access-log group (a CloudWatch Logs retention value).
      * @default 365
@@ -589,16 +598,15 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const threshold = args.errorRateThresholdPercent ?? EDGE_CDN_DEFAULTS.errorRateThresholdPercent;
     problems.check(threshold > 0 && threshold <= 100, "errorRateThresholdPercent", threshold, "must be a percentage above 0 and at most 100", "use e.g. 5");
     (args.alarmActions ?? []).forEach((action, i) => {
-        if (typeof action === "string") {
-            const region = arnRegion(action);
-            problems.check(
-                region === CLOUDFRONT_CONTROL_REGION,
-                `alarmActions[${i}]`,
-                action,
-                `must be an ARN in ${CLOUDFRONT_CONTROL_REGION}: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm's Region`,
-                `use an SNS topic created with region "${CLOUDFRONT_CONTROL_REGION}"`,
-            );
-        }
+        const plain = typeof action === "string";
+        const region = plain ? arnRegion(action) : action.region;
+        problems.check(
+            region === CLOUDFRONT_CONTROL_REGION,
+            `alarmActions[${i}]`,
+            plain ? action : `a topic in ${action.region ?? "an unknown Region"}`,
+            `must be ${plain ? "an ARN" : "a topic"} in ${CLOUDFRONT_CONTROL_REGION}: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm's Region`,
+            `use an SNS topic created with region "${CLOUDFRONT_CONTROL_REGION}"`,
+        );
     });
     const retention = args.logRetentionDays ?? EDGE_CDN_DEFAULTS.logRetentionDays;
     problems.check(
@@ -1117,7 +1125,7 @@ export class EdgeCdn extends pulumi.ComponentResource {
         );
 
         // --- 5xx alarm (CloudFront metrics are published in us-east-1, Region=Global) ----------------
-        const actions = [...(args.alarmActions ?? [])];
+        const actions = (args.alarmActions ?? []).map((action) => (typeof action === "string" ? action : action.topicArn));
         new aws.cloudwatch.MetricAlarm(
             `${name}-5xx-rate`,
             {

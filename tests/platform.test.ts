@@ -4,7 +4,7 @@
  * pack under its own environment's enforcement levels.
  */
 import * as assert from "assert";
-import { RecordedResource } from "../engine/mocks";
+import { MOCK_ACCOUNT_ID, RecordedResource } from "../engine/mocks";
 import { runStack } from "../engine/run-stack";
 import { evaluatePolicies, fromRecorded } from "../policies/evaluate";
 import { Recorded, policyDocument } from "./support/harness";
@@ -284,14 +284,52 @@ describe("platform: every stack passes the policy pack under its own enforcement
 });
 
 describe("platform: alarms reach the alarm topic", () => {
-    it("prod: the API's and the bus's alarms notify the alarm topic, which mails on-call", async () => {
+    it("prod: every alarm notifies a topic in its own Region; the API's and the bus's notify the regional topic, which mails on-call", async () => {
         const r = await stack("prod");
         const topic = r.one("aws:sns/topic:Topic", "alarms-topic");
-        const alarms = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => /platform:(api:SecureApi|events:EventBus)::/.test(a.parent ?? ""));
-        assert.ok(alarms.length >= 4);
-        for (const alarm of alarms) {
-            assert.deepStrictEqual(alarm.inputs.alarmActions, [topic.state.arn], alarm.name);
+        const alarms = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+        const regional = alarms.filter((a) => /platform:(api:SecureApi|events:EventBus)::/.test(a.parent ?? ""));
+        assert.ok(regional.length >= 4);
+        for (const alarm of regional) {
+            assert.deepStrictEqual([alarm.inputs.alarmActions, alarm.inputs.region], [[topic.state.arn], undefined], alarm.name);
         }
+        // No alarm is left without an action: the regional ones above plus the CDN's below are all of them.
+        assert.deepStrictEqual(
+            alarms.filter((a) => !regional.includes(a)).map((a) => a.name),
+            ["edge-5xx-rate"],
+        );
         assert.strictEqual(r.one("aws:sns/topicSubscription:TopicSubscription", "alarms-platform-oncall-example-com").inputs.endpoint, "platform-oncall@example.com");
+    });
+
+    it("prod: the CDN's 5xx alarm (us-east-1) notifies a us-east-1 topic with its own us-east-1 key, which mails the same on-call address", async () => {
+        const r = await stack("prod");
+        const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "edge-5xx-rate");
+        const topic = r.one("aws:sns/topic:Topic", "alarms-us-east-1-topic");
+        const key = r.one("aws:kms/key:Key", "alarms-us-east-1-key");
+        assert.deepStrictEqual(
+            [alarm.inputs.region, alarm.inputs.alarmActions, alarm.inputs.okActions, alarm.inputs.actionsEnabled],
+            ["us-east-1", [topic.state.arn], [topic.state.arn], true],
+        );
+        assert.match(String(topic.state.arn), /^arn:aws:sns:us-east-1:/);
+        assert.deepStrictEqual([topic.inputs.region, topic.inputs.kmsMasterKeyId], ["us-east-1", key.state.arn]);
+        assert.deepStrictEqual([key.inputs.region, key.inputs.enableKeyRotation, key.inputs.deletionWindowInDays, key.protect], ["us-east-1", true, 30, true]);
+        assert.deepStrictEqual(
+            policyDocument(key.inputs.policy).Statement.map((s) => s.Principal),
+            [{ AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` }, { Service: "cloudwatch.amazonaws.com" }],
+        );
+        const subscription = r.one("aws:sns/topicSubscription:TopicSubscription", "alarms-us-east-1-platform-oncall-example-com");
+        assert.deepStrictEqual(subscription.inputs.region, "us-east-1");
+        assert.deepStrictEqual([subscription.inputs.topic, subscription.inputs.endpoint], [topic.state.arn, "platform-oncall@example.com"]);
+    });
+
+    it("dev (no CDN) has no us-east-1 alarm topic", async () => {
+        const r = await stack("dev");
+        assert.deepStrictEqual(
+            r
+                .ofType("aws:sns/topic:Topic")
+                .filter((t) => t.name.startsWith("alarms"))
+                .map((t) => t.name),
+            ["alarms-topic"],
+        );
     });
 });

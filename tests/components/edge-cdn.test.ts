@@ -597,6 +597,13 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(alarm["alarmActions"], []);
         });
 
+        it("notifies a topic passed by reference (an AlarmTopic's shape) through its ARN", async () => {
+            const topicArn = "arn:aws:sns:us-east-1:123456789012:edge-alarms";
+            const r = await run(edgeCdnArgs({ alarmActions: [{ topicArn: pulumi.output(topicArn), region: "us-east-1" }] }));
+            const alarm = inputs(r.resources.one(T.alarm, "edge-5xx-rate"));
+            assert.deepStrictEqual([alarm["alarmActions"], alarm["okActions"]], [[topicArn], [topicArn]]);
+        });
+
         it("with one alias: a certificate without SANs, one validation record, one A and one AAAA record", async () => {
             const r = await run(edgeCdnArgs({ aliases: ["www.example.com"] }));
             assert.deepStrictEqual(r.resources.one(T.certificate, "edge-cert").inputs, { domainName: "www.example.com", validationMethod: "DNS", region: "us-east-1" });
@@ -765,9 +772,15 @@ describe("EdgeCdn", () => {
             assert.ok(!short[0].includes('short"'), "the secret itself is never printed");
         });
 
-        it("rejects alarm actions outside us-east-1", () => {
+        it("rejects alarm actions outside us-east-1: plain ARNs by their Region field, topic references by their known Region", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ alarmActions: ["arn:aws:sns:eu-west-1:123456789012:alarms"] })), [
                 'alarmActions[0] = "arn:aws:sns:eu-west-1:123456789012:alarms": must be an ARN in us-east-1: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm\'s Region. Fix: use an SNS topic created with region "us-east-1"',
+            ]);
+            const topicArn = pulumi.output(EDGE_ALARM_TOPIC);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ alarmActions: [{ topicArn, region: "us-east-1" }] })), []);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ alarmActions: [EDGE_ALARM_TOPIC, { topicArn, region: "eu-west-1" }, { topicArn, region: undefined }] })), [
+                'alarmActions[1] = "a topic in eu-west-1": must be a topic in us-east-1: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm\'s Region. Fix: use an SNS topic created with region "us-east-1"',
+                'alarmActions[2] = "a topic in an unknown Region": must be a topic in us-east-1: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm\'s Region. Fix: use an SNS topic created with region "us-east-1"',
             ]);
         });
 
