@@ -355,60 +355,99 @@ function arnRegion(arn: string): string | undefined {
 }
 
 /** The API path pattern in effect. */
-function effectiveApiPathPattern(args: EdgeCdnArgs): string {
+function effectiveApiPathPattern(args: Pick<EdgeCdnArgs, "apiPathPattern" | "apiOrigin">): string {
     return args.apiPathPattern ?? (args.apiOrigin.basePath !== undefined ? `/${args.apiOrigin.basePath}/*` : EDGE_CDN_DEFAULTS.apiPathPattern);
 }
 
+/** Argument paths problems are reported under (`aliases[1]` is reported as `keyOf("aliases")[1]`). */
+export type EdgeCdnArgPath =
+    | "aliases"
+    | "publicZoneName"
+    | "certificateDomainName"
+    | "apiOrigin.domainName"
+    | "apiOrigin.basePath"
+    | "apiOrigin.originPath"
+    | "apiOrigin.originVerify.headerName"
+    | "apiOrigin.originVerify.value"
+    | "apiPathPattern"
+    | "apiCacheTtlSeconds"
+    | "priceClass"
+    | "minimumProtocolVersion"
+    | "geoRestriction.type"
+    | "geoRestriction.locations"
+    | "contentSecurityPolicy"
+    | "hstsMaxAgeSeconds"
+    | "wafRateLimit"
+    | "wafRateEvaluationWindowSeconds"
+    | "wafCommonRuleSetCountRules"
+    | "errorRateThresholdPercent"
+    | "alarmActions"
+    | "logRetentionDays"
+    | "keyDeletionWindowDays"
+    | "noncurrentVersionExpirationDays";
+
 /**
  * Every problem with EdgeCdn args, against CloudFront, ACM, Route 53, WAF and CloudWatch rules.
- * Pure; values that are Outputs (e.g. the origin-verify secret) are skipped.
+ * Pure; values that are Outputs (e.g. the origin-verify secret) are skipped. `publicZoneId` is not
+ * needed, so the configuration can validate the args it will produce before any resource exists.
+ * `keyOf` names the arguments in problems and messages: the configuration passes its own keys
+ * (`aliases` -> `platform:cdnAliases`), so one set of rules serves both.
  */
-export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
+export function validateEdgeCdnArgs(args: Omit<EdgeCdnArgs, "publicZoneId">, keyOf: (path: EdgeCdnArgPath) => string = (path) => path): Problem[] {
     const problems = new Problems();
     const zone = args.publicZoneName;
     const zoneOk = problems.check(
         isDomainName(zone),
-        "publicZoneName",
+        keyOf("publicZoneName"),
         zone,
         "must be a lowercase domain name (the public hosted zone, e.g. example.com)",
         "pass the name of the public zone whose id is publicZoneId",
     );
 
     // Aliases and certificate names: DNS validation and alias records go to the public zone.
+    const apiDomain = typeof args.apiOrigin.domainName === "string" ? args.apiOrigin.domainName : undefined;
     problems.check(
         args.aliases.length > 0,
-        "aliases",
+        keyOf("aliases"),
         args.aliases,
         "must list at least one alternate domain name (the distribution is served on it with the us-east-1 certificate)",
         `add e.g. "www.${zone}"`,
     );
     args.aliases.forEach((alias, i) => {
         if (!isHostName(alias)) {
-            problems.add(`aliases[${i}]`, alias, 'must be a lowercase domain name, optionally starting with "*."', `use e.g. "www.${zone}"`);
+            problems.add(`${keyOf("aliases")}[${i}]`, alias, 'must be a lowercase domain name, optionally starting with "*."', `use e.g. "www.${zone}"`);
         } else if (zoneOk && !isWithinZone(alias, zone)) {
             problems.add(
-                `aliases[${i}]`,
+                `${keyOf("aliases")}[${i}]`,
                 alias,
                 `must be within the public zone ${zone} (its certificate is DNS-validated and its alias records are created there)`,
                 `use a name ending in ".${zone}", or pass the zone that holds ${alias}`,
             );
         }
         if (args.aliases.indexOf(alias) !== i) {
-            problems.add(`aliases[${i}]`, alias, "must be unique (CloudFront rejects duplicate alternate domain names)", "remove the duplicate");
+            problems.add(`${keyOf("aliases")}[${i}]`, alias, "must be unique (CloudFront rejects duplicate alternate domain names)", "remove the duplicate");
+        }
+        if (alias === apiDomain) {
+            problems.add(
+                `${keyOf("aliases")}[${i}]`,
+                alias,
+                `must differ from the API's custom domain ${keyOf("apiOrigin.domainName")} (${apiDomain}): that name already has the API's A/AAAA records (a second pair fails with "record already exists"), and CloudFront would send API requests back to itself`,
+                `serve the CDN on another name (e.g. "www.${zone}"), or give the API another domain`,
+            );
         }
     });
     const primary = args.certificateDomainName ?? args.aliases[0];
     if (args.certificateDomainName !== undefined) {
         if (!isHostName(args.certificateDomainName)) {
             problems.add(
-                "certificateDomainName",
+                keyOf("certificateDomainName"),
                 args.certificateDomainName,
                 'must be a lowercase domain name, optionally starting with "*."',
                 `use e.g. "${zone}" or "*.${zone}"`,
             );
         } else if (zoneOk && !isWithinZone(args.certificateDomainName, zone)) {
             problems.add(
-                "certificateDomainName",
+                keyOf("certificateDomainName"),
                 args.certificateDomainName,
                 `must be within the public zone ${zone} (ACM DNS validation records are created there)`,
                 `use a name ending in ".${zone}" or the zone apex`,
@@ -419,10 +458,10 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
         const names = certificateNames(primary, args.aliases);
         problems.check(
             names.length <= ACM_MAX_NAMES_PER_CERTIFICATE,
-            "aliases",
+            keyOf("aliases"),
             args.aliases,
             `need ${names.length} names on one ACM certificate; ACM allows ${ACM_MAX_NAMES_PER_CERTIFICATE} by default`,
-            `use a wildcard certificateDomainName (e.g. "*.${zone}") or raise the ACM quota and split the distribution`,
+            `cover them with a wildcard name (e.g. "*.${zone}", as an alias or the certificate domain name); more names need a raised ACM quota and ACM_MAX_NAMES_PER_CERTIFICATE raised with it`,
         );
     }
 
@@ -430,7 +469,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const priceClass = args.priceClass ?? EDGE_CDN_DEFAULTS.priceClass;
     problems.check(
         (PRICE_CLASSES as readonly string[]).includes(priceClass),
-        "priceClass",
+        keyOf("priceClass"),
         priceClass,
         `must be one of ${PRICE_CLASSES.join(", ")}`,
         "pick one of the CloudFront price classes",
@@ -440,13 +479,18 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
         const why = (REJECTED_MINIMUM_PROTOCOL_VERSIONS as readonly string[]).includes(tls)
             ? "is older than TLSv1.2_2021 (it accepts TLS 1.0/1.1 or obsolete TLS 1.2 ciphers)"
             : "is not a CloudFront viewer security policy";
-        problems.add("minimumProtocolVersion", tls, `${why}; allowed: ${ALLOWED_MINIMUM_PROTOCOL_VERSIONS.join(", ")}`, `set "${ALLOWED_MINIMUM_PROTOCOL_VERSIONS[0]}" or newer`);
+        problems.add(
+            keyOf("minimumProtocolVersion"),
+            tls,
+            `${why}; allowed: ${ALLOWED_MINIMUM_PROTOCOL_VERSIONS.join(", ")}`,
+            `set "${ALLOWED_MINIMUM_PROTOCOL_VERSIONS[0]}" or newer`,
+        );
     }
     const geoType = args.geoRestriction?.type ?? EDGE_CDN_DEFAULTS.geoRestrictionType;
     const geoLocations = args.geoRestriction?.locations ?? [];
     const geoTypeOk = problems.check(
         (GEO_RESTRICTION_TYPES as readonly string[]).includes(geoType),
-        "geoRestriction.type",
+        keyOf("geoRestriction.type"),
         geoType,
         `must be one of ${GEO_RESTRICTION_TYPES.join(", ")}`,
         "use none, whitelist (allow only the listed countries) or blacklist (block them)",
@@ -454,18 +498,18 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     geoLocations.forEach((code, i) => {
         problems.check(
             ISO_COUNTRY_CODES.has(code),
-            `geoRestriction.locations[${i}]`,
+            `${keyOf("geoRestriction.locations")}[${i}]`,
             code,
             "must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned)",
             "use e.g. DE, US, GB",
         );
-        problems.check(geoLocations.indexOf(code) === i, `geoRestriction.locations[${i}]`, code, "must be unique", "remove the duplicate");
+        problems.check(geoLocations.indexOf(code) === i, `${keyOf("geoRestriction.locations")}[${i}]`, code, "must be unique", "remove the duplicate");
     });
     if (geoTypeOk && (geoType === "none") !== (geoLocations.length === 0)) {
         problems.add(
-            "geoRestriction.locations",
+            keyOf("geoRestriction.locations"),
             geoLocations,
-            geoType === "none" ? "must be empty when geoRestriction.type is none" : `must list at least one country for a ${geoType}`,
+            geoType === "none" ? `must be empty when ${keyOf("geoRestriction.type")} is none` : `must list at least one country for a ${geoType}`,
             "make the restriction type and the locations agree",
         );
     }
@@ -474,7 +518,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const csp = args.contentSecurityPolicy ?? EDGE_CDN_DEFAULTS.contentSecurityPolicy;
     problems.check(
         csp.trim().length > 0 && !/[\r\n]/.test(csp) && csp.length <= CSP_MAX_LENGTH,
-        "contentSecurityPolicy",
+        keyOf("contentSecurityPolicy"),
         csp,
         `must be a non-empty single-line header value of at most ${CSP_MAX_LENGTH} characters (CloudFront limit)`,
         "write the policy on one line and shorten it",
@@ -482,7 +526,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const hsts = args.hstsMaxAgeSeconds ?? EDGE_CDN_DEFAULTS.hstsMaxAgeSeconds;
     problems.check(
         Number.isInteger(hsts) && hsts >= HSTS_MIN_MAX_AGE_SECONDS,
-        "hstsMaxAgeSeconds",
+        keyOf("hstsMaxAgeSeconds"),
         hsts,
         `must be an integer of at least ${HSTS_MIN_MAX_AGE_SECONDS} (one year, required for HSTS preload)`,
         "use 63072000 (two years)",
@@ -493,7 +537,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     if (typeof origin.domainName === "string") {
         problems.check(
             isDomainName(origin.domainName),
-            "apiOrigin.domainName",
+            keyOf("apiOrigin.domainName"),
             origin.domainName,
             "must be the API's custom domain name (lowercase, no scheme or path)",
             "pass the SecureApi Regional custom domain, e.g. api.example.com",
@@ -503,7 +547,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     if (origin.originPath !== undefined) {
         problems.check(
             /^(\/[A-Za-z0-9._~-]+)+$/.test(origin.originPath) && origin.originPath.length <= 255,
-            "apiOrigin.originPath",
+            keyOf("apiOrigin.originPath"),
             origin.originPath,
             'must start with "/", must not end with "/", and use path characters only (CloudFront origin path)',
             'use e.g. "/v1", or leave it unset',
@@ -512,7 +556,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const pattern = effectiveApiPathPattern(args);
     const patternOk = problems.check(
         /^(\/[A-Za-z0-9._~-]+)+\/\*$/.test(pattern) && pattern.length <= 255,
-        "apiPathPattern",
+        keyOf("apiPathPattern"),
         pattern,
         'must be a path prefix pattern "/<segment>[/<segment>...]/*" of at most 255 characters ("/*" is the static site\'s default behavior)',
         'use e.g. "/api/*"',
@@ -520,7 +564,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     if (origin.basePath !== undefined) {
         const basePathOk = problems.check(
             /^[A-Za-z0-9._~-]+$/.test(origin.basePath),
-            "apiOrigin.basePath",
+            keyOf("apiOrigin.basePath"),
             origin.basePath,
             "must be one path segment (the API's base path mapping key)",
             'use e.g. "v1"',
@@ -530,7 +574,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
             const firstSegment = `${originPath}${pattern}`.split("/")[1];
             problems.check(
                 firstSegment === origin.basePath,
-                "apiPathPattern",
+                keyOf("apiPathPattern"),
                 pattern,
                 `sends requests to the origin as ${originPath}${pattern.slice(0, -1)}..., whose first segment "${firstSegment}" is not the API's base path mapping "${origin.basePath}", so API Gateway would answer 403`,
                 `set apiPathPattern to "/${origin.basePath}/*" (and leave originPath unset), or map the API at "${firstSegment}"`,
@@ -542,7 +586,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
         const lower = header.toLowerCase();
         problems.check(
             /^[A-Za-z0-9-]+$/.test(header) && !FORBIDDEN_ORIGIN_HEADERS.includes(lower) && !lower.startsWith("x-amz-") && !lower.startsWith("x-edge-"),
-            "apiOrigin.originVerify.headerName",
+            keyOf("apiOrigin.originVerify.headerName"),
             header,
             "must be a header name (letters, digits, hyphens) that CloudFront may add to origin requests (not Host, Cookie, Via, X-Amz-*, X-Edge-*, ...)",
             'use e.g. "X-Origin-Verify"',
@@ -551,7 +595,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
         if (typeof value === "string") {
             problems.check(
                 value.length >= 32 && value.length <= 1783,
-                "apiOrigin.originVerify.value",
+                keyOf("apiOrigin.originVerify.value"),
                 "(secret, not shown)",
                 `must be 32-1783 characters long (got ${value.length}): a short shared secret can be guessed`,
                 "generate it with random.RandomPassword (length 48, no special characters)",
@@ -561,7 +605,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const ttl = args.apiCacheTtlSeconds ?? EDGE_CDN_DEFAULTS.apiCacheTtlSeconds;
     problems.check(
         Number.isInteger(ttl) && ttl >= 0 && ttl <= 3600,
-        "apiCacheTtlSeconds",
+        keyOf("apiCacheTtlSeconds"),
         ttl,
         "must be an integer from 0 (caching disabled) to 3600 seconds",
         "use 0, or a short TTL such as 60",
@@ -571,7 +615,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const rate = args.wafRateLimit ?? EDGE_CDN_DEFAULTS.wafRateLimit;
     problems.check(
         Number.isInteger(rate) && rate >= LIMITS.wafRateMin && rate <= LIMITS.wafRateMax,
-        "wafRateLimit",
+        keyOf("wafRateLimit"),
         rate,
         `must be an integer from ${LIMITS.wafRateMin} to ${LIMITS.wafRateMax.toLocaleString("en-US")} requests per client IP per evaluation window`,
         "set a limit within range, e.g. 2000",
@@ -579,7 +623,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const window = args.wafRateEvaluationWindowSeconds ?? EDGE_CDN_DEFAULTS.wafRateEvaluationWindowSeconds;
     problems.check(
         (WAF_RATE_WINDOWS_SECONDS as readonly number[]).includes(window),
-        "wafRateEvaluationWindowSeconds",
+        keyOf("wafRateEvaluationWindowSeconds"),
         window,
         `must be one of ${WAF_RATE_WINDOWS_SECONDS.join(", ")} (WAF evaluation windows)`,
         "use 300",
@@ -587,7 +631,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     (args.wafCommonRuleSetCountRules ?? []).forEach((rule, i) => {
         problems.check(
             /^[A-Za-z0-9_-]+$/.test(rule),
-            `wafCommonRuleSetCountRules[${i}]`,
+            `${keyOf("wafCommonRuleSetCountRules")}[${i}]`,
             rule,
             "must be a rule name of AWSManagedRulesCommonRuleSet",
             "use e.g. SizeRestrictions_BODY",
@@ -596,13 +640,13 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
 
     // Alarm and logs.
     const threshold = args.errorRateThresholdPercent ?? EDGE_CDN_DEFAULTS.errorRateThresholdPercent;
-    problems.check(threshold > 0 && threshold <= 100, "errorRateThresholdPercent", threshold, "must be a percentage above 0 and at most 100", "use e.g. 5");
+    problems.check(threshold > 0 && threshold <= 100, keyOf("errorRateThresholdPercent"), threshold, "must be a percentage above 0 and at most 100", "use e.g. 5");
     (args.alarmActions ?? []).forEach((action, i) => {
         const plain = typeof action === "string";
         const region = plain ? arnRegion(action) : action.region;
         problems.check(
             region === CLOUDFRONT_CONTROL_REGION,
-            `alarmActions[${i}]`,
+            `${keyOf("alarmActions")}[${i}]`,
             plain ? action : `a topic in ${action.region ?? "an unknown Region"}`,
             `must be ${plain ? "an ARN" : "a topic"} in ${CLOUDFRONT_CONTROL_REGION}: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm's Region`,
             `use an SNS topic created with region "${CLOUDFRONT_CONTROL_REGION}"`,
@@ -611,7 +655,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const retention = args.logRetentionDays ?? EDGE_CDN_DEFAULTS.logRetentionDays;
     problems.check(
         (LIMITS.logRetentionDays as readonly number[]).includes(retention),
-        "logRetentionDays",
+        keyOf("logRetentionDays"),
         retention,
         `must be a CloudWatch Logs retention value (${LIMITS.logRetentionDays.join(", ")})`,
         "use e.g. 365",
@@ -619,13 +663,19 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const deletionWindow = args.keyDeletionWindowDays ?? EDGE_CDN_DEFAULTS.keyDeletionWindowDays;
     problems.check(
         Number.isInteger(deletionWindow) && deletionWindow >= 7 && deletionWindow <= 30,
-        "keyDeletionWindowDays",
+        keyOf("keyDeletionWindowDays"),
         deletionWindow,
         "must be an integer from 7 to 30 days (KMS limit)",
         "use 30",
     );
     const noncurrent = args.noncurrentVersionExpirationDays ?? EDGE_CDN_DEFAULTS.noncurrentVersionExpirationDays;
-    problems.check(Number.isInteger(noncurrent) && noncurrent >= 1, "noncurrentVersionExpirationDays", noncurrent, "must be a positive integer number of days", "use e.g. 90");
+    problems.check(
+        Number.isInteger(noncurrent) && noncurrent >= 1,
+        keyOf("noncurrentVersionExpirationDays"),
+        noncurrent,
+        "must be a positive integer number of days",
+        "use e.g. 90",
+    );
 
     return [...problems.list];
 }

@@ -667,10 +667,28 @@ describe("EdgeCdn", () => {
             ]);
         });
 
+        it("rejects an alias equal to the API's custom domain (its records exist already, and CloudFront would be its own API origin)", () => {
+            assert.deepStrictEqual(messages(edgeCdnArgs({ aliases: ["www.example.com", "api.example.com"] })), [
+                'aliases[1] = "api.example.com": must differ from the API\'s custom domain apiOrigin.domainName (api.example.com): that name already has the API\'s A/AAAA records (a second pair fails with "record already exists"), and CloudFront would send API requests back to itself. Fix: serve the CDN on another name (e.g. "www.example.com"), or give the API another domain',
+            ]);
+        });
+
+        it("names arguments through keyOf, in keys and in messages", () => {
+            const keyOf = (path: string) => `cfg:${path.replace(/\./g, "_")}`;
+            assert.deepStrictEqual(
+                validateEdgeCdnArgs(edgeCdnArgs({ aliases: ["api.example.com"], geoRestriction: { type: "none", locations: ["XX"] } }), keyOf).map(formatProblem),
+                [
+                    'cfg:aliases[0] = "api.example.com": must differ from the API\'s custom domain cfg:apiOrigin_domainName (api.example.com): that name already has the API\'s A/AAAA records (a second pair fails with "record already exists"), and CloudFront would send API requests back to itself. Fix: serve the CDN on another name (e.g. "www.example.com"), or give the API another domain',
+                    'cfg:geoRestriction_locations[0] = "XX": must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned). Fix: use e.g. DE, US, GB',
+                    'cfg:geoRestriction_locations = ["XX"]: must be empty when cfg:geoRestriction_type is none. Fix: make the restriction type and the locations agree',
+                ],
+            );
+        });
+
         it("rejects more names than one ACM certificate holds by default", () => {
             const aliases = Array.from({ length: 11 }, (_, i) => `h${i}.example.com`);
             assert.deepStrictEqual(messages(edgeCdnArgs({ aliases })), [
-                `aliases = ${JSON.stringify(aliases).slice(0, 117)}...: need 11 names on one ACM certificate; ACM allows 10 by default. Fix: use a wildcard certificateDomainName (e.g. "*.example.com") or raise the ACM quota and split the distribution`,
+                `aliases = ${JSON.stringify(aliases).slice(0, 117)}...: need 11 names on one ACM certificate; ACM allows 10 by default. Fix: cover them with a wildcard name (e.g. "*.example.com", as an alias or the certificate domain name); more names need a raised ACM quota and ACM_MAX_NAMES_PER_CERTIFICATE raised with it`,
             ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ aliases, certificateDomainName: "*.example.com" })), []);
         });
