@@ -325,6 +325,7 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
                         : undefined,
             },
             apiCacheTtlSeconds: config.cdn.apiCacheTtlSeconds,
+            apiPathCaching: config.cdn.apiCachePaths,
             priceClass: config.cdn.priceClass,
             minimumProtocolVersion: config.cdn.minimumProtocolVersion,
             geoRestriction: { type: config.cdn.geoRestrictionType, locations: config.cdn.geoRestrictionLocations },

@@ -101,6 +101,16 @@ export const CSP_MAX_LENGTH = 1783;
 /** HSTS preload lists require max-age of at least one year. */
 export const HSTS_MIN_MAX_AGE_SECONDS = 31_536_000;
 
+/**
+ * CloudFront's default quota of cache behaviors per distribution (Amazon CloudFront Developer Guide,
+ * Quotas: "Cache behaviors per distribution", adjustable). Counts the API behavior and each
+ * `apiPathCaching` entry; the default behavior is not one of them.
+ */
+export const CLOUDFRONT_MAX_CACHE_BEHAVIORS = 25;
+
+/** Longest API TTL: short edge caching only (an hour). */
+export const API_CACHE_TTL_MAX_SECONDS = 3600;
+
 /** ACM's default quota of domain names per certificate (adjustable; raise it before adding more aliases). */
 export const ACM_MAX_NAMES_PER_CERTIFICATE = 10;
 
@@ -187,6 +197,14 @@ export interface EdgeCdnAlarmTopic {
     readonly region: string | undefined;
 }
 
+/** An API path cached at the edge for its own TTL. */
+export interface EdgeCdnApiPathCache {
+    /** CloudFront path pattern below the API's path pattern, e.g. `/v1/catalog/*` (`*` and `?` are wildcards). */
+    readonly pathPattern: string;
+    /** Edge TTL of GET/HEAD responses on this path, 0-3600 s; 0 disables caching for it. */
+    readonly ttlSeconds: number;
+}
+
 export interface EdgeCdnGeoRestriction {
     /** `none`, `whitelist` or `blacklist`. */
     readonly type: string;
@@ -223,6 +241,14 @@ export interface EdgeCdnArgs {
      * @default 0
      */
     readonly apiCacheTtlSeconds?: number;
+    /**
+     * Paths of the API cached at the edge with their own TTL: each becomes a cache behavior placed
+     * before the API's, in this order (CloudFront uses the first pattern that matches), with the same
+     * origin request policy (every viewer header but Host) and a cache policy for its TTL whose key
+     * includes Authorization, like `apiCacheTtlSeconds`. One cache policy per distinct TTL.
+     * @default [] (every API path uses `apiCacheTtlSeconds`)
+     */
+    readonly apiPathCaching?: readonly EdgeCdnApiPathCache[];
     /**
      * `PriceClass_100`, `PriceClass_200` or `PriceClass_All`.
      * @default "PriceClass_100"
@@ -371,6 +397,7 @@ export type EdgeCdnArgPath =
     | "apiOrigin.originVerify.value"
     | "apiPathPattern"
     | "apiCacheTtlSeconds"
+    | "apiPathCaching"
     | "priceClass"
     | "minimumProtocolVersion"
     | "geoRestriction.type"
@@ -602,14 +629,51 @@ export function validateEdgeCdnArgs(args: Omit<EdgeCdnArgs, "publicZoneId">, key
             );
         }
     }
+    const ttlOk = (value: number) => Number.isInteger(value) && value >= 0 && value <= API_CACHE_TTL_MAX_SECONDS;
     const ttl = args.apiCacheTtlSeconds ?? EDGE_CDN_DEFAULTS.apiCacheTtlSeconds;
     problems.check(
-        Number.isInteger(ttl) && ttl >= 0 && ttl <= 3600,
+        ttlOk(ttl),
         keyOf("apiCacheTtlSeconds"),
         ttl,
-        "must be an integer from 0 (caching disabled) to 3600 seconds",
+        `must be an integer from 0 (caching disabled) to ${API_CACHE_TTL_MAX_SECONDS} seconds`,
         "use 0, or a short TTL such as 60",
     );
+    const pathCaching = args.apiPathCaching ?? [];
+    problems.check(
+        1 + pathCaching.length <= CLOUDFRONT_MAX_CACHE_BEHAVIORS,
+        keyOf("apiPathCaching"),
+        pathCaching.map((p) => p.pathPattern),
+        `with the API's own behavior make ${1 + pathCaching.length} cache behaviors; CloudFront allows ${CLOUDFRONT_MAX_CACHE_BEHAVIORS} per distribution by default`,
+        "cache fewer paths separately (a shared prefix pattern covers several), or raise the CloudFront quota and CLOUDFRONT_MAX_CACHE_BEHAVIORS with it",
+    );
+    // Below the API's pattern: a path outside it would send non-API requests to the API origin.
+    const apiPrefix = patternOk ? pattern.slice(0, -1) : undefined;
+    pathCaching.forEach((entry, i) => {
+        const at = `${keyOf("apiPathCaching")}[${i}]`;
+        problems.check(
+            /^\/[A-Za-z0-9._~*?/-]+$/.test(entry.pathPattern) &&
+                entry.pathPattern.length <= 255 &&
+                (apiPrefix === undefined || (entry.pathPattern.startsWith(apiPrefix) && entry.pathPattern !== pattern)),
+            `${at}.pathPattern`,
+            entry.pathPattern,
+            `must be a CloudFront path pattern (path characters, * and ?, at most 255) below the API's ${pattern}, other than ${pattern} itself`,
+            `use e.g. "${apiPrefix ?? "/api/"}catalog/*"`,
+        );
+        problems.check(
+            pathCaching.findIndex((other) => other.pathPattern === entry.pathPattern) === i,
+            `${at}.pathPattern`,
+            entry.pathPattern,
+            "must be unique (CloudFront rejects two cache behaviors with one path pattern)",
+            "remove the duplicate",
+        );
+        problems.check(
+            ttlOk(entry.ttlSeconds),
+            `${at}.ttlSeconds`,
+            entry.ttlSeconds,
+            `must be an integer from 0 (caching disabled) to ${API_CACHE_TTL_MAX_SECONDS} seconds`,
+            "use a short TTL such as 60, or 0",
+        );
+    });
 
     // WAF.
     const rate = args.wafRateLimit ?? EDGE_CDN_DEFAULTS.wafRateLimit;
@@ -886,30 +950,44 @@ export class EdgeCdn extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // --- API cache policy (only when API caching is on) ------------------------------------------
-        const ttl = args.apiCacheTtlSeconds ?? d.apiCacheTtlSeconds;
-        const apiCachePolicyId: pulumi.Input<string> =
-            ttl > 0
-                ? new aws.cloudfront.CachePolicy(
-                      `${name}-api-cache`,
-                      {
-                          comment: `EdgeCdn ${name}: short edge cache for API GET/HEAD, keyed per Authorization header`,
-                          minTtl: 0,
-                          defaultTtl: ttl,
-                          maxTtl: ttl,
-                          parametersInCacheKeyAndForwardedToOrigin: {
-                              // Authorization in the key: a cached response is only served to the same token,
-                              // and CloudFront forwards Authorization to the origin only when it is in the key.
-                              headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
-                              queryStringsConfig: { queryStringBehavior: "all" },
-                              cookiesConfig: { cookieBehavior: "none" },
-                              enableAcceptEncodingGzip: true,
-                              enableAcceptEncodingBrotli: true,
-                          },
-                      },
-                      { parent: this },
-                  ).id
-                : MANAGED_POLICY_IDS.cachingDisabled;
+        // --- API cache policies: managed CachingDisabled for TTL 0, else one per distinct TTL ------------
+        const cachePolicyIds = new Map<number, pulumi.Input<string>>([[0, MANAGED_POLICY_IDS.cachingDisabled]]);
+        const apiCachePolicyId = (ttl: number, logicalSuffix: string): pulumi.Input<string> => {
+            const known = cachePolicyIds.get(ttl);
+            if (known !== undefined) {
+                return known;
+            }
+            const id = new aws.cloudfront.CachePolicy(
+                `${name}-${logicalSuffix}`,
+                {
+                    comment: `EdgeCdn ${name}: ${ttl} s edge cache for API GET/HEAD, keyed per Authorization header`,
+                    minTtl: 0,
+                    defaultTtl: ttl,
+                    maxTtl: ttl,
+                    parametersInCacheKeyAndForwardedToOrigin: {
+                        // Authorization in the key: a cached response is only served to the same token,
+                        // and CloudFront forwards Authorization to the origin only when it is in the key.
+                        headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
+                        queryStringsConfig: { queryStringBehavior: "all" },
+                        cookiesConfig: { cookieBehavior: "none" },
+                        enableAcceptEncodingGzip: true,
+                        enableAcceptEncodingBrotli: true,
+                    },
+                },
+                { parent: this },
+            ).id;
+            cachePolicyIds.set(ttl, id);
+            return id;
+        };
+        const apiTtl = args.apiCacheTtlSeconds ?? d.apiCacheTtlSeconds;
+        const apiBehaviors = [
+            ...(args.apiPathCaching ?? []).map((entry) => ({ pathPattern: entry.pathPattern, ttl: entry.ttlSeconds })),
+            { pathPattern: effectiveApiPathPattern(args), ttl: apiTtl },
+        ].map(({ pathPattern, ttl }) => ({
+            pathPattern,
+            // The API-wide TTL keeps its original logical name; other TTLs are named by their value.
+            cachePolicyId: apiCachePolicyId(ttl, ttl === apiTtl ? "api-cache" : `api-cache-${ttl}s`),
+        }));
 
         // --- WAF (CLOUDFRONT scope, us-east-1) --------------------------------------------------------
         const metricBase = name.replace(/[^A-Za-z0-9_-]/g, "-");
@@ -1010,21 +1088,20 @@ export class EdgeCdn extends pulumi.ComponentResource {
                     responseHeadersPolicyId: responseHeaders.id,
                     compress: true,
                 },
-                orderedCacheBehaviors: [
-                    {
-                        pathPattern: effectiveApiPathPattern(args),
-                        targetOriginId: API_ORIGIN_ID,
-                        viewerProtocolPolicy: "redirect-to-https",
-                        allowedMethods: ALL_METHODS,
-                        cachedMethods: ["GET", "HEAD"],
-                        cachePolicyId: apiCachePolicyId,
-                        // Every viewer header except Host: API Gateway serves a custom domain only when Host
-                        // is that domain, so the viewer's Host (the CDN alias) must not reach it.
-                        originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
-                        responseHeadersPolicyId: responseHeaders.id,
-                        compress: true,
-                    },
-                ],
+                // The cached API paths first, then the API-wide behavior: CloudFront takes the first match.
+                orderedCacheBehaviors: apiBehaviors.map(({ pathPattern, cachePolicyId }) => ({
+                    pathPattern,
+                    targetOriginId: API_ORIGIN_ID,
+                    viewerProtocolPolicy: "redirect-to-https",
+                    allowedMethods: ALL_METHODS,
+                    cachedMethods: ["GET", "HEAD"],
+                    cachePolicyId,
+                    // Every viewer header except Host: API Gateway serves a custom domain only when Host
+                    // is that domain, so the viewer's Host (the CDN alias) must not reach it.
+                    originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
+                    responseHeadersPolicyId: responseHeaders.id,
+                    compress: true,
+                })),
             },
             {
                 parent: this,

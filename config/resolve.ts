@@ -15,6 +15,7 @@ import { Problems, show } from "./problems";
 import { EntryReader, parseRaw } from "./reader";
 import {
     CacheEngine,
+    CdnApiCachePathConfig,
     CognitoMfa,
     DataKind,
     DynamoGsiConfig,
@@ -664,6 +665,12 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     const geoLocations = list("cdnGeoRestrictionLocations");
     const csp = str("cdnContentSecurityPolicy");
     const cdnApiCacheTtl = num("cdnApiCacheTtlSeconds");
+    const cdnApiCachePaths = entries("cdnApiCachePaths").map((entry, i): CdnApiCachePathConfig => {
+        const r = new EntryReader(entry, `${k("cdnApiCachePaths")}[${i}]`, problems);
+        const path = { pathPattern: r.string("pathPattern", "", { required: true }), ttlSeconds: r.number("ttlSeconds", 0, { required: true, integer: true }) };
+        r.finish();
+        return path;
+    });
     const cdnWaf = num("cdnWafRateLimit");
     const cdnArgKeys: Partial<Record<EdgeCdnArgPath, KeyName>> = {
         aliases: "cdnAliases",
@@ -672,6 +679,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         "apiOrigin.basePath": "apiBasePath",
         apiPathPattern: "apiBasePath",
         apiCacheTtlSeconds: "cdnApiCacheTtlSeconds",
+        apiPathCaching: "cdnApiCachePaths",
         priceClass: "cdnPriceClass",
         minimumProtocolVersion: "cdnMinimumProtocolVersion",
         "geoRestriction.type": "cdnGeoRestrictionType",
@@ -689,6 +697,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             publicZoneName,
             apiOrigin: { domainName: apiDomainName ?? "", basePath: apiBasePath },
             apiCacheTtlSeconds: cdnApiCacheTtl,
+            apiPathCaching: cdnApiCachePaths,
             priceClass,
             minimumProtocolVersion: minTls,
             geoRestriction: { type: geoType, locations: geoLocations },
@@ -801,6 +810,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             geoRestrictionLocations: geoLocations,
             contentSecurityPolicy: csp,
             apiCacheTtlSeconds: cdnApiCacheTtl,
+            apiCachePaths: cdnApiCachePaths,
             wafRateLimit: cdnWaf,
         },
     };

@@ -217,6 +217,22 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
     ],
     ["CDN API cache TTL above an hour", { cdnApiCacheTtlSeconds: 4000 }, "platform:cdnApiCacheTtlSeconds = 4000: must be an integer from 0 (caching disabled) to 3600 seconds"],
     [
+        "CDN cached API path outside the API's path",
+        { cdnApiCachePaths: [{ pathPattern: "/catalog/*", ttlSeconds: 60 }] },
+        'platform:cdnApiCachePaths[0].pathPattern = "/catalog/*": must be a CloudFront path pattern (path characters, * and ?, at most 255) below the API\'s /v1/*, other than /v1/* itself',
+    ],
+    [
+        "CDN cached API path with a TTL above an hour",
+        { cdnApiCachePaths: [{ pathPattern: "/v1/catalog/*", ttlSeconds: 7200 }] },
+        "platform:cdnApiCachePaths[0].ttlSeconds = 7200: must be an integer from 0 (caching disabled) to 3600 seconds",
+    ],
+    ["CDN cached API path without a TTL", { cdnApiCachePaths: [{ pathPattern: "/v1/catalog/*" }] }, "platform:cdnApiCachePaths[0].ttlSeconds = (not set): an integer is required"],
+    [
+        "CDN cached API path with an unknown field",
+        { cdnApiCachePaths: [{ pathPattern: "/v1/catalog/*", ttlSeconds: 60, ttl: 60 }] },
+        "platform:cdnApiCachePaths[0].ttl = 60: unknown field",
+    ],
+    [
         "CDN WAF rate below WAF's minimum",
         { cdnWafRateLimit: 5 },
         "platform:cdnWafRateLimit = 5: must be an integer from 10 to 2,000,000 requests per client IP per evaluation window",
@@ -289,6 +305,15 @@ describe("config: CDN settings are checked by EdgeCdn's validator, under config 
     it("accepts wildcard aliases (the component supports them)", () => {
         assert.deepStrictEqual(problemsOf({ cdnAliases: ["*.example.com", "example.com"] }), []);
         assert.deepStrictEqual(resolvePlatformConfig(validRaw({ cdnAliases: ["*.example.com", "example.com"] }), CONTEXT).cdn.aliases, ["*.example.com", "example.com"]);
+    });
+
+    it("reads cached API paths in order (cdnApiCachePaths)", () => {
+        const paths = [
+            { pathPattern: "/v1/catalog/items/*", ttlSeconds: 300 },
+            { pathPattern: "/v1/catalog/*", ttlSeconds: 60 },
+        ];
+        assert.deepStrictEqual(resolvePlatformConfig(validRaw({ cdnApiCachePaths: paths }), CONTEXT).cdn.apiCachePaths, paths);
+        assert.deepStrictEqual(resolvePlatformConfig(validRaw(), CONTEXT).cdn.apiCachePaths, []);
     });
 
     it("needs no alias while the CDN is disabled, but still checks the aliases it is given", () => {

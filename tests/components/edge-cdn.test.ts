@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_LOG_FIELDS, EdgeCdn, EdgeCdnArgs, ISO_COUNTRY_CODES, certificateNames, validateEdgeCdnArgs } from "../../components/edge-cdn";
-import { ValidationError, formatProblem } from "../../config/problems";
+import { ValidationError, formatProblem, show } from "../../config/problems";
 import { CLOUDFRONT_MANAGED_POLICY_IDS, MOCK_ACCOUNT_ID } from "../../engine/mocks";
 import { Recorded, RecordedResource, policyDocument, record, resolveOutput, runOnMocks } from "../support/harness";
 import { EDGE_ALARM_TOPIC, EDGE_ORIGIN_SECRET, EDGE_ZONE_ID, edgeCdnArgs, edgeCdnArgsWithOriginVerify } from "../fixtures/edge-cdn";
@@ -68,6 +68,43 @@ function distributionOf(resources: Recorded): Record<string, unknown> {
 
 function originsOf(resources: Recorded): Record<string, unknown>[] {
     return distributionOf(resources)["origins"] as Record<string, unknown>[];
+}
+
+/** Inputs of the cache policy EdgeCdn "edge" creates for an API TTL. */
+function cachePolicyInputs(ttl: number): Record<string, unknown> {
+    return {
+        comment: `EdgeCdn edge: ${ttl} s edge cache for API GET/HEAD, keyed per Authorization header`,
+        minTtl: 0,
+        defaultTtl: ttl,
+        maxTtl: ttl,
+        parametersInCacheKeyAndForwardedToOrigin: {
+            headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
+            queryStringsConfig: { queryStringBehavior: "all" },
+            cookiesConfig: { cookieBehavior: "none" },
+            enableAcceptEncodingGzip: true,
+            enableAcceptEncodingBrotli: true,
+        },
+    };
+}
+
+/** An ordered cache behavior to the API origin: HTTPS, every method, GET/HEAD cached, Host never forwarded. */
+function apiBehavior(pathPattern: string, cachePolicyId: string, responseHeadersPolicyId: string): Record<string, unknown> {
+    return {
+        pathPattern,
+        targetOriginId: "api",
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ALL_METHODS,
+        cachedMethods: ["GET", "HEAD"],
+        cachePolicyId,
+        originRequestPolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"],
+        responseHeadersPolicyId,
+        compress: true,
+    };
+}
+
+/** Id of the security response headers policy resource. */
+function headersPolicyId(resources: Recorded): string {
+    return String(resources.one(T.headers, "edge-security-headers").id);
 }
 
 function messages(args: EdgeCdnArgs): string[] {
@@ -534,25 +571,76 @@ describe("EdgeCdn", () => {
         it("caches API GET/HEAD for apiCacheTtlSeconds with Authorization in the cache key", async () => {
             const r = await run(edgeCdnArgs({ apiCacheTtlSeconds: 60 }));
             const policy = r.resources.one(T.cachePolicy, "edge-api-cache");
-            assert.deepStrictEqual(policy.inputs, {
-                comment: "EdgeCdn edge: short edge cache for API GET/HEAD, keyed per Authorization header",
-                minTtl: 0,
-                defaultTtl: 60,
-                maxTtl: 60,
-                parametersInCacheKeyAndForwardedToOrigin: {
-                    headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
-                    queryStringsConfig: { queryStringBehavior: "all" },
-                    cookiesConfig: { cookieBehavior: "none" },
-                    enableAcceptEncodingGzip: true,
-                    enableAcceptEncodingBrotli: true,
-                },
-            });
+            assert.deepStrictEqual(policy.inputs, cachePolicyInputs(60));
             const behavior = (distributionOf(r.resources)["orderedCacheBehaviors"] as Record<string, unknown>[])[0];
-            assert.notStrictEqual(behavior["cachePolicyId"], CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"]);
-            assert.match(String(behavior["cachePolicyId"]), /^[0-9a-f]{8}-[0-9a-f]{4}-/);
-            assert.deepStrictEqual(behavior["cachedMethods"], ["GET", "HEAD"]);
-            assert.strictEqual(behavior["originRequestPolicyId"], CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"]);
+            assert.deepStrictEqual(behavior, apiBehavior("/v1/*", String(policy.id), headersPolicyId(r.resources)));
             assert.strictEqual(r.resources.ofType(T.cachePolicy).length, 1);
+        });
+
+        describe("per-path API caching (apiPathCaching)", () => {
+            let r: Run;
+            before(async () => {
+                r = await run(
+                    edgeCdnArgs({
+                        apiPathCaching: [
+                            { pathPattern: "/v1/catalog/items/*", ttlSeconds: 300 },
+                            { pathPattern: "/v1/catalog/*", ttlSeconds: 60 },
+                            { pathPattern: "/v1/catalog-search/*", ttlSeconds: 60 },
+                            { pathPattern: "/v1/orders/health", ttlSeconds: 0 },
+                        ],
+                    }),
+                );
+            });
+
+            it("puts one behavior per path before the API-wide one, in the given order, each with the cache policy of its TTL", () => {
+                const p60 = r.resources.one(T.cachePolicy, "edge-api-cache-60s");
+                const p300 = r.resources.one(T.cachePolicy, "edge-api-cache-300s");
+                const headers = headersPolicyId(r.resources);
+                assert.deepStrictEqual(distributionOf(r.resources)["orderedCacheBehaviors"], [
+                    apiBehavior("/v1/catalog/items/*", String(p300.id), headers),
+                    apiBehavior("/v1/catalog/*", String(p60.id), headers),
+                    apiBehavior("/v1/catalog-search/*", String(p60.id), headers),
+                    apiBehavior("/v1/orders/health", CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"], headers),
+                    apiBehavior("/v1/*", CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"], headers),
+                ]);
+            });
+
+            it("creates one cache policy per distinct TTL, each keyed on Authorization", () => {
+                assert.deepStrictEqual(
+                    r.resources.ofType(T.cachePolicy).map((p) => [p.name, p.inputs]),
+                    [
+                        ["edge-api-cache-300s", cachePolicyInputs(300)],
+                        ["edge-api-cache-60s", cachePolicyInputs(60)],
+                    ],
+                );
+            });
+
+            it("never forwards the viewer's Host header: every API behavior uses AllViewerExceptHostHeader, the S3 default none", () => {
+                const d = distributionOf(r.resources);
+                const api = d["orderedCacheBehaviors"] as Record<string, unknown>[];
+                assert.strictEqual(api.length, 5);
+                for (const behavior of api) {
+                    assert.deepStrictEqual(
+                        [behavior["targetOriginId"], behavior["originRequestPolicyId"]],
+                        ["api", CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"]],
+                        String(behavior["pathPattern"]),
+                    );
+                }
+                assert.strictEqual((d["defaultCacheBehavior"] as Record<string, unknown>)["originRequestPolicyId"], undefined);
+                assert.ok(!JSON.stringify(d).includes(CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewer"]), "the AllViewer policy (which forwards Host) is used nowhere");
+            });
+
+            it("shares the API-wide cache policy with a path of the same TTL", async () => {
+                const shared = await run(edgeCdnArgs({ apiCacheTtlSeconds: 60, apiPathCaching: [{ pathPattern: "/v1/catalog/*", ttlSeconds: 60 }] }));
+                const policy = shared.resources.one(T.cachePolicy, "edge-api-cache");
+                assert.deepStrictEqual(
+                    (distributionOf(shared.resources)["orderedCacheBehaviors"] as Record<string, unknown>[]).map((b) => [b["pathPattern"], b["cachePolicyId"]]),
+                    [
+                        ["/v1/catalog/*", policy.id],
+                        ["/v1/*", policy.id],
+                    ],
+                );
+            });
         });
 
         it("applies price class, TLS policy, geo restriction, CSP, WAF limits, origin path and unprotected resources from args", async () => {
@@ -760,6 +848,32 @@ describe("EdgeCdn", () => {
                 "apiCacheTtlSeconds = 3601: must be an integer from 0 (caching disabled) to 3600 seconds. Fix: use 0, or a short TTL such as 60",
             ]);
             assert.strictEqual(messages(edgeCdnArgs({ apiCacheTtlSeconds: -1 })).length, 1);
+        });
+
+        it("rejects per-path caching outside the API's pattern, duplicated, with a TTL outside 0-3600, or beyond 25 behaviors", () => {
+            assert.deepStrictEqual(
+                messages(
+                    edgeCdnArgs({
+                        apiPathCaching: [
+                            { pathPattern: "/catalog/*", ttlSeconds: 60 },
+                            { pathPattern: "/v1/*", ttlSeconds: 60 },
+                            { pathPattern: "/v1/catalog/*", ttlSeconds: 60 },
+                            { pathPattern: "/v1/catalog/*", ttlSeconds: 3601 },
+                        ],
+                    }),
+                ),
+                [
+                    'apiPathCaching[0].pathPattern = "/catalog/*": must be a CloudFront path pattern (path characters, * and ?, at most 255) below the API\'s /v1/*, other than /v1/* itself. Fix: use e.g. "/v1/catalog/*"',
+                    'apiPathCaching[1].pathPattern = "/v1/*": must be a CloudFront path pattern (path characters, * and ?, at most 255) below the API\'s /v1/*, other than /v1/* itself. Fix: use e.g. "/v1/catalog/*"',
+                    'apiPathCaching[3].pathPattern = "/v1/catalog/*": must be unique (CloudFront rejects two cache behaviors with one path pattern). Fix: remove the duplicate',
+                    "apiPathCaching[3].ttlSeconds = 3601: must be an integer from 0 (caching disabled) to 3600 seconds. Fix: use a short TTL such as 60, or 0",
+                ],
+            );
+            const many = Array.from({ length: 25 }, (_, i) => ({ pathPattern: `/v1/p${i}/*`, ttlSeconds: 60 }));
+            assert.deepStrictEqual(messages(edgeCdnArgs({ apiPathCaching: many.slice(0, 24) })), []);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ apiPathCaching: many })), [
+                `apiPathCaching = ${show(many.map((p) => p.pathPattern))}: with the API's own behavior make 26 cache behaviors; CloudFront allows 25 per distribution by default. Fix: cache fewer paths separately (a shared prefix pattern covers several), or raise the CloudFront quota and CLOUDFRONT_MAX_CACHE_BEHAVIORS with it`,
+            ]);
         });
 
         it("rejects an API path pattern that does not reach the API's base path mapping", () => {
