@@ -333,6 +333,7 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
             wafRateLimit: config.cdn.wafRateLimit,
             alarmActions: [edgeAlarms],
             logRetentionDays: config.logRetentionDays,
+            keyDeletionWindowDays: config.kmsDeletionWindowDays,
             protectStatefulResources: config.protectStatefulResources,
         });
     }

@@ -2,12 +2,14 @@
  * EdgeCdn: the public edge of the platform. One CloudFront distribution serves
  *   - static content from a private, SSE-KMS encrypted S3 bucket through Origin Access Control, and
  *   - the SecureApi through its Regional custom domain under one path pattern (default `/api/*`),
- * behind a CLOUDFRONT-scope WAFv2 web ACL, with an ACM certificate, security response headers,
- * standard logging (v2) to an encrypted log group, a 5xx alarm and Route 53 alias records.
+ *     not cached by default, with optional short-TTL behaviors for chosen API paths,
+ * behind a CLOUDFRONT-scope WAFv2 web ACL (logged, credentials redacted), with an ACM certificate,
+ * security response headers, standard logging (v2) to an encrypted log group, a 5xx alarm (whose
+ * actions must be us-east-1 topics) and Route 53 alias records.
  *
  * CloudFront is a global service whose control-plane companions live in us-east-1: the viewer
- * certificate, the CLOUDFRONT-scope web ACL, the distribution's CloudWatch metrics (hence its
- * alarms) and the v2 log delivery. Each of those resources carries `region: "us-east-1"` (the
+ * certificate, the CLOUDFRONT-scope web ACL and its logs, the distribution's CloudWatch metrics
+ * (hence its alarms) and the v2 log delivery. Each of those resources carries `region: "us-east-1"` (the
  * @pulumi/aws v7 per-resource Region argument), so the component needs no second provider and works
  * whatever the stack's Region; the site bucket and its key stay in the stack's Region.
  *
@@ -378,6 +380,15 @@ function isHostName(name: string): boolean {
 function arnRegion(arn: string): string | undefined {
     const parts = arn.split(":");
     return parts.length >= 6 && parts[0] === "arn" ? parts[3] : undefined;
+}
+
+/**
+ * Request headers the CLOUDFRONT web ACL's logs redact: bearer tokens, session cookies and, when set,
+ * the origin-verify header (CloudFront adds it after WAF, so only a forged copy could be logged).
+ */
+export function wafRedactedHeaders(args: Pick<EdgeCdnArgs, "apiOrigin">): string[] {
+    const verify = args.apiOrigin.originVerify?.headerName.toLowerCase();
+    return ["authorization", "cookie", ...(verify !== undefined ? [verify] : [])];
 }
 
 /** The API path pattern in effect. */
@@ -943,7 +954,9 @@ export class EdgeCdn extends pulumi.ComponentResource {
                     contentTypeOptions: { override: true },
                     frameOptions: { frameOption: "DENY", override: true },
                     referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
-                    xssProtection: { protection: true, modeBlock: true, override: true },
+                    // "X-XSS-Protection: 0": the legacy filter is itself exploitable and CSP replaces it
+                    // (OWASP HTTP Headers Cheat Sheet); CloudFront sends 0 for protection false.
+                    xssProtection: { protection: false, override: true },
                     contentSecurityPolicy: { contentSecurityPolicy: args.contentSecurityPolicy ?? d.contentSecurityPolicy, override: true },
                 },
             },
@@ -1169,18 +1182,23 @@ export class EdgeCdn extends pulumi.ComponentResource {
         // CloudFront only accepts the delivery source, destination and delivery in us-east-1, and the
         // log group (and therefore its key) is kept there too.
         const logGroupName = `/aws/vendedlogs/cloudfront/${physicalBase}`;
-        // The key policy must allow the log group before the group can be created with the key, so
-        // the group's ARN is computed from its fixed name instead of read from the group.
-        const logGroupArn = pulumi.interpolate`arn:${partition.partition}:logs:${usEast1}:${identity.accountId}:log-group:${logGroupName}`;
-        const logsKey = createKey("logs-key", `EdgeCdn ${name}: CloudFront access-log group in ${usEast1}`, usEast1, (keyArn) =>
-            pulumi.all([keyArn, logGroupArn]).apply(([key, groupArn]): PolicyStatement[] => [
+        // WAF only logs to destinations whose name starts with aws-waf-logs-, and a CLOUDFRONT-scope
+        // web ACL only to a log group in us-east-1 (AWS WAF Developer Guide, logging destinations).
+        const wafLogGroupName = `aws-waf-logs-${physicalBase}`;
+        // The key policy must allow the log groups before they can be created with the key, so their
+        // ARNs are computed from their fixed names instead of read from the groups.
+        const groupArn = (groupName: string) => pulumi.interpolate`arn:${partition.partition}:logs:${usEast1}:${identity.accountId}:log-group:${groupName}`;
+        const logGroupArn = groupArn(logGroupName);
+        const wafLogGroupArn = groupArn(wafLogGroupName);
+        const logsKey = createKey("logs-key", `EdgeCdn ${name}: CloudFront access-log and WAF log groups in ${usEast1}`, usEast1, (keyArn) =>
+            pulumi.all([keyArn, logGroupArn, wafLogGroupArn]).apply(([key, accessLogs, wafLogs]): PolicyStatement[] => [
                 {
-                    Sid: "AllowCloudWatchLogsForTheAccessLogGroup",
+                    Sid: "AllowCloudWatchLogsForTheEdgeLogGroups",
                     Effect: "Allow",
                     Principal: { Service: `logs.${usEast1}.amazonaws.com` },
                     Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                     Resource: [key],
-                    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn } },
+                    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": [accessLogs, wafLogs] } },
                 },
             ]),
         );
@@ -1195,6 +1213,8 @@ export class EdgeCdn extends pulumi.ComponentResource {
             { parent: this, dependsOn: [logsKey.keyPolicy] },
         );
         const deliverySourceName = `${physicalBase}-access-logs`;
+        // Source, destination and delivery have fixed names (or, for the delivery, one per source and
+        // destination pair): a replacement must delete the old one first, or the new one conflicts.
         const deliverySource = new aws.cloudwatch.LogDeliverySource(
             `${name}-access-logs`,
             {
@@ -1203,7 +1223,7 @@ export class EdgeCdn extends pulumi.ComponentResource {
                 resourceArn: distribution.arn,
                 region: usEast1,
             },
-            { parent: this },
+            { parent: this, deleteBeforeReplace: true },
         );
         // Written by us (not left to AWS's automatic account-level policy): only this delivery
         // source, in this account, may write to this group.
@@ -1238,7 +1258,7 @@ export class EdgeCdn extends pulumi.ComponentResource {
                 deliveryDestinationConfiguration: { destinationResourceArn: logGroup.arn },
                 region: usEast1,
             },
-            { parent: this },
+            { parent: this, deleteBeforeReplace: true },
         );
         new aws.cloudwatch.LogDelivery(
             `${name}-access-logs`,
@@ -1248,7 +1268,52 @@ export class EdgeCdn extends pulumi.ComponentResource {
                 recordFields: [...ACCESS_LOG_FIELDS],
                 region: usEast1,
             },
-            { parent: this, dependsOn: [logGroupPolicy] },
+            { parent: this, dependsOn: [logGroupPolicy], deleteBeforeReplace: true },
+        );
+
+        // --- WAF logs (us-east-1), without credentials ----------------------------------------------
+        const wafLogGroup = new aws.cloudwatch.LogGroup(
+            `${name}-waf-logs`,
+            {
+                name: wafLogGroupName,
+                retentionInDays: args.logRetentionDays ?? d.logRetentionDays,
+                kmsKeyId: logsKey.key.arn,
+                region: usEast1,
+            },
+            { parent: this, dependsOn: [logsKey.keyPolicy] },
+        );
+        // Our own delivery policy, scoped to this group (as SecureApi's), so WAF does not grow the shared
+        // AWSWAF-LOGS account policy; WAF delivers as delivery.logs.amazonaws.com.
+        const wafLogsPolicy = new aws.cloudwatch.LogResourcePolicy(
+            `${name}-waf-logs-delivery`,
+            {
+                policyName: `${wafLogGroupName}-delivery`,
+                policyDocument: pulumi.all([wafLogGroup.arn, identity.accountId, partition.partition]).apply(([arn, account, part]) =>
+                    policyJson([
+                        {
+                            Sid: "WafLogDelivery",
+                            Effect: "Allow",
+                            Principal: { Service: "delivery.logs.amazonaws.com" },
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: [`${arn}:log-stream:*`],
+                            Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${part}:logs:${usEast1}:${account}:*` } },
+                        },
+                    ]),
+                ),
+                region: usEast1,
+            },
+            { parent: this },
+        );
+        new aws.wafv2.WebAclLoggingConfiguration(
+            `${name}-waf-logging`,
+            {
+                resourceArn: webAcl.arn,
+                logDestinationConfigs: [wafLogGroup.arn],
+                // Bearer tokens, session cookies and the origin-verify secret never reach the logs.
+                redactedFields: wafRedactedHeaders(args).map((header) => ({ singleHeader: { name: header } })),
+                region: usEast1,
+            },
+            { parent: this, dependsOn: [wafLogsPolicy] },
         );
 
         // --- 5xx alarm (CloudFront metrics are published in us-east-1, Region=Global) ----------------

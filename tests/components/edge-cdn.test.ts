@@ -30,12 +30,15 @@ const T = {
     deliverySource: "aws:cloudwatch/logDeliverySource:LogDeliverySource",
     deliveryDestination: "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
     delivery: "aws:cloudwatch/logDelivery:LogDelivery",
+    wafLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
 } as const;
 
 const ROOT = `arn:aws:iam::${MOCK_ACCOUNT_ID}:root`;
 const LOG_GROUP_NAME = "/aws/vendedlogs/cloudfront/platform-test-edge";
 const LOG_GROUP_ARN = `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:${LOG_GROUP_NAME}`;
+const WAF_LOG_GROUP_NAME = "aws-waf-logs-platform-test-edge";
+const WAF_LOG_GROUP_ARN = `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:${WAF_LOG_GROUP_NAME}`;
 const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
 
 interface Run {
@@ -119,7 +122,7 @@ describe("EdgeCdn", () => {
                 r = await run(edgeCdnArgs(), region);
             });
 
-            it("puts the certificate, its validation, the WAF, the alarm and every log-delivery piece in us-east-1", () => {
+            it("puts the certificate, its validation, the WAF and its logs, the alarm and every log-delivery piece in us-east-1", () => {
                 const usEast1 = [
                     r.resources.one(T.certificate, "edge-cert"),
                     r.resources.one(T.validation, "edge-cert"),
@@ -132,6 +135,9 @@ describe("EdgeCdn", () => {
                     r.resources.one(T.deliverySource, "edge-access-logs"),
                     r.resources.one(T.deliveryDestination, "edge-access-logs"),
                     r.resources.one(T.delivery, "edge-access-logs"),
+                    r.resources.one(T.logGroup, "edge-waf-logs"),
+                    r.resources.one(T.logPolicy, "edge-waf-logs-delivery"),
+                    r.resources.one(T.wafLogging, "edge-waf-logging"),
                 ];
                 for (const resource of usEast1) {
                     assert.strictEqual(resource.inputs["region"], "us-east-1", `${resource.type} ${resource.name}`);
@@ -195,11 +201,13 @@ describe("EdgeCdn", () => {
                 // 2 certificate validation records + A and AAAA for each of the 2 aliases.
                 [T.record]: 6,
                 [T.webAcl]: 1,
-                [T.logGroup]: 1,
-                [T.logPolicy]: 1,
+                // Access logs and WAF logs.
+                [T.logGroup]: 2,
+                [T.logPolicy]: 2,
                 [T.deliverySource]: 1,
                 [T.deliveryDestination]: 1,
                 [T.delivery]: 1,
+                [T.wafLogging]: 1,
                 [T.alarm]: 1,
             });
             const component = r.resources.one(T.component, "edge");
@@ -242,7 +250,7 @@ describe("EdgeCdn", () => {
                 domainName: `${bucket}.s3.eu-west-1.amazonaws.com`,
                 originAccessControlId: site["originAccessControlId"],
             });
-            assert.match(String(site["originAccessControlId"]), /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+            assert.strictEqual(site["originAccessControlId"], oac.id, "the OAC created here");
             assert.deepStrictEqual(oac.inputs, {
                 description: "EdgeCdn edge: CloudFront signs S3 requests (SigV4) for the static site",
                 originAccessControlOriginType: "s3",
@@ -259,15 +267,14 @@ describe("EdgeCdn", () => {
 
         it("sends the default behavior to S3 with CachingOptimized and the API path to the API with CachingDisabled and no Host header", () => {
             const d = distributionOf(r.resources);
-            const headersPolicyId = d["defaultCacheBehavior"] && (d["defaultCacheBehavior"] as Record<string, unknown>)["responseHeadersPolicyId"];
-            assert.match(String(headersPolicyId), /^[0-9a-f]{8}-/);
+            const headers = headersPolicyId(r.resources);
             assert.deepStrictEqual(d["defaultCacheBehavior"], {
                 targetOriginId: "static-site",
                 viewerProtocolPolicy: "redirect-to-https",
                 allowedMethods: ["GET", "HEAD"],
                 cachedMethods: ["GET", "HEAD"],
                 cachePolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingOptimized"],
-                responseHeadersPolicyId: headersPolicyId,
+                responseHeadersPolicyId: headers,
                 compress: true,
             });
             assert.deepStrictEqual(d["orderedCacheBehaviors"], [
@@ -279,7 +286,7 @@ describe("EdgeCdn", () => {
                     cachedMethods: ["GET", "HEAD"],
                     cachePolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"],
                     originRequestPolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"],
-                    responseHeadersPolicyId: headersPolicyId,
+                    responseHeadersPolicyId: headers,
                     compress: true,
                 },
             ]);
@@ -290,8 +297,7 @@ describe("EdgeCdn", () => {
             const behaviors = [d["defaultCacheBehavior"], ...(d["orderedCacheBehaviors"] as unknown[])] as Record<string, unknown>[];
             assert.strictEqual(behaviors.length, 2);
             for (const behavior of behaviors) {
-                assert.strictEqual(behavior["viewerProtocolPolicy"], "redirect-to-https");
-                assert.strictEqual(behavior["responseHeadersPolicyId"], behaviors[0]["responseHeadersPolicyId"]);
+                assert.deepStrictEqual([behavior["viewerProtocolPolicy"], behavior["responseHeadersPolicyId"]], ["redirect-to-https", headersPolicyId(r.resources)]);
             }
         });
 
@@ -303,7 +309,8 @@ describe("EdgeCdn", () => {
                     contentTypeOptions: { override: true },
                     frameOptions: { frameOption: "DENY", override: true },
                     referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
-                    xssProtection: { protection: true, modeBlock: true, override: true },
+                    // X-XSS-Protection: 0 (the legacy filter is off; CSP replaces it).
+                    xssProtection: { protection: false, override: true },
                     contentSecurityPolicy: { contentSecurityPolicy: "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'", override: true },
                 },
             });
@@ -485,29 +492,35 @@ describe("EdgeCdn", () => {
             });
         });
 
-        it("delivers access logs (v2, without cookies) to a KMS-encrypted log group, writable only by this delivery source", () => {
+        it("encrypts both log groups with a rotating us-east-1 logs key that CloudWatch Logs may use for exactly these groups", () => {
             const logsKey = r.resources.one(T.key, "edge-logs-key");
-            assert.strictEqual(logsKey.inputs["enableKeyRotation"], true);
-            assert.deepStrictEqual(logsKey.ignoreChanges, ["policy"]);
-            const keyDoc = policyDocument(r.resources.one(T.keyPolicy, "edge-logs-key-policy").inputs["policy"]);
-            const keyArn = String((keyDoc.Statement[0]["Resource"] as string[])[0]);
+            const keyArn = String(logsKey.state.arn);
             assert.match(keyArn, new RegExp(`^arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/`));
-            assert.deepStrictEqual(keyDoc.Statement, [
+            assert.deepStrictEqual([logsKey.inputs["enableKeyRotation"], logsKey.inputs["deletionWindowInDays"], logsKey.ignoreChanges], [true, 30, ["policy"]]);
+            const keyPolicy = r.resources.one(T.keyPolicy, "edge-logs-key-policy");
+            assert.deepStrictEqual([keyPolicy.inputs["keyId"], keyPolicy.inputs["region"]], [logsKey.id, "us-east-1"]);
+            assert.deepStrictEqual(policyDocument(keyPolicy.inputs["policy"]).Statement, [
                 { Sid: "EnableRootAccountAdministration", Effect: "Allow", Principal: { AWS: ROOT }, Action: ["kms:*"], Resource: [keyArn] },
                 {
-                    Sid: "AllowCloudWatchLogsForTheAccessLogGroup",
+                    Sid: "AllowCloudWatchLogsForTheEdgeLogGroups",
                     Effect: "Allow",
                     Principal: { Service: "logs.us-east-1.amazonaws.com" },
                     Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                     Resource: [keyArn],
-                    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN } },
+                    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": [LOG_GROUP_ARN, WAF_LOG_GROUP_ARN] } },
                 },
             ]);
-            const group = r.resources.one(T.logGroup, "edge-access-logs");
-            assert.deepStrictEqual(group.inputs, { name: LOG_GROUP_NAME, retentionInDays: 365, kmsKeyId: keyArn, region: "us-east-1" });
-            const keyPolicyUrn = r.resources.one(T.keyPolicy, "edge-logs-key-policy").urn;
-            assert.ok(group.dependencies.includes(keyPolicyUrn), "the log group waits for the key policy that lets CloudWatch Logs use the key");
+            for (const [name, groupName] of [
+                ["edge-access-logs", LOG_GROUP_NAME],
+                ["edge-waf-logs", WAF_LOG_GROUP_NAME],
+            ]) {
+                const group = r.resources.one(T.logGroup, name);
+                assert.deepStrictEqual(group.inputs, { name: groupName, retentionInDays: 365, kmsKeyId: keyArn, region: "us-east-1" });
+                assert.ok(group.dependencies.includes(keyPolicy.urn), `${name} waits for the key policy that lets CloudWatch Logs use the key`);
+            }
+        });
 
+        it("delivers access logs (v2, without cookies) to the access-log group, writable only by this delivery source", () => {
             const source = r.resources.one(T.deliverySource, "edge-access-logs");
             assert.deepStrictEqual(source.inputs, { name: "platform-test-edge-access-logs", logType: "ACCESS_LOGS", resourceArn: r.distributionArn, region: "us-east-1" });
             const destination = r.resources.one(T.deliveryDestination, "edge-access-logs");
@@ -518,27 +531,56 @@ describe("EdgeCdn", () => {
                 region: "us-east-1",
             });
             const delivery = r.resources.one(T.delivery, "edge-access-logs");
-            assert.strictEqual(delivery.inputs["deliverySourceName"], "platform-test-edge-access-logs");
-            assert.match(String(delivery.inputs["deliveryDestinationArn"]), /^arn:aws:[a-z]+:us-east-1:/);
-            assert.deepStrictEqual(delivery.inputs["recordFields"], [...ACCESS_LOG_FIELDS]);
+            assert.deepStrictEqual(delivery.inputs, {
+                deliverySourceName: "platform-test-edge-access-logs",
+                deliveryDestinationArn: destination.state.arn,
+                recordFields: [...ACCESS_LOG_FIELDS],
+                region: "us-east-1",
+            });
+            assert.match(String(destination.state.arn), /^arn:aws:[a-z]+:us-east-1:/);
             assert.ok(!(delivery.inputs["recordFields"] as string[]).includes("cs(Cookie)"));
+            // Fixed names (one delivery per source and destination): a replacement deletes first.
+            assert.deepStrictEqual(
+                [source, destination, delivery].map((x) => x.deleteBeforeReplace),
+                [true, true, true],
+            );
 
             const logPolicy = r.resources.one(T.logPolicy, "edge-access-logs");
             assert.strictEqual(logPolicy.inputs["resourceArn"], LOG_GROUP_ARN);
             assert.ok(delivery.dependencies.includes(logPolicy.urn), "the delivery waits for the log group's resource policy");
-            const logDoc = policyDocument(logPolicy.inputs["policyDocument"]);
-            assert.strictEqual(logDoc.Statement.length, 1);
-            const statement = logDoc.Statement[0];
-            const sourceArn = (statement["Condition"] as Record<string, Record<string, string>>)["ArnEquals"]["aws:SourceArn"];
-            assert.match(sourceArn, /^arn:aws:[a-z]+:us-east-1:/);
-            assert.deepStrictEqual(statement, {
-                Sid: "AWSLogDeliveryWrite",
-                Effect: "Allow",
-                Principal: { Service: "delivery.logs.amazonaws.com" },
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: [`${LOG_GROUP_ARN}:log-stream:*`],
-                Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID }, ArnEquals: { "aws:SourceArn": sourceArn } },
+            assert.deepStrictEqual(policyDocument(logPolicy.inputs["policyDocument"]).Statement, [
+                {
+                    Sid: "AWSLogDeliveryWrite",
+                    Effect: "Allow",
+                    Principal: { Service: "delivery.logs.amazonaws.com" },
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: [`${LOG_GROUP_ARN}:log-stream:*`],
+                    Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID }, ArnEquals: { "aws:SourceArn": source.state.arn } },
+                },
+            ]);
+        });
+
+        it("logs the web ACL to the aws-waf-logs- group in us-east-1, redacting credentials, through its own delivery policy", async () => {
+            const logging = r.resources.one(T.wafLogging, "edge-waf-logging");
+            const policy = r.resources.one(T.logPolicy, "edge-waf-logs-delivery");
+            assert.deepStrictEqual(logging.inputs, {
+                resourceArn: await resolveOutput(r.edge.webAclArn),
+                logDestinationConfigs: [WAF_LOG_GROUP_ARN],
+                redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+                region: "us-east-1",
             });
+            assert.ok(logging.dependencies.includes(policy.urn), "logging waits for the delivery policy");
+            assert.deepStrictEqual([policy.inputs["policyName"], policy.inputs["region"]], [`${WAF_LOG_GROUP_NAME}-delivery`, "us-east-1"]);
+            assert.deepStrictEqual(policyDocument(policy.inputs["policyDocument"]).Statement, [
+                {
+                    Sid: "WafLogDelivery",
+                    Effect: "Allow",
+                    Principal: { Service: "delivery.logs.amazonaws.com" },
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: [`${WAF_LOG_GROUP_ARN}:log-stream:*`],
+                    Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID }, ArnLike: { "aws:SourceArn": `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:*` } },
+                },
+            ]);
         });
 
         it("exposes the distribution, bucket, WAF and certificate outputs", async () => {
@@ -559,6 +601,12 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(api["customHeaders"], [{ name: "X-Origin-Verify", value: EDGE_ORIGIN_SECRET }]);
             assert.strictEqual(site["customHeaders"], undefined);
             assert.ok(distribution.secretInputs.includes("origins"), "origins carries the secret");
+            // A forged copy sent by a viewer never reaches the WAF logs either.
+            assert.deepStrictEqual(r.resources.one(T.wafLogging, "edge-waf-logging").inputs["redactedFields"], [
+                { singleHeader: { name: "authorization" } },
+                { singleHeader: { name: "cookie" } },
+                { singleHeader: { name: "x-origin-verify" } },
+            ]);
         });
 
         it("keeps the origin-verify value secret even when it is passed as a plain string", async () => {
@@ -656,6 +704,8 @@ describe("EdgeCdn", () => {
                     apiOrigin: { domainName: "api.example.com", originPath: "/v1" },
                     apiPathPattern: "/orders/*",
                     protectStatefulResources: false,
+                    keyDeletionWindowDays: 7,
+                    logRetentionDays: 30,
                     alarmActions: [],
                 }),
             );
@@ -681,6 +731,20 @@ describe("EdgeCdn", () => {
             ] as const) {
                 assert.strictEqual(r.resources.one(type, name).protect, false, `${type} ${name}`);
             }
+            assert.deepStrictEqual(
+                r.resources.ofType(T.key).map((k) => [k.name, k.inputs["deletionWindowInDays"]]),
+                [
+                    ["edge-site-key", 7],
+                    ["edge-logs-key", 7],
+                ],
+            );
+            assert.deepStrictEqual(
+                r.resources.ofType(T.logGroup).map((g) => [g.name, g.inputs["retentionInDays"]]),
+                [
+                    ["edge-access-logs", 30],
+                    ["edge-waf-logs", 30],
+                ],
+            );
             const alarm = inputs(r.resources.one(T.alarm, "edge-5xx-rate"));
             assert.deepStrictEqual(alarm["alarmActions"], []);
         });
