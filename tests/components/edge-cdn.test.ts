@@ -162,14 +162,19 @@ describe("EdgeCdn", () => {
                 const bucket = await resolveOutput(r.edge.siteBucketName);
                 assert.strictEqual(originsOf(r.resources)[0]["domainName"], `${bucket}.s3.${region}.amazonaws.com`);
                 const sse = (inputs(r.resources.one(T.sse, "edge-site"))["rules"] as Record<string, Record<string, unknown>>[])[0];
-                assert.match(String(sse["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"]), new RegExp(`^arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/`));
+                const siteKeyArn = String(r.resources.one(T.key, "edge-site-key").state.arn);
+                assert.strictEqual(sse["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"], siteKeyArn);
+                assert.match(siteKeyArn, new RegExp(`^arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/`));
             });
 
             it("serves the us-east-1 certificate and the global (CLOUDFRONT) web ACL", async () => {
                 const certificate = distributionOf(r.resources)["viewerCertificate"] as Record<string, unknown>;
-                assert.match(String(certificate["acmCertificateArn"]), new RegExp(`^arn:aws:acm:us-east-1:${MOCK_ACCOUNT_ID}:certificate/`));
-                assert.match(String(distributionOf(r.resources)["webAclId"]), new RegExp(`^arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/`));
-                assert.strictEqual(certificate["acmCertificateArn"], await resolveOutput(r.edge.certificateArn));
+                const certificateArn = String(r.resources.one(T.certificate, "edge-cert").state.arn);
+                const webAclArn = String(r.resources.one(T.webAcl, "edge-waf").state.arn);
+                assert.deepStrictEqual([certificate["acmCertificateArn"], distributionOf(r.resources)["webAclId"]], [certificateArn, webAclArn]);
+                assert.match(certificateArn, new RegExp(`^arn:aws:acm:us-east-1:${MOCK_ACCOUNT_ID}:certificate/`));
+                assert.match(webAclArn, new RegExp(`^arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/`));
+                assert.strictEqual(await resolveOutput(r.edge.certificateArn), certificateArn);
             });
         });
     }
@@ -444,14 +449,17 @@ describe("EdgeCdn", () => {
                 validationMethod: "DNS",
                 region: "us-east-1",
             });
+            const options = r.resources.one(T.certificate, "edge-cert").state.domainValidationOptions as Record<string, string>[];
             const validationRecords = r.resources.ofType(T.record).filter((x) => x.name.startsWith("edge-cert-validation-"));
+            // Exactly the records ACM asked for, one per name, in the public zone.
+            assert.deepStrictEqual(
+                validationRecords.map((x) => [x.name, x.inputs]),
+                options.map((o) => [
+                    `edge-cert-validation-${o.domainName.replace(/[^a-z0-9]+/g, "-")}`,
+                    { zoneId: EDGE_ZONE_ID, name: o.resourceRecordName, type: o.resourceRecordType, records: [o.resourceRecordValue], ttl: 60 },
+                ]),
+            );
             assert.deepStrictEqual(validationRecords.map((x) => x.name).sort(), ["edge-cert-validation-example-com", "edge-cert-validation-www-example-com"]);
-            for (const rec of validationRecords) {
-                assert.strictEqual(rec.inputs["zoneId"], EDGE_ZONE_ID);
-                assert.strictEqual(rec.inputs["type"], "CNAME");
-                assert.strictEqual(rec.inputs["ttl"], 60);
-                assert.match(String((rec.inputs["records"] as string[])[0]), /\.acm-validations\.aws\.$/);
-            }
             const validation = inputs(r.resources.one(T.validation, "edge-cert"));
             assert.deepStrictEqual([...(validation["validationRecordFqdns"] as string[])].sort(), validationRecords.map((x) => String(x.inputs["name"])).sort());
         });
@@ -584,12 +592,11 @@ describe("EdgeCdn", () => {
         });
 
         it("exposes the distribution, bucket, WAF and certificate outputs", async () => {
-            assert.match(r.distributionId, /^E[0-9A-F]{13}$/);
-            assert.strictEqual(r.distributionArn, `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${r.distributionId}`);
-            assert.match(r.domainName, /^d[0-9a-f]{13}\.cloudfront\.net$/);
-            const bucket = await resolveOutput(r.edge.siteBucketName);
-            assert.match(bucket, /^edge-site-[0-9a-f]{7}$/);
-            assert.strictEqual(await resolveOutput(r.edge.siteBucketArn), `arn:aws:s3:::${bucket}`);
+            const distribution = r.resources.one(T.distribution, "edge-cdn");
+            const bucket = r.resources.one(T.bucket, "edge-site");
+            assert.deepStrictEqual([r.distributionId, r.distributionArn, r.domainName], [distribution.id, distribution.state.arn, distribution.state.domainName]);
+            assert.deepStrictEqual([await resolveOutput(r.edge.siteBucketName), await resolveOutput(r.edge.siteBucketArn)], [bucket.state.bucket, bucket.state.arn]);
+            assert.strictEqual(await resolveOutput(r.edge.webAclArn), r.resources.one(T.webAcl, "edge-waf").state.arn);
         });
     });
 
@@ -781,7 +788,21 @@ describe("EdgeCdn", () => {
                 ["edge-cert-validation-wildcard-example-com"],
             );
             // 1 validation record + A and AAAA for 3 aliases.
-            assert.strictEqual(r.resources.ofType(T.record).length, 7);
+            assert.deepStrictEqual(
+                r.resources
+                    .ofType(T.record)
+                    .map((x) => x.name)
+                    .sort(),
+                [
+                    "edge-alias-app-example-com-a",
+                    "edge-alias-app-example-com-aaaa",
+                    "edge-alias-example-com-a",
+                    "edge-alias-example-com-aaaa",
+                    "edge-alias-www-example-com-a",
+                    "edge-alias-www-example-com-aaaa",
+                    "edge-cert-validation-wildcard-example-com",
+                ],
+            );
         });
     });
 
@@ -804,7 +825,9 @@ describe("EdgeCdn", () => {
         });
 
         it("rejects a name that only ends with the zone's text (notexample.com)", () => {
-            assert.strictEqual(messages(edgeCdnArgs({ aliases: ["notexample.com"] })).length, 1);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ aliases: ["notexample.com"] })), [
+                'aliases[0] = "notexample.com": must be within the public zone example.com (its certificate is DNS-validated and its alias records are created there). Fix: use a name ending in ".example.com", or pass the zone that holds notexample.com',
+            ]);
         });
 
         it("requires at least one alias, unique aliases and valid names", () => {
@@ -900,7 +923,9 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ wafRateLimit: 5 })), [
                 "wafRateLimit = 5: must be an integer from 10 to 2,000,000 requests per client IP per evaluation window. Fix: set a limit within range, e.g. 2000",
             ]);
-            assert.strictEqual(messages(edgeCdnArgs({ wafRateLimit: 2_000_001 })).length, 1);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ wafRateLimit: 2_000_001 })), [
+                "wafRateLimit = 2000001: must be an integer from 10 to 2,000,000 requests per client IP per evaluation window. Fix: set a limit within range, e.g. 2000",
+            ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ wafRateLimit: 10 })), []);
             assert.deepStrictEqual(messages(edgeCdnArgs({ wafRateEvaluationWindowSeconds: 30 })), [
                 "wafRateEvaluationWindowSeconds = 30: must be one of 60, 120, 300, 600 (WAF evaluation windows). Fix: use 300",
@@ -911,7 +936,9 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ apiCacheTtlSeconds: 3601 })), [
                 "apiCacheTtlSeconds = 3601: must be an integer from 0 (caching disabled) to 3600 seconds. Fix: use 0, or a short TTL such as 60",
             ]);
-            assert.strictEqual(messages(edgeCdnArgs({ apiCacheTtlSeconds: -1 })).length, 1);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ apiCacheTtlSeconds: -1 })), [
+                "apiCacheTtlSeconds = -1: must be an integer from 0 (caching disabled) to 3600 seconds. Fix: use 0, or a short TTL such as 60",
+            ]);
         });
 
         it("rejects per-path caching outside the API's pattern, duplicated, with a TTL outside 0-3600, or beyond 25 behaviors", () => {
@@ -960,7 +987,9 @@ describe("EdgeCdn", () => {
                     'apiOrigin.originVerify.headerName = "X-Amz-Verify": must be a header name (letters, digits, hyphens) that CloudFront may add to origin requests (not Host, Cookie, Via, X-Amz-*, X-Edge-*, ...). Fix: use e.g. "X-Origin-Verify"',
                 ],
             );
-            assert.strictEqual(messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originVerify: { headerName: "Host", value: EDGE_ORIGIN_SECRET } } })).length, 1);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originVerify: { headerName: "Host", value: EDGE_ORIGIN_SECRET } } })), [
+                'apiOrigin.originVerify.headerName = "Host": must be a header name (letters, digits, hyphens) that CloudFront may add to origin requests (not Host, Cookie, Via, X-Amz-*, X-Edge-*, ...). Fix: use e.g. "X-Origin-Verify"',
+            ]);
             const short = messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originVerify: { headerName: "X-Origin-Verify", value: "short" } } }));
             assert.deepStrictEqual(short, [
                 'apiOrigin.originVerify.value = "(secret, not shown)": must be 32-1783 characters long (got 5): a short shared secret can be guessed. Fix: generate it with random.RandomPassword (length 48, no special characters)',
@@ -984,9 +1013,15 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ hstsMaxAgeSeconds: 86_400 })), [
                 "hstsMaxAgeSeconds = 86400: must be an integer of at least 31536000 (one year, required for HSTS preload). Fix: use 63072000 (two years)",
             ]);
-            assert.strictEqual(messages(edgeCdnArgs({ contentSecurityPolicy: "default-src 'self';\nscript-src 'self'" })).length, 1);
-            assert.strictEqual(messages(edgeCdnArgs({ contentSecurityPolicy: "x".repeat(1784) })).length, 1);
-            assert.deepStrictEqual(messages(edgeCdnArgs({ logRetentionDays: 100 })).length, 1);
+            const cspRule = "must be a non-empty single-line header value of at most 1783 characters (CloudFront limit). Fix: write the policy on one line and shorten it";
+            assert.deepStrictEqual(messages(edgeCdnArgs({ contentSecurityPolicy: "default-src 'self';\nscript-src 'self'" })), [
+                `contentSecurityPolicy = "default-src 'self';\\nscript-src 'self'": ${cspRule}`,
+            ]);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ contentSecurityPolicy: "x".repeat(1784) })), [`contentSecurityPolicy = "${"x".repeat(1784)}": ${cspRule}`]);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ contentSecurityPolicy: "x".repeat(1783) })), []);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ logRetentionDays: 100 })), [
+                "logRetentionDays = 100: must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Fix: use e.g. 365",
+            ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ errorRateThresholdPercent: 0 })), [
                 "errorRateThresholdPercent = 0: must be a percentage above 0 and at most 100. Fix: use e.g. 5",
             ]);
