@@ -44,6 +44,11 @@ export interface PlatformOutputs {
     readonly cacheEndpoint?: pulumi.Output<string>;
     readonly eventBusName?: pulumi.Output<string>;
     readonly cdnDomainName?: pulumi.Output<string>;
+    readonly cdnDistributionId?: pulumi.Output<string>;
+    /** Where the static site is uploaded (CloudFront serves it through OAC). */
+    readonly cdnSiteBucketName?: pulumi.Output<string>;
+    /** The us-east-1 topic CloudFront's alarms notify (subscribe pagers here too). */
+    readonly cdnAlarmTopicArn?: pulumi.Output<string>;
 }
 
 /** Event source the API's async route stamps on events it puts on the bus. */
@@ -353,6 +358,9 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         cacheEndpoint: cache?.primaryEndpoint,
         eventBusName: events?.busName,
         cdnDomainName: cdn?.domainName,
+        cdnDistributionId: cdn?.distributionId,
+        cdnSiteBucketName: cdn?.siteBucketName,
+        cdnAlarmTopicArn: edgeAlarms?.topicArn,
     };
     // Stack outputs exist only for what this stack creates (an undefined output is a warning).
     return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined)) as PlatformOutputs;

@@ -4,7 +4,7 @@
  * pack under its own environment's enforcement levels.
  */
 import * as assert from "assert";
-import { MOCK_ACCOUNT_ID, RecordedResource } from "../engine/mocks";
+import { CLOUDFRONT_MANAGED_POLICY_IDS, MOCK_ACCOUNT_ID, RecordedResource } from "../engine/mocks";
 import { runStack } from "../engine/run-stack";
 import { evaluatePolicies, fromRecorded } from "../policies/evaluate";
 import { Recorded, policyDocument } from "./support/harness";
@@ -215,33 +215,195 @@ describe("platform (prod): data safety", () => {
 });
 
 describe("platform: EdgeCdn in front of the API", () => {
-    it("prod: the distribution's API origin is the API's custom domain, HTTPS only, and its us-east-1 parts carry the region", async () => {
+    const EDGE = /platform:edge:EdgeCdn::edge$/;
+    const edgeChildren = (r: Recorded) => r.all.filter((res) => res.custom && EDGE.test(res.parent ?? ""));
+    const distributionOf = (r: Recorded) => r.one("aws:cloudfront/distribution:Distribution", "edge-cdn");
+    type Behavior = Record<string, unknown>;
+    const API_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
+
+    it("prod: viewer side from config: alias, us-east-1 certificate with SNI and TLSv1.2_2021, HTTP/2 and 3, IPv6, PriceClass_All, no geo restriction, the edge web ACL", async () => {
         const r = await stack("prod");
-        const distribution = r.one("aws:cloudfront/distribution:Distribution");
-        const origins = distribution.inputs.origins as { domainName: string; customOriginConfig?: { originProtocolPolicy: string } }[];
-        const apiOrigin = origins.find((o) => o.customOriginConfig);
-        assert.deepStrictEqual([apiOrigin?.domainName, apiOrigin?.customOriginConfig?.originProtocolPolicy], ["api.example.com", "https-only"]);
-        for (const type of ["aws:acm/certificate:Certificate", "aws:wafv2/webAcl:WebAcl"]) {
-            const edgeOnes = r.ofType(type).filter((res) => res.parent?.endsWith("platform:edge:EdgeCdn::edge"));
-            assert.ok(edgeOnes.length > 0);
-            edgeOnes.forEach((res) => assert.strictEqual(res.inputs.region, "us-east-1", res.name));
-        }
+        const d = distributionOf(r).inputs;
+        assert.deepStrictEqual(
+            [d.enabled, d.aliases, d.httpVersion, d.isIpv6Enabled, d.priceClass, d.restrictions],
+            [true, ["www.example.com"], "http2and3", true, "PriceClass_All", { geoRestriction: { restrictionType: "none", locations: [] } }],
+        );
+        assert.deepStrictEqual(d.viewerCertificate, {
+            acmCertificateArn: r.one("aws:acm/certificate:Certificate", "edge-cert").state.arn,
+            sslSupportMethod: "sni-only",
+            minimumProtocolVersion: "TLSv1.2_2021",
+        });
+        assert.strictEqual(d.webAclId, r.one("aws:wafv2/webAcl:WebAcl", "edge-waf").state.arn);
+        assert.strictEqual(r.one("aws:wafv2/webAcl:WebAcl", "edge-waf").inputs.scope, "CLOUDFRONT");
     });
 
-    it("staging (apiCdnOnly): CloudFront sends the secret origin header the API's WAF requires, and it stays secret", async () => {
+    it("prod: the API behavior sends /v1/* (apiBasePath) to the API's custom domain over HTTPS, uncached, every method, without the viewer's Host", async () => {
+        const r = await stack("prod");
+        const d = distributionOf(r).inputs;
+        const apiOrigin = (d.origins as Behavior[]).find((o) => o.originId === "api");
+        // prod leaves apiCdnOnly off: partners call the API directly (with API keys), so no origin secret.
+        assert.deepStrictEqual(apiOrigin, {
+            originId: "api",
+            domainName: "api.example.com",
+            customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+        });
+        const headers = r.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "edge-security-headers");
+        assert.deepStrictEqual(d.orderedCacheBehaviors, [
+            {
+                pathPattern: "/v1/*",
+                targetOriginId: "api",
+                viewerProtocolPolicy: "redirect-to-https",
+                allowedMethods: API_METHODS,
+                cachedMethods: ["GET", "HEAD"],
+                cachePolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"],
+                originRequestPolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"],
+                responseHeadersPolicyId: headers.id,
+                compress: true,
+            },
+        ]);
+        assert.deepStrictEqual(
+            [(d.defaultCacheBehavior as Behavior).targetOriginId, (d.defaultCacheBehavior as Behavior).viewerProtocolPolicy],
+            ["static-site", "redirect-to-https"],
+        );
+        assert.strictEqual(
+            (headers.inputs.securityHeadersConfig as Record<string, Behavior>).contentSecurityPolicy.contentSecurityPolicy,
+            "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
+        );
+    });
+
+    it("prod: A and AAAA alias records for the CDN alias in the public zone (the API's), targeting the distribution in Z2FDTNDATAQYW2", async () => {
+        const r = await stack("prod");
+        const publicZone = r.all.find((res) => res.type === "aws:route53/record:Record" && res.inputs.name === "api.example.com")?.inputs.zoneId;
+        assert.ok(typeof publicZone === "string" && publicZone.length > 0, "the API's alias record names the public zone");
+        const records = r.ofType("aws:route53/record:Record").filter((rec) => EDGE.test(rec.parent ?? "") && rec.name.startsWith("edge-alias-"));
+        const target = [{ name: distributionOf(r).state.domainName, zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }];
+        assert.deepStrictEqual(
+            records.map((rec) => [rec.inputs.name, rec.inputs.type, rec.inputs.zoneId, rec.inputs.aliases, rec.inputs.ttl]),
+            [
+                ["www.example.com", "A", publicZone, target, undefined],
+                ["www.example.com", "AAAA", publicZone, target, undefined],
+            ],
+        );
+    });
+
+    it("prod (stack in eu-west-1): certificate, its validation, web ACL and its logs, log delivery, logs key and alarm carry region us-east-1; the site bucket and its key the stack's", async () => {
+        const r = await stack("prod");
+        const byRegion = (region: string | undefined) =>
+            edgeChildren(r)
+                .filter((res) => res.inputs.region === region)
+                .map((res) => `${res.type.split(":")[1]} ${res.name}`)
+                .sort();
+        assert.deepStrictEqual(byRegion("us-east-1"), [
+            "acm/certificate edge-cert",
+            "acm/certificateValidation edge-cert",
+            "cloudwatch/logDelivery edge-access-logs",
+            "cloudwatch/logDeliveryDestination edge-access-logs",
+            "cloudwatch/logDeliverySource edge-access-logs",
+            "cloudwatch/logGroup edge-access-logs",
+            "cloudwatch/logGroup edge-waf-logs",
+            "cloudwatch/logResourcePolicy edge-access-logs",
+            "cloudwatch/logResourcePolicy edge-waf-logs-delivery",
+            "cloudwatch/metricAlarm edge-5xx-rate",
+            "kms/key edge-logs-key",
+            "kms/keyPolicy edge-logs-key-policy",
+            "wafv2/webAcl edge-waf",
+            "wafv2/webAclLoggingConfiguration edge-waf-logging",
+        ]);
+        assert.ok(byRegion(undefined).includes("s3/bucket edge-site") && byRegion(undefined).includes("kms/key edge-site-key"));
+        assert.deepStrictEqual(
+            edgeChildren(r)
+                .map((res) => res.inputs.region)
+                .filter((region) => region !== undefined && region !== "us-east-1"),
+            [],
+        );
+    });
+
+    it("prod with CDN config set: CSP, geo restriction, per-path API caching and the key deletion window reach the distribution", async () => {
+        const r = await stack("prod", {
+            "platform:cdnContentSecurityPolicy": "default-src 'none'; img-src 'self'",
+            "platform:cdnGeoRestrictionType": "blacklist",
+            "platform:cdnGeoRestrictionLocations": JSON.stringify(["KP", "RU"]),
+            "platform:cdnApiCachePaths": JSON.stringify([{ pathPattern: "/v1/catalog/*", ttlSeconds: 60 }]),
+            "platform:kmsDeletionWindowDays": "7",
+        });
+        const d = distributionOf(r).inputs;
+        assert.deepStrictEqual(d.restrictions, { geoRestriction: { restrictionType: "blacklist", locations: ["KP", "RU"] } });
+        const headers = r.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "edge-security-headers").inputs.securityHeadersConfig as Record<string, Behavior>;
+        assert.deepStrictEqual(headers.contentSecurityPolicy, { contentSecurityPolicy: "default-src 'none'; img-src 'self'", override: true });
+        const cached = r.one("aws:cloudfront/cachePolicy:CachePolicy", "edge-api-cache-60s");
+        assert.deepStrictEqual(
+            [cached.inputs.defaultTtl, cached.inputs.maxTtl, (cached.inputs.parametersInCacheKeyAndForwardedToOrigin as Record<string, Behavior>).headersConfig],
+            [60, 60, { headerBehavior: "whitelist", headers: { items: ["Authorization"] } }],
+        );
+        const behaviors = d.orderedCacheBehaviors as Behavior[];
+        assert.deepStrictEqual(
+            behaviors.map((b) => [b.pathPattern, b.cachePolicyId, b.originRequestPolicyId]),
+            [
+                ["/v1/catalog/*", cached.id, CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"]],
+                ["/v1/*", CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"], CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"]],
+            ],
+        );
+        assert.deepStrictEqual(
+            [...edgeChildren(r), ...r.ofType("aws:kms/key:Key").filter((k) => k.name === "alarms-us-east-1-key")]
+                .filter((res) => res.type === "aws:kms/key:Key")
+                .map((k) => [k.name, k.inputs.deletionWindowInDays]),
+            [
+                ["edge-site-key", 7],
+                ["edge-logs-key", 7],
+                ["alarms-us-east-1-key", 7],
+            ],
+        );
+    });
+
+    it("staging (apiCdnOnly): CloudFront sends the secret header that the API's regional WAF requires EXACTLY, in its first rule, and it stays secret", async () => {
         const r = await stack("staging");
         const secret = r.ofType("random:index/randomPassword:RandomPassword").find((p) => p.parent?.endsWith("platform:api:SecureApi::api"));
         assert.ok(secret);
-        const distribution = r.one("aws:cloudfront/distribution:Distribution");
+        const distribution = distributionOf(r);
         assert.ok(distribution.secretInputs.includes("origins"));
         const headers = (distribution.inputs.origins as { customHeaders?: { name: string; value: string }[] }[]).flatMap((o) => o.customHeaders ?? []);
         assert.deepStrictEqual(headers, [{ name: "x-origin-verify", value: secret.state.result }]);
+
         const acl = r.ofType("aws:wafv2/webAcl:WebAcl").find((w) => w.parent?.endsWith("platform:api:SecureApi::api"));
-        assert.ok(JSON.stringify(acl?.inputs.rules).includes(String(secret.state.result)));
+        assert.ok(acl);
+        assert.strictEqual(acl.inputs.scope, "REGIONAL");
+        const rules = acl.inputs.rules as Behavior[];
+        const verify = rules.find((rule) => rule.name === "origin-verify");
+        assert.ok(verify, "the origin-verify rule");
+        const { visibilityConfig: _visibility, ...rule } = verify;
+        assert.deepStrictEqual(rule, {
+            name: "origin-verify",
+            priority: 0,
+            // Block every request whose x-origin-verify header is not exactly the secret.
+            action: { block: {} },
+            statement: {
+                notStatement: {
+                    statement: {
+                        byteMatchStatement: {
+                            fieldToMatch: { singleHeader: { name: headers[0].name } },
+                            positionalConstraint: "EXACTLY",
+                            searchString: secret.state.result,
+                            textTransformations: [{ priority: 0, type: "NONE" }],
+                        },
+                    },
+                },
+            },
+        });
+        assert.deepStrictEqual(
+            rules.filter((other) => Number(other.priority) <= 0).map((other) => other.name),
+            ["origin-verify"],
+            "evaluated before every other rule",
+        );
     });
 
-    it("dev has no CDN", async () => {
-        assert.deepStrictEqual((await stack("dev")).ofType("aws:cloudfront/distribution:Distribution"), []);
+    it("dev has no CDN: no EdgeCdn, no distribution, nothing in us-east-1", async () => {
+        const r = await stack("dev");
+        assert.deepStrictEqual(r.ofType("platform:edge:EdgeCdn"), []);
+        assert.deepStrictEqual(r.ofType("aws:cloudfront/distribution:Distribution"), []);
+        assert.deepStrictEqual(
+            r.all.filter((res) => res.inputs.region === "us-east-1").map((res) => res.name),
+            [],
+        );
     });
 });
 
