@@ -1,11 +1,11 @@
 /**
- * EdgeCdn: the public edge of the platform. One CloudFront distribution serves
- *   - static content from a private, SSE-KMS encrypted S3 bucket through Origin Access Control, and
- *   - the SecureApi through its Regional custom domain under one path pattern (default `/api/*`),
- *     not cached by default, with optional short-TTL behaviors for chosen API paths,
- * behind a CLOUDFRONT-scope WAFv2 web ACL (logged, credentials redacted), with an ACM certificate,
- * security response headers, standard logging (v2) to an encrypted log group, a 5xx alarm (whose
- * actions must be us-east-1 topics) and Route 53 alias records.
+ * EdgeCdn: the public edge of the platform. One CloudFront distribution serves static content from
+ * a private, SSE-KMS encrypted S3 bucket through Origin Access Control, and the SecureApi through its
+ * Regional custom domain under one path pattern (default `/api/*`; not cached unless configured, with
+ * optional short-TTL behaviors for chosen API paths), behind a CLOUDFRONT-scope WAFv2 web ACL (logged,
+ * credentials redacted), with an ACM certificate, security response headers, standard logging (v2)
+ * to an encrypted log group, a 5xx alarm (whose actions must be us-east-1 topics) and Route 53 alias
+ * records.
  *
  * CloudFront is a global service whose control-plane companions live in us-east-1: the viewer
  * certificate, the CLOUDFRONT-scope web ACL and its logs, the distribution's CloudWatch metrics
