@@ -15,7 +15,7 @@ import { API_EVENTS_SCOPE, integrationHost } from "./config/resolve";
 import { API_EVENT_SOURCE, PlatformConfig, ServiceConfig } from "./config/types";
 import { CacheTier, spreadOverAvailabilityZones } from "./components/cache-tier";
 import { DataTier } from "./components/data-tier";
-import { EdgeCdn } from "./components/edge-cdn";
+import { CLOUDFRONT_CONTROL_REGION, EdgeCdn } from "./components/edge-cdn";
 import { EncryptionKeys } from "./components/encryption-keys";
 import { EventBus } from "./components/event-bus";
 import { AlarmTopic } from "./components/alarm-topic";
@@ -44,6 +44,11 @@ export interface PlatformOutputs {
     readonly cacheEndpoint?: pulumi.Output<string>;
     readonly eventBusName?: pulumi.Output<string>;
     readonly cdnDomainName?: pulumi.Output<string>;
+    readonly cdnDistributionId?: pulumi.Output<string>;
+    /** Where the static site is uploaded (CloudFront serves it through OAC). */
+    readonly cdnSiteBucketName?: pulumi.Output<string>;
+    /** The us-east-1 topic CloudFront's alarms notify (subscribe pagers here too). */
+    readonly cdnAlarmTopicArn?: pulumi.Output<string>;
 }
 
 /** Event source the API's async route stamps on events it puts on the bus (defined with the config, which validates producers). */
@@ -80,7 +85,7 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         flowLogRetentionDays: config.network.flowLogRetentionDays,
     });
 
-    const alarms = new AlarmTopic(COMPONENT_NAMES.alarms, { messagingKmsKeyArn: keys.keys.messaging.arn, emails: config.alarmEmails });
+    const alarms = new AlarmTopic(COMPONENT_NAMES.alarms, { kmsKeyArn: keys.keys.messaging.arn, emails: config.alarmEmails });
 
     // The public zone must exist already (it is delegated from the registrar, not created here).
     const publicZoneId = aws.route53.getZoneOutput({ name: config.dns.publicZoneName, privateZone: false }).zoneId;
@@ -339,30 +344,43 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         alarmTopicArn: alarms.topicArn,
     });
 
-    const cdn =
-        config.cdn.enabled && config.api.domainName
-            ? new EdgeCdn(COMPONENT_NAMES.edge, {
-                  aliases: config.cdn.aliases,
-                  publicZoneId,
-                  publicZoneName: config.dns.publicZoneName,
-                  apiOrigin: {
-                      domainName: config.api.domainName,
-                      basePath: config.api.basePath,
-                      originVerify:
-                          api.originVerifyHeaderName !== undefined && api.originVerifySecret !== undefined
-                              ? { headerName: api.originVerifyHeaderName, value: api.originVerifySecret }
-                              : undefined,
-                  },
-                  apiCacheTtlSeconds: config.cdn.apiCacheTtlSeconds,
-                  priceClass: config.cdn.priceClass,
-                  minimumProtocolVersion: config.cdn.minimumProtocolVersion,
-                  geoRestriction: { type: config.cdn.geoRestrictionType, locations: config.cdn.geoRestrictionLocations },
-                  contentSecurityPolicy: config.cdn.contentSecurityPolicy,
-                  wafRateLimit: config.cdn.wafRateLimit,
-                  logRetentionDays: config.logRetentionDays,
-                  protectStatefulResources: config.protectStatefulResources,
-              })
-            : undefined;
+    // The CDN, when config enables it (config guarantees the API's custom domain then). CloudFront's
+    // alarms live in us-east-1 and can only notify a topic there: a second alarm topic, with its own
+    // us-east-1 key (the messaging key is regional), for the same recipients.
+    let cdn: EdgeCdn | undefined;
+    let edgeAlarms: AlarmTopic | undefined;
+    if (config.cdn.enabled && config.api.domainName !== undefined) {
+        edgeAlarms = new AlarmTopic(`${COMPONENT_NAMES.alarms}-${CLOUDFRONT_CONTROL_REGION}`, {
+            region: CLOUDFRONT_CONTROL_REGION,
+            emails: config.alarmEmails,
+            keyDeletionWindowDays: config.kmsDeletionWindowDays,
+            protect: config.protectStatefulResources,
+        });
+        cdn = new EdgeCdn(COMPONENT_NAMES.edge, {
+            aliases: config.cdn.aliases,
+            publicZoneId,
+            publicZoneName: config.dns.publicZoneName,
+            apiOrigin: {
+                domainName: config.api.domainName,
+                basePath: config.api.basePath,
+                originVerify:
+                    api.originVerifyHeaderName !== undefined && api.originVerifySecret !== undefined
+                        ? { headerName: api.originVerifyHeaderName, value: api.originVerifySecret }
+                        : undefined,
+            },
+            apiCacheTtlSeconds: config.cdn.apiCacheTtlSeconds,
+            apiPathCaching: config.cdn.apiCachePaths,
+            priceClass: config.cdn.priceClass,
+            minimumProtocolVersion: config.cdn.minimumProtocolVersion,
+            geoRestriction: { type: config.cdn.geoRestrictionType, locations: config.cdn.geoRestrictionLocations },
+            contentSecurityPolicy: config.cdn.contentSecurityPolicy,
+            wafRateLimit: config.cdn.wafRateLimit,
+            alarmActions: [edgeAlarms],
+            logRetentionDays: config.logRetentionDays,
+            keyDeletionWindowDays: config.kmsDeletionWindowDays,
+            protectStatefulResources: config.protectStatefulResources,
+        });
+    }
 
     const outputs = {
         environment: config.environment,
@@ -379,6 +397,9 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         cacheEndpoint: cache?.primaryEndpoint,
         eventBusName: events?.busName,
         cdnDomainName: cdn?.domainName,
+        cdnDistributionId: cdn?.distributionId,
+        cdnSiteBucketName: cdn?.siteBucketName,
+        cdnAlarmTopicArn: edgeAlarms?.topicArn,
     };
     // Stack outputs exist only for what this stack creates (an undefined output is a warning).
     return Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined)) as PlatformOutputs;

@@ -1,13 +1,15 @@
 /**
- * EdgeCdn: the public edge of the platform. One CloudFront distribution serves
- *   - static content from a private, SSE-KMS encrypted S3 bucket through Origin Access Control, and
- *   - the SecureApi through its Regional custom domain under one path pattern (default `/api/*`),
- * behind a CLOUDFRONT-scope WAFv2 web ACL, with an ACM certificate, security response headers,
- * standard logging (v2) to an encrypted log group, a 5xx alarm and Route 53 alias records.
+ * EdgeCdn: the public edge of the platform. One CloudFront distribution serves static content from
+ * a private, SSE-KMS encrypted S3 bucket through Origin Access Control, and the SecureApi through its
+ * Regional custom domain under one path pattern (default `/api/*`; not cached unless configured, with
+ * optional short-TTL behaviors for chosen API paths), behind a CLOUDFRONT-scope WAFv2 web ACL (logged,
+ * credentials redacted), with an ACM certificate, security response headers, standard logging (v2)
+ * to an encrypted log group, a 5xx alarm (whose actions must be us-east-1 topics) and Route 53 alias
+ * records.
  *
  * CloudFront is a global service whose control-plane companions live in us-east-1: the viewer
- * certificate, the CLOUDFRONT-scope web ACL, the distribution's CloudWatch metrics (hence its
- * alarms) and the v2 log delivery. Each of those resources carries `region: "us-east-1"` (the
+ * certificate, the CLOUDFRONT-scope web ACL and its logs, the distribution's CloudWatch metrics
+ * (hence its alarms) and the v2 log delivery. Each of those resources carries `region: "us-east-1"` (the
  * @pulumi/aws v7 per-resource Region argument), so the component needs no second provider and works
  * whatever the stack's Region; the site bucket and its key stay in the stack's Region.
  *
@@ -101,6 +103,16 @@ export const CSP_MAX_LENGTH = 1783;
 /** HSTS preload lists require max-age of at least one year. */
 export const HSTS_MIN_MAX_AGE_SECONDS = 31_536_000;
 
+/**
+ * CloudFront's default quota of cache behaviors per distribution (Amazon CloudFront Developer Guide,
+ * Quotas: "Cache behaviors per distribution", adjustable). Counts the API behavior and each
+ * `apiPathCaching` entry; the default behavior is not one of them.
+ */
+export const CLOUDFRONT_MAX_CACHE_BEHAVIORS = 25;
+
+/** Longest API TTL: short edge caching only (an hour). */
+export const API_CACHE_TTL_MAX_SECONDS = 3600;
+
 /** ACM's default quota of domain names per certificate (adjustable; raise it before adding more aliases). */
 export const ACM_MAX_NAMES_PER_CERTIFICATE = 10;
 
@@ -180,6 +192,21 @@ export interface EdgeCdnApiOrigin {
     readonly originVerify?: EdgeCdnOriginVerify;
 }
 
+/** An SNS topic whose Region is known as a plain value (an AlarmTopic has this shape). */
+export interface EdgeCdnAlarmTopic {
+    readonly topicArn: pulumi.Input<string>;
+    /** The topic's Region; undefined when it is not known, which the validation rejects. */
+    readonly region: string | undefined;
+}
+
+/** An API path cached at the edge for its own TTL. */
+export interface EdgeCdnApiPathCache {
+    /** CloudFront path pattern below the API's path pattern, e.g. `/v1/catalog/*` (`*` and `?` are wildcards). */
+    readonly pathPattern: string;
+    /** Edge TTL of GET/HEAD responses on this path, 0-3600 s; 0 disables caching for it. */
+    readonly ttlSeconds: number;
+}
+
 export interface EdgeCdnGeoRestriction {
     /** `none`, `whitelist` or `blacklist`. */
     readonly type: string;
@@ -216,6 +243,14 @@ export interface EdgeCdnArgs {
      * @default 0
      */
     readonly apiCacheTtlSeconds?: number;
+    /**
+     * Paths of the API cached at the edge with their own TTL: each becomes a cache behavior placed
+     * before the API's, in this order (CloudFront uses the first pattern that matches), with the same
+     * origin request policy (every viewer header but Host) and a cache policy for its TTL whose key
+     * includes Authorization, like `apiCacheTtlSeconds`. One cache policy per distinct TTL.
+     * @default [] (every API path uses `apiCacheTtlSeconds`)
+     */
+    readonly apiPathCaching?: readonly EdgeCdnApiPathCache[];
     /**
      * `PriceClass_100`, `PriceClass_200` or `PriceClass_All`.
      * @default "PriceClass_100"
@@ -263,11 +298,13 @@ export interface EdgeCdnArgs {
      */
     readonly errorRateThresholdPercent?: number;
     /**
-     * Alarm and OK actions (SNS topic ARNs). CloudWatch alarm actions must be in the alarm's Region,
-     * and CloudFront alarms live in us-east-1, so these must be us-east-1 ARNs.
+     * Alarm and OK actions: SNS topic ARNs (plain strings), or topics whose Region is known before
+     * deployment (`{ topicArn, region }`, which an AlarmTopic is). CloudWatch alarm actions must be in
+     * the alarm's Region, and CloudFront alarms live in us-east-1, so each must be in us-east-1; an
+     * ARN only known after deployment cannot be checked, so it is accepted only with its Region.
      * @default no actions: the alarm only changes state
      */
-    readonly alarmActions?: readonly pulumi.Input<string>[];
+    readonly alarmActions?: readonly (string | EdgeCdnAlarmTopic)[];
     /**
      * Retention of the access-log group (a CloudWatch Logs retention value).
      * @default 365
@@ -345,61 +382,110 @@ function arnRegion(arn: string): string | undefined {
     return parts.length >= 6 && parts[0] === "arn" ? parts[3] : undefined;
 }
 
+/**
+ * Request headers the CLOUDFRONT web ACL's logs redact: bearer tokens, session cookies and, when set,
+ * the origin-verify header (CloudFront adds it after WAF, so only a forged copy could be logged).
+ */
+export function wafRedactedHeaders(args: Pick<EdgeCdnArgs, "apiOrigin">): string[] {
+    const verify = args.apiOrigin.originVerify?.headerName.toLowerCase();
+    return ["authorization", "cookie", ...(verify !== undefined ? [verify] : [])];
+}
+
 /** The API path pattern in effect. */
-function effectiveApiPathPattern(args: EdgeCdnArgs): string {
+function effectiveApiPathPattern(args: Pick<EdgeCdnArgs, "apiPathPattern" | "apiOrigin">): string {
     return args.apiPathPattern ?? (args.apiOrigin.basePath !== undefined ? `/${args.apiOrigin.basePath}/*` : EDGE_CDN_DEFAULTS.apiPathPattern);
 }
 
+/** Argument paths problems are reported under (`aliases[1]` is reported as `keyOf("aliases")[1]`). */
+export type EdgeCdnArgPath =
+    | "aliases"
+    | "publicZoneName"
+    | "certificateDomainName"
+    | "apiOrigin.domainName"
+    | "apiOrigin.basePath"
+    | "apiOrigin.originPath"
+    | "apiOrigin.originVerify.headerName"
+    | "apiOrigin.originVerify.value"
+    | "apiPathPattern"
+    | "apiCacheTtlSeconds"
+    | "apiPathCaching"
+    | "priceClass"
+    | "minimumProtocolVersion"
+    | "geoRestriction.type"
+    | "geoRestriction.locations"
+    | "contentSecurityPolicy"
+    | "hstsMaxAgeSeconds"
+    | "wafRateLimit"
+    | "wafRateEvaluationWindowSeconds"
+    | "wafCommonRuleSetCountRules"
+    | "errorRateThresholdPercent"
+    | "alarmActions"
+    | "logRetentionDays"
+    | "keyDeletionWindowDays"
+    | "noncurrentVersionExpirationDays";
+
 /**
  * Every problem with EdgeCdn args, against CloudFront, ACM, Route 53, WAF and CloudWatch rules.
- * Pure; values that are Outputs (e.g. the origin-verify secret) are skipped.
+ * Pure; values that are Outputs (e.g. the origin-verify secret) are skipped. `publicZoneId` is not
+ * needed, so the configuration can validate the args it will produce before any resource exists.
+ * `keyOf` names the arguments in problems and messages: the configuration passes its own keys
+ * (`aliases` -> `platform:cdnAliases`), so one set of rules serves both.
  */
-export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
+export function validateEdgeCdnArgs(args: Omit<EdgeCdnArgs, "publicZoneId">, keyOf: (path: EdgeCdnArgPath) => string = (path) => path): Problem[] {
     const problems = new Problems();
     const zone = args.publicZoneName;
     const zoneOk = problems.check(
         isDomainName(zone),
-        "publicZoneName",
+        keyOf("publicZoneName"),
         zone,
         "must be a lowercase domain name (the public hosted zone, e.g. example.com)",
         "pass the name of the public zone whose id is publicZoneId",
     );
 
     // Aliases and certificate names: DNS validation and alias records go to the public zone.
+    const apiDomain = typeof args.apiOrigin.domainName === "string" ? args.apiOrigin.domainName : undefined;
     problems.check(
         args.aliases.length > 0,
-        "aliases",
+        keyOf("aliases"),
         args.aliases,
         "must list at least one alternate domain name (the distribution is served on it with the us-east-1 certificate)",
         `add e.g. "www.${zone}"`,
     );
     args.aliases.forEach((alias, i) => {
         if (!isHostName(alias)) {
-            problems.add(`aliases[${i}]`, alias, 'must be a lowercase domain name, optionally starting with "*."', `use e.g. "www.${zone}"`);
+            problems.add(`${keyOf("aliases")}[${i}]`, alias, 'must be a lowercase domain name, optionally starting with "*."', `use e.g. "www.${zone}"`);
         } else if (zoneOk && !isWithinZone(alias, zone)) {
             problems.add(
-                `aliases[${i}]`,
+                `${keyOf("aliases")}[${i}]`,
                 alias,
                 `must be within the public zone ${zone} (its certificate is DNS-validated and its alias records are created there)`,
                 `use a name ending in ".${zone}", or pass the zone that holds ${alias}`,
             );
         }
         if (args.aliases.indexOf(alias) !== i) {
-            problems.add(`aliases[${i}]`, alias, "must be unique (CloudFront rejects duplicate alternate domain names)", "remove the duplicate");
+            problems.add(`${keyOf("aliases")}[${i}]`, alias, "must be unique (CloudFront rejects duplicate alternate domain names)", "remove the duplicate");
+        }
+        if (alias === apiDomain) {
+            problems.add(
+                `${keyOf("aliases")}[${i}]`,
+                alias,
+                `must differ from the API's custom domain ${keyOf("apiOrigin.domainName")} (${apiDomain}): that name already has the API's A/AAAA records (a second pair fails with "record already exists"), and CloudFront would send API requests back to itself`,
+                `serve the CDN on another name (e.g. "www.${zone}"), or give the API another domain`,
+            );
         }
     });
     const primary = args.certificateDomainName ?? args.aliases[0];
     if (args.certificateDomainName !== undefined) {
         if (!isHostName(args.certificateDomainName)) {
             problems.add(
-                "certificateDomainName",
+                keyOf("certificateDomainName"),
                 args.certificateDomainName,
                 'must be a lowercase domain name, optionally starting with "*."',
                 `use e.g. "${zone}" or "*.${zone}"`,
             );
         } else if (zoneOk && !isWithinZone(args.certificateDomainName, zone)) {
             problems.add(
-                "certificateDomainName",
+                keyOf("certificateDomainName"),
                 args.certificateDomainName,
                 `must be within the public zone ${zone} (ACM DNS validation records are created there)`,
                 `use a name ending in ".${zone}" or the zone apex`,
@@ -410,10 +496,10 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
         const names = certificateNames(primary, args.aliases);
         problems.check(
             names.length <= ACM_MAX_NAMES_PER_CERTIFICATE,
-            "aliases",
+            keyOf("aliases"),
             args.aliases,
             `need ${names.length} names on one ACM certificate; ACM allows ${ACM_MAX_NAMES_PER_CERTIFICATE} by default`,
-            `use a wildcard certificateDomainName (e.g. "*.${zone}") or raise the ACM quota and split the distribution`,
+            `cover them with a wildcard name (e.g. "*.${zone}", as an alias or the certificate domain name); more names need a raised ACM quota and ACM_MAX_NAMES_PER_CERTIFICATE raised with it`,
         );
     }
 
@@ -421,7 +507,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const priceClass = args.priceClass ?? EDGE_CDN_DEFAULTS.priceClass;
     problems.check(
         (PRICE_CLASSES as readonly string[]).includes(priceClass),
-        "priceClass",
+        keyOf("priceClass"),
         priceClass,
         `must be one of ${PRICE_CLASSES.join(", ")}`,
         "pick one of the CloudFront price classes",
@@ -431,13 +517,18 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
         const why = (REJECTED_MINIMUM_PROTOCOL_VERSIONS as readonly string[]).includes(tls)
             ? "is older than TLSv1.2_2021 (it accepts TLS 1.0/1.1 or obsolete TLS 1.2 ciphers)"
             : "is not a CloudFront viewer security policy";
-        problems.add("minimumProtocolVersion", tls, `${why}; allowed: ${ALLOWED_MINIMUM_PROTOCOL_VERSIONS.join(", ")}`, `set "${ALLOWED_MINIMUM_PROTOCOL_VERSIONS[0]}" or newer`);
+        problems.add(
+            keyOf("minimumProtocolVersion"),
+            tls,
+            `${why}; allowed: ${ALLOWED_MINIMUM_PROTOCOL_VERSIONS.join(", ")}`,
+            `set "${ALLOWED_MINIMUM_PROTOCOL_VERSIONS[0]}" or newer`,
+        );
     }
     const geoType = args.geoRestriction?.type ?? EDGE_CDN_DEFAULTS.geoRestrictionType;
     const geoLocations = args.geoRestriction?.locations ?? [];
     const geoTypeOk = problems.check(
         (GEO_RESTRICTION_TYPES as readonly string[]).includes(geoType),
-        "geoRestriction.type",
+        keyOf("geoRestriction.type"),
         geoType,
         `must be one of ${GEO_RESTRICTION_TYPES.join(", ")}`,
         "use none, whitelist (allow only the listed countries) or blacklist (block them)",
@@ -445,18 +536,18 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     geoLocations.forEach((code, i) => {
         problems.check(
             ISO_COUNTRY_CODES.has(code),
-            `geoRestriction.locations[${i}]`,
+            `${keyOf("geoRestriction.locations")}[${i}]`,
             code,
             "must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned)",
             "use e.g. DE, US, GB",
         );
-        problems.check(geoLocations.indexOf(code) === i, `geoRestriction.locations[${i}]`, code, "must be unique", "remove the duplicate");
+        problems.check(geoLocations.indexOf(code) === i, `${keyOf("geoRestriction.locations")}[${i}]`, code, "must be unique", "remove the duplicate");
     });
     if (geoTypeOk && (geoType === "none") !== (geoLocations.length === 0)) {
         problems.add(
-            "geoRestriction.locations",
+            keyOf("geoRestriction.locations"),
             geoLocations,
-            geoType === "none" ? "must be empty when geoRestriction.type is none" : `must list at least one country for a ${geoType}`,
+            geoType === "none" ? `must be empty when ${keyOf("geoRestriction.type")} is none` : `must list at least one country for a ${geoType}`,
             "make the restriction type and the locations agree",
         );
     }
@@ -465,7 +556,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const csp = args.contentSecurityPolicy ?? EDGE_CDN_DEFAULTS.contentSecurityPolicy;
     problems.check(
         csp.trim().length > 0 && !/[\r\n]/.test(csp) && csp.length <= CSP_MAX_LENGTH,
-        "contentSecurityPolicy",
+        keyOf("contentSecurityPolicy"),
         csp,
         `must be a non-empty single-line header value of at most ${CSP_MAX_LENGTH} characters (CloudFront limit)`,
         "write the policy on one line and shorten it",
@@ -473,7 +564,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const hsts = args.hstsMaxAgeSeconds ?? EDGE_CDN_DEFAULTS.hstsMaxAgeSeconds;
     problems.check(
         Number.isInteger(hsts) && hsts >= HSTS_MIN_MAX_AGE_SECONDS,
-        "hstsMaxAgeSeconds",
+        keyOf("hstsMaxAgeSeconds"),
         hsts,
         `must be an integer of at least ${HSTS_MIN_MAX_AGE_SECONDS} (one year, required for HSTS preload)`,
         "use 63072000 (two years)",
@@ -484,7 +575,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     if (typeof origin.domainName === "string") {
         problems.check(
             isDomainName(origin.domainName),
-            "apiOrigin.domainName",
+            keyOf("apiOrigin.domainName"),
             origin.domainName,
             "must be the API's custom domain name (lowercase, no scheme or path)",
             "pass the SecureApi Regional custom domain, e.g. api.example.com",
@@ -494,7 +585,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     if (origin.originPath !== undefined) {
         problems.check(
             /^(\/[A-Za-z0-9._~-]+)+$/.test(origin.originPath) && origin.originPath.length <= 255,
-            "apiOrigin.originPath",
+            keyOf("apiOrigin.originPath"),
             origin.originPath,
             'must start with "/", must not end with "/", and use path characters only (CloudFront origin path)',
             'use e.g. "/v1", or leave it unset',
@@ -503,7 +594,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const pattern = effectiveApiPathPattern(args);
     const patternOk = problems.check(
         /^(\/[A-Za-z0-9._~-]+)+\/\*$/.test(pattern) && pattern.length <= 255,
-        "apiPathPattern",
+        keyOf("apiPathPattern"),
         pattern,
         'must be a path prefix pattern "/<segment>[/<segment>...]/*" of at most 255 characters ("/*" is the static site\'s default behavior)',
         'use e.g. "/api/*"',
@@ -511,7 +602,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     if (origin.basePath !== undefined) {
         const basePathOk = problems.check(
             /^[A-Za-z0-9._~-]+$/.test(origin.basePath),
-            "apiOrigin.basePath",
+            keyOf("apiOrigin.basePath"),
             origin.basePath,
             "must be one path segment (the API's base path mapping key)",
             'use e.g. "v1"',
@@ -521,7 +612,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
             const firstSegment = `${originPath}${pattern}`.split("/")[1];
             problems.check(
                 firstSegment === origin.basePath,
-                "apiPathPattern",
+                keyOf("apiPathPattern"),
                 pattern,
                 `sends requests to the origin as ${originPath}${pattern.slice(0, -1)}..., whose first segment "${firstSegment}" is not the API's base path mapping "${origin.basePath}", so API Gateway would answer 403`,
                 `set apiPathPattern to "/${origin.basePath}/*" (and leave originPath unset), or map the API at "${firstSegment}"`,
@@ -533,7 +624,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
         const lower = header.toLowerCase();
         problems.check(
             /^[A-Za-z0-9-]+$/.test(header) && !FORBIDDEN_ORIGIN_HEADERS.includes(lower) && !lower.startsWith("x-amz-") && !lower.startsWith("x-edge-"),
-            "apiOrigin.originVerify.headerName",
+            keyOf("apiOrigin.originVerify.headerName"),
             header,
             "must be a header name (letters, digits, hyphens) that CloudFront may add to origin requests (not Host, Cookie, Via, X-Amz-*, X-Edge-*, ...)",
             'use e.g. "X-Origin-Verify"',
@@ -542,27 +633,64 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
         if (typeof value === "string") {
             problems.check(
                 value.length >= 32 && value.length <= 1783,
-                "apiOrigin.originVerify.value",
+                keyOf("apiOrigin.originVerify.value"),
                 "(secret, not shown)",
                 `must be 32-1783 characters long (got ${value.length}): a short shared secret can be guessed`,
                 "generate it with random.RandomPassword (length 48, no special characters)",
             );
         }
     }
+    const ttlOk = (value: number) => Number.isInteger(value) && value >= 0 && value <= API_CACHE_TTL_MAX_SECONDS;
     const ttl = args.apiCacheTtlSeconds ?? EDGE_CDN_DEFAULTS.apiCacheTtlSeconds;
     problems.check(
-        Number.isInteger(ttl) && ttl >= 0 && ttl <= 3600,
-        "apiCacheTtlSeconds",
+        ttlOk(ttl),
+        keyOf("apiCacheTtlSeconds"),
         ttl,
-        "must be an integer from 0 (caching disabled) to 3600 seconds",
+        `must be an integer from 0 (caching disabled) to ${API_CACHE_TTL_MAX_SECONDS} seconds`,
         "use 0, or a short TTL such as 60",
     );
+    const pathCaching = args.apiPathCaching ?? [];
+    problems.check(
+        1 + pathCaching.length <= CLOUDFRONT_MAX_CACHE_BEHAVIORS,
+        keyOf("apiPathCaching"),
+        pathCaching.map((p) => p.pathPattern),
+        `with the API's own behavior make ${1 + pathCaching.length} cache behaviors; CloudFront allows ${CLOUDFRONT_MAX_CACHE_BEHAVIORS} per distribution by default`,
+        "cache fewer paths separately (a shared prefix pattern covers several), or raise the CloudFront quota and CLOUDFRONT_MAX_CACHE_BEHAVIORS with it",
+    );
+    // Below the API's pattern: a path outside it would send non-API requests to the API origin.
+    const apiPrefix = patternOk ? pattern.slice(0, -1) : undefined;
+    pathCaching.forEach((entry, i) => {
+        const at = `${keyOf("apiPathCaching")}[${i}]`;
+        problems.check(
+            /^\/[A-Za-z0-9._~*?/-]+$/.test(entry.pathPattern) &&
+                entry.pathPattern.length <= 255 &&
+                (apiPrefix === undefined || (entry.pathPattern.startsWith(apiPrefix) && entry.pathPattern !== pattern)),
+            `${at}.pathPattern`,
+            entry.pathPattern,
+            `must be a CloudFront path pattern (path characters, * and ?, at most 255) below the API's ${pattern}, other than ${pattern} itself`,
+            `use e.g. "${apiPrefix ?? "/api/"}catalog/*"`,
+        );
+        problems.check(
+            pathCaching.findIndex((other) => other.pathPattern === entry.pathPattern) === i,
+            `${at}.pathPattern`,
+            entry.pathPattern,
+            "must be unique (CloudFront rejects two cache behaviors with one path pattern)",
+            "remove the duplicate",
+        );
+        problems.check(
+            ttlOk(entry.ttlSeconds),
+            `${at}.ttlSeconds`,
+            entry.ttlSeconds,
+            `must be an integer from 0 (caching disabled) to ${API_CACHE_TTL_MAX_SECONDS} seconds`,
+            "use a short TTL such as 60, or 0",
+        );
+    });
 
     // WAF.
     const rate = args.wafRateLimit ?? EDGE_CDN_DEFAULTS.wafRateLimit;
     problems.check(
         Number.isInteger(rate) && rate >= LIMITS.wafRateMin && rate <= LIMITS.wafRateMax,
-        "wafRateLimit",
+        keyOf("wafRateLimit"),
         rate,
         `must be an integer from ${LIMITS.wafRateMin} to ${LIMITS.wafRateMax.toLocaleString("en-US")} requests per client IP per evaluation window`,
         "set a limit within range, e.g. 2000",
@@ -570,7 +698,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const window = args.wafRateEvaluationWindowSeconds ?? EDGE_CDN_DEFAULTS.wafRateEvaluationWindowSeconds;
     problems.check(
         (WAF_RATE_WINDOWS_SECONDS as readonly number[]).includes(window),
-        "wafRateEvaluationWindowSeconds",
+        keyOf("wafRateEvaluationWindowSeconds"),
         window,
         `must be one of ${WAF_RATE_WINDOWS_SECONDS.join(", ")} (WAF evaluation windows)`,
         "use 300",
@@ -578,7 +706,7 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     (args.wafCommonRuleSetCountRules ?? []).forEach((rule, i) => {
         problems.check(
             /^[A-Za-z0-9_-]+$/.test(rule),
-            `wafCommonRuleSetCountRules[${i}]`,
+            `${keyOf("wafCommonRuleSetCountRules")}[${i}]`,
             rule,
             "must be a rule name of AWSManagedRulesCommonRuleSet",
             "use e.g. SizeRestrictions_BODY",
@@ -587,23 +715,22 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
 
     // Alarm and logs.
     const threshold = args.errorRateThresholdPercent ?? EDGE_CDN_DEFAULTS.errorRateThresholdPercent;
-    problems.check(threshold > 0 && threshold <= 100, "errorRateThresholdPercent", threshold, "must be a percentage above 0 and at most 100", "use e.g. 5");
+    problems.check(threshold > 0 && threshold <= 100, keyOf("errorRateThresholdPercent"), threshold, "must be a percentage above 0 and at most 100", "use e.g. 5");
     (args.alarmActions ?? []).forEach((action, i) => {
-        if (typeof action === "string") {
-            const region = arnRegion(action);
-            problems.check(
-                region === CLOUDFRONT_CONTROL_REGION,
-                `alarmActions[${i}]`,
-                action,
-                `must be an ARN in ${CLOUDFRONT_CONTROL_REGION}: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm's Region`,
-                `use an SNS topic created with region "${CLOUDFRONT_CONTROL_REGION}"`,
-            );
-        }
+        const plain = typeof action === "string";
+        const region = plain ? arnRegion(action) : action.region;
+        problems.check(
+            region === CLOUDFRONT_CONTROL_REGION,
+            `${keyOf("alarmActions")}[${i}]`,
+            plain ? action : `a topic in ${action.region ?? "an unknown Region"}`,
+            `must be ${plain ? "an ARN" : "a topic"} in ${CLOUDFRONT_CONTROL_REGION}: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm's Region`,
+            `use an SNS topic created with region "${CLOUDFRONT_CONTROL_REGION}"`,
+        );
     });
     const retention = args.logRetentionDays ?? EDGE_CDN_DEFAULTS.logRetentionDays;
     problems.check(
         (LIMITS.logRetentionDays as readonly number[]).includes(retention),
-        "logRetentionDays",
+        keyOf("logRetentionDays"),
         retention,
         `must be a CloudWatch Logs retention value (${LIMITS.logRetentionDays.join(", ")})`,
         "use e.g. 365",
@@ -611,13 +738,19 @@ export function validateEdgeCdnArgs(args: EdgeCdnArgs): Problem[] {
     const deletionWindow = args.keyDeletionWindowDays ?? EDGE_CDN_DEFAULTS.keyDeletionWindowDays;
     problems.check(
         Number.isInteger(deletionWindow) && deletionWindow >= 7 && deletionWindow <= 30,
-        "keyDeletionWindowDays",
+        keyOf("keyDeletionWindowDays"),
         deletionWindow,
         "must be an integer from 7 to 30 days (KMS limit)",
         "use 30",
     );
     const noncurrent = args.noncurrentVersionExpirationDays ?? EDGE_CDN_DEFAULTS.noncurrentVersionExpirationDays;
-    problems.check(Number.isInteger(noncurrent) && noncurrent >= 1, "noncurrentVersionExpirationDays", noncurrent, "must be a positive integer number of days", "use e.g. 90");
+    problems.check(
+        Number.isInteger(noncurrent) && noncurrent >= 1,
+        keyOf("noncurrentVersionExpirationDays"),
+        noncurrent,
+        "must be a positive integer number of days",
+        "use e.g. 90",
+    );
 
     return [...problems.list];
 }
@@ -821,37 +954,53 @@ export class EdgeCdn extends pulumi.ComponentResource {
                     contentTypeOptions: { override: true },
                     frameOptions: { frameOption: "DENY", override: true },
                     referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
-                    xssProtection: { protection: true, modeBlock: true, override: true },
+                    // "X-XSS-Protection: 0": the legacy filter is itself exploitable and CSP replaces it
+                    // (OWASP HTTP Headers Cheat Sheet); CloudFront sends 0 for protection false.
+                    xssProtection: { protection: false, override: true },
                     contentSecurityPolicy: { contentSecurityPolicy: args.contentSecurityPolicy ?? d.contentSecurityPolicy, override: true },
                 },
             },
             { parent: this },
         );
 
-        // --- API cache policy (only when API caching is on) ------------------------------------------
-        const ttl = args.apiCacheTtlSeconds ?? d.apiCacheTtlSeconds;
-        const apiCachePolicyId: pulumi.Input<string> =
-            ttl > 0
-                ? new aws.cloudfront.CachePolicy(
-                      `${name}-api-cache`,
-                      {
-                          comment: `EdgeCdn ${name}: short edge cache for API GET/HEAD, keyed per Authorization header`,
-                          minTtl: 0,
-                          defaultTtl: ttl,
-                          maxTtl: ttl,
-                          parametersInCacheKeyAndForwardedToOrigin: {
-                              // Authorization in the key: a cached response is only served to the same token,
-                              // and CloudFront forwards Authorization to the origin only when it is in the key.
-                              headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
-                              queryStringsConfig: { queryStringBehavior: "all" },
-                              cookiesConfig: { cookieBehavior: "none" },
-                              enableAcceptEncodingGzip: true,
-                              enableAcceptEncodingBrotli: true,
-                          },
-                      },
-                      { parent: this },
-                  ).id
-                : MANAGED_POLICY_IDS.cachingDisabled;
+        // --- API cache policies: managed CachingDisabled for TTL 0, else one per distinct TTL ------------
+        const cachePolicyIds = new Map<number, pulumi.Input<string>>([[0, MANAGED_POLICY_IDS.cachingDisabled]]);
+        const apiCachePolicyId = (ttl: number, logicalSuffix: string): pulumi.Input<string> => {
+            const known = cachePolicyIds.get(ttl);
+            if (known !== undefined) {
+                return known;
+            }
+            const id = new aws.cloudfront.CachePolicy(
+                `${name}-${logicalSuffix}`,
+                {
+                    comment: `EdgeCdn ${name}: ${ttl} s edge cache for API GET/HEAD, keyed per Authorization header`,
+                    minTtl: 0,
+                    defaultTtl: ttl,
+                    maxTtl: ttl,
+                    parametersInCacheKeyAndForwardedToOrigin: {
+                        // Authorization in the key: a cached response is only served to the same token,
+                        // and CloudFront forwards Authorization to the origin only when it is in the key.
+                        headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
+                        queryStringsConfig: { queryStringBehavior: "all" },
+                        cookiesConfig: { cookieBehavior: "none" },
+                        enableAcceptEncodingGzip: true,
+                        enableAcceptEncodingBrotli: true,
+                    },
+                },
+                { parent: this },
+            ).id;
+            cachePolicyIds.set(ttl, id);
+            return id;
+        };
+        const apiTtl = args.apiCacheTtlSeconds ?? d.apiCacheTtlSeconds;
+        const apiBehaviors = [
+            ...(args.apiPathCaching ?? []).map((entry) => ({ pathPattern: entry.pathPattern, ttl: entry.ttlSeconds })),
+            { pathPattern: effectiveApiPathPattern(args), ttl: apiTtl },
+        ].map(({ pathPattern, ttl }) => ({
+            pathPattern,
+            // The API-wide TTL keeps its original logical name; other TTLs are named by their value.
+            cachePolicyId: apiCachePolicyId(ttl, ttl === apiTtl ? "api-cache" : `api-cache-${ttl}s`),
+        }));
 
         // --- WAF (CLOUDFRONT scope, us-east-1) --------------------------------------------------------
         const metricBase = name.replace(/[^A-Za-z0-9_-]/g, "-");
@@ -952,21 +1101,20 @@ export class EdgeCdn extends pulumi.ComponentResource {
                     responseHeadersPolicyId: responseHeaders.id,
                     compress: true,
                 },
-                orderedCacheBehaviors: [
-                    {
-                        pathPattern: effectiveApiPathPattern(args),
-                        targetOriginId: API_ORIGIN_ID,
-                        viewerProtocolPolicy: "redirect-to-https",
-                        allowedMethods: ALL_METHODS,
-                        cachedMethods: ["GET", "HEAD"],
-                        cachePolicyId: apiCachePolicyId,
-                        // Every viewer header except Host: API Gateway serves a custom domain only when Host
-                        // is that domain, so the viewer's Host (the CDN alias) must not reach it.
-                        originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
-                        responseHeadersPolicyId: responseHeaders.id,
-                        compress: true,
-                    },
-                ],
+                // The cached API paths first, then the API-wide behavior: CloudFront takes the first match.
+                orderedCacheBehaviors: apiBehaviors.map(({ pathPattern, cachePolicyId }) => ({
+                    pathPattern,
+                    targetOriginId: API_ORIGIN_ID,
+                    viewerProtocolPolicy: "redirect-to-https",
+                    allowedMethods: ALL_METHODS,
+                    cachedMethods: ["GET", "HEAD"],
+                    cachePolicyId,
+                    // Every viewer header except Host: API Gateway serves a custom domain only when Host
+                    // is that domain, so the viewer's Host (the CDN alias) must not reach it.
+                    originRequestPolicyId: MANAGED_POLICY_IDS.allViewerExceptHostHeader,
+                    responseHeadersPolicyId: responseHeaders.id,
+                    compress: true,
+                })),
             },
             {
                 parent: this,
@@ -1034,18 +1182,23 @@ export class EdgeCdn extends pulumi.ComponentResource {
         // CloudFront only accepts the delivery source, destination and delivery in us-east-1, and the
         // log group (and therefore its key) is kept there too.
         const logGroupName = `/aws/vendedlogs/cloudfront/${physicalBase}`;
-        // The key policy must allow the log group before the group can be created with the key, so
-        // the group's ARN is computed from its fixed name instead of read from the group.
-        const logGroupArn = pulumi.interpolate`arn:${partition.partition}:logs:${usEast1}:${identity.accountId}:log-group:${logGroupName}`;
-        const logsKey = createKey("logs-key", `EdgeCdn ${name}: CloudFront access-log group in ${usEast1}`, usEast1, (keyArn) =>
-            pulumi.all([keyArn, logGroupArn]).apply(([key, groupArn]): PolicyStatement[] => [
+        // WAF only logs to destinations whose name starts with aws-waf-logs-, and a CLOUDFRONT-scope
+        // web ACL only to a log group in us-east-1 (AWS WAF Developer Guide, logging destinations).
+        const wafLogGroupName = `aws-waf-logs-${physicalBase}`;
+        // The key policy must allow the log groups before they can be created with the key, so their
+        // ARNs are computed from their fixed names instead of read from the groups.
+        const groupArn = (groupName: string) => pulumi.interpolate`arn:${partition.partition}:logs:${usEast1}:${identity.accountId}:log-group:${groupName}`;
+        const logGroupArn = groupArn(logGroupName);
+        const wafLogGroupArn = groupArn(wafLogGroupName);
+        const logsKey = createKey("logs-key", `EdgeCdn ${name}: CloudFront access-log and WAF log groups in ${usEast1}`, usEast1, (keyArn) =>
+            pulumi.all([keyArn, logGroupArn, wafLogGroupArn]).apply(([key, accessLogs, wafLogs]): PolicyStatement[] => [
                 {
-                    Sid: "AllowCloudWatchLogsForTheAccessLogGroup",
+                    Sid: "AllowCloudWatchLogsForTheEdgeLogGroups",
                     Effect: "Allow",
                     Principal: { Service: `logs.${usEast1}.amazonaws.com` },
                     Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                     Resource: [key],
-                    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn } },
+                    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": [accessLogs, wafLogs] } },
                 },
             ]),
         );
@@ -1060,6 +1213,8 @@ export class EdgeCdn extends pulumi.ComponentResource {
             { parent: this, dependsOn: [logsKey.keyPolicy] },
         );
         const deliverySourceName = `${physicalBase}-access-logs`;
+        // Source, destination and delivery have fixed names (or, for the delivery, one per source and
+        // destination pair): a replacement must delete the old one first, or the new one conflicts.
         const deliverySource = new aws.cloudwatch.LogDeliverySource(
             `${name}-access-logs`,
             {
@@ -1068,7 +1223,7 @@ export class EdgeCdn extends pulumi.ComponentResource {
                 resourceArn: distribution.arn,
                 region: usEast1,
             },
-            { parent: this },
+            { parent: this, deleteBeforeReplace: true },
         );
         // Written by us (not left to AWS's automatic account-level policy): only this delivery
         // source, in this account, may write to this group.
@@ -1103,7 +1258,7 @@ export class EdgeCdn extends pulumi.ComponentResource {
                 deliveryDestinationConfiguration: { destinationResourceArn: logGroup.arn },
                 region: usEast1,
             },
-            { parent: this },
+            { parent: this, deleteBeforeReplace: true },
         );
         new aws.cloudwatch.LogDelivery(
             `${name}-access-logs`,
@@ -1113,11 +1268,56 @@ export class EdgeCdn extends pulumi.ComponentResource {
                 recordFields: [...ACCESS_LOG_FIELDS],
                 region: usEast1,
             },
-            { parent: this, dependsOn: [logGroupPolicy] },
+            { parent: this, dependsOn: [logGroupPolicy], deleteBeforeReplace: true },
+        );
+
+        // --- WAF logs (us-east-1), without credentials ----------------------------------------------
+        const wafLogGroup = new aws.cloudwatch.LogGroup(
+            `${name}-waf-logs`,
+            {
+                name: wafLogGroupName,
+                retentionInDays: args.logRetentionDays ?? d.logRetentionDays,
+                kmsKeyId: logsKey.key.arn,
+                region: usEast1,
+            },
+            { parent: this, dependsOn: [logsKey.keyPolicy] },
+        );
+        // Our own delivery policy, scoped to this group (as SecureApi's), so WAF does not grow the shared
+        // AWSWAF-LOGS account policy; WAF delivers as delivery.logs.amazonaws.com.
+        const wafLogsPolicy = new aws.cloudwatch.LogResourcePolicy(
+            `${name}-waf-logs-delivery`,
+            {
+                policyName: `${wafLogGroupName}-delivery`,
+                policyDocument: pulumi.all([wafLogGroup.arn, identity.accountId, partition.partition]).apply(([arn, account, part]) =>
+                    policyJson([
+                        {
+                            Sid: "WafLogDelivery",
+                            Effect: "Allow",
+                            Principal: { Service: "delivery.logs.amazonaws.com" },
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: [`${arn}:log-stream:*`],
+                            Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${part}:logs:${usEast1}:${account}:*` } },
+                        },
+                    ]),
+                ),
+                region: usEast1,
+            },
+            { parent: this },
+        );
+        new aws.wafv2.WebAclLoggingConfiguration(
+            `${name}-waf-logging`,
+            {
+                resourceArn: webAcl.arn,
+                logDestinationConfigs: [wafLogGroup.arn],
+                // Bearer tokens, session cookies and the origin-verify secret never reach the logs.
+                redactedFields: wafRedactedHeaders(args).map((header) => ({ singleHeader: { name: header } })),
+                region: usEast1,
+            },
+            { parent: this, dependsOn: [wafLogsPolicy] },
         );
 
         // --- 5xx alarm (CloudFront metrics are published in us-east-1, Region=Global) ----------------
-        const actions = [...(args.alarmActions ?? [])];
+        const actions = (args.alarmActions ?? []).map((action) => (typeof action === "string" ? action : action.topicArn));
         new aws.cloudwatch.MetricAlarm(
             `${name}-5xx-rate`,
             {

@@ -169,6 +169,11 @@ export const KEYS = {
         description: "Content-Security-Policy response header.",
     },
     cdnApiCacheTtlSeconds: { type: "integer", default: 0, description: "Default TTL for cached API GET responses at the edge (0 = caching disabled)." },
+    cdnApiCachePaths: {
+        type: "object[]",
+        default: [],
+        description: "API paths cached at the edge with their own TTL, each a cache behavior before the API's (see 'CDN API cache path entries').",
+    },
     cdnWafRateLimit: { type: "integer", default: 2000, description: "CloudFront WAF rate-based rule: requests per 5 minutes per client IP." },
 } as const satisfies Record<string, KeySpec>;
 

@@ -58,6 +58,11 @@ export class Problems {
         this.items.push({ key, value: show(value), allowed, fix });
     }
 
+    /** Records problems another pure validator found (values already rendered), e.g. a component's. */
+    addAll(problems: readonly Problem[]): void {
+        this.items.push(...problems);
+    }
+
     /** Records a problem when `ok` is false. Returns `ok`. */
     check(ok: boolean, key: string, value: unknown, allowed: string, fix: string): boolean {
         if (!ok) {

@@ -10,6 +10,9 @@ import { cacheEngineVersionRule, cacheNodeTypeRule } from "../components/cache-t
 import { auroraEngineVersionRule, validateTable } from "../components/data-tier";
 import { detailFilterProblems } from "../components/event-bus";
 import { RESERVED_LABELS } from "../components/private-dns";
+// A cycle (edge-cdn imports LIMITS from here) that is safe: neither module reads the other's
+// exports while loading, only inside functions called later.
+import { ALLOWED_MINIMUM_PROTOCOL_VERSIONS, EdgeCdnArgPath, GEO_RESTRICTION_TYPES, PRICE_CLASSES, validateEdgeCdnArgs } from "../components/edge-cdn";
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
 import { COGNITO_DOMAIN_PREFIX_RULE, defaultCognitoDomainPrefixStem, isCognitoDomainPrefix, isValidDefaultCognitoDomainPrefixStem } from "../lib/cognito";
 import {
@@ -30,8 +33,7 @@ import { truststoreProblems } from "../lib/truststore";
 import {
     API_EVENT_SOURCE,
     CacheEngine,
-    CdnMinimumProtocol,
-    CdnPriceClass,
+    CdnApiCachePathConfig,
     CognitoMfa,
     DataKind,
     DynamoGsiConfig,
@@ -40,7 +42,6 @@ import {
     ENVIRONMENTS,
     Environment,
     EventSubscriptionConfig,
-    GeoRestrictionType,
     NAT_STRATEGIES,
     NatStrategy,
     PlatformConfig,
@@ -813,16 +814,6 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     });
 
     // --- CDN ---
-    const aliases = list("cdnAliases");
-    aliases.forEach((alias, i) => {
-        problems.check(
-            isDomainName(alias) && isWithinZone(alias, publicZoneName),
-            `${k("cdnAliases")}[${i}]`,
-            alias,
-            `must be a domain name in the public zone ${publicZoneName} (the us-east-1 certificate is DNS-validated there)`,
-            `use e.g. www.${publicZoneName}`,
-        );
-    });
     if (cdnEnabled && mtlsFile !== undefined) {
         problems.add(
             k("apiMtlsTruststoreFile"),
@@ -834,43 +825,65 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     if (cdnEnabled && apiDomainName === undefined) {
         problems.add(k("cdnEnabled"), true, `the CDN's API origin is the API's custom domain: set ${k("apiDomainName")}`, `set ${k("apiDomainName")} or disable the CDN`);
     }
-    const priceClass = oneOf<CdnPriceClass>("cdnPriceClass", ["PriceClass_100", "PriceClass_200", "PriceClass_All"], "PriceClass_100");
-    const minTls = oneOf<CdnMinimumProtocol>("cdnMinimumProtocolVersion", ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"], "TLSv1.2_2021");
-    const geoType = oneOf<GeoRestrictionType>("cdnGeoRestrictionType", ["none", "whitelist", "blacklist"], "none");
+    // The CDN settings are checked by EdgeCdn's own pure validator, on the args the program builds
+    // from them, so config and component share one set of rules; its problems are reported under the
+    // config keys the args come from. (EdgeCdn is built last: without this, a setting it rejects
+    // would surface only after every other resource was registered.)
+    const aliases = list("cdnAliases");
+    const priceClass = str("cdnPriceClass");
+    const minTls = str("cdnMinimumProtocolVersion");
+    const geoType = str("cdnGeoRestrictionType");
     const geoLocations = list("cdnGeoRestrictionLocations");
-    geoLocations.forEach((code, i) =>
-        problems.check(
-            /^[A-Z]{2}$/.test(code),
-            `${k("cdnGeoRestrictionLocations")}[${i}]`,
-            code,
-            "must be an ISO 3166-1 alpha-2 country code (two capital letters)",
-            "use e.g. DE, US",
-        ),
-    );
-    problems.check(
-        (geoType === "none") === (geoLocations.length === 0),
-        k("cdnGeoRestrictionLocations"),
-        geoLocations,
-        geoType === "none" ? `must be empty when ${k("cdnGeoRestrictionType")} is none` : `must list at least one country for a ${geoType}`,
-        "make the restriction type and the locations agree",
-    );
-    inRange("cdnApiCacheTtlSeconds", 0, 3600);
-    const cdnWaf = num("cdnWafRateLimit", 100);
-    problems.check(
-        cdnWaf >= LIMITS.wafRateMin && cdnWaf <= LIMITS.wafRateMax,
-        k("cdnWafRateLimit"),
-        cdnWaf,
-        `must be ${LIMITS.wafRateMin}-${LIMITS.wafRateMax} requests per 5 minutes`,
-        "set a limit within range",
-    );
     const csp = str("cdnContentSecurityPolicy");
-    problems.check(
-        csp.trim().length > 0 && !/[\r\n]/.test(csp),
-        k("cdnContentSecurityPolicy"),
-        csp,
-        "must be a non-empty single-line header value",
-        "write the policy on one line",
-    );
+    const cdnApiCacheTtl = num("cdnApiCacheTtlSeconds");
+    const cdnApiCachePaths = entries("cdnApiCachePaths").map((entry, i): CdnApiCachePathConfig => {
+        const r = new EntryReader(entry, `${k("cdnApiCachePaths")}[${i}]`, problems);
+        const path = { pathPattern: r.string("pathPattern", "", { required: true }), ttlSeconds: r.number("ttlSeconds", 0, { required: true, integer: true }) };
+        r.finish();
+        return path;
+    });
+    const cdnWaf = num("cdnWafRateLimit");
+    const cdnArgKeys: Partial<Record<EdgeCdnArgPath, KeyName>> = {
+        aliases: "cdnAliases",
+        publicZoneName: "publicZoneName",
+        "apiOrigin.domainName": "apiDomainName",
+        "apiOrigin.basePath": "apiBasePath",
+        apiPathPattern: "apiBasePath",
+        apiCacheTtlSeconds: "cdnApiCacheTtlSeconds",
+        apiPathCaching: "cdnApiCachePaths",
+        priceClass: "cdnPriceClass",
+        minimumProtocolVersion: "cdnMinimumProtocolVersion",
+        "geoRestriction.type": "cdnGeoRestrictionType",
+        "geoRestriction.locations": "cdnGeoRestrictionLocations",
+        contentSecurityPolicy: "cdnContentSecurityPolicy",
+        wafRateLimit: "cdnWafRateLimit",
+        logRetentionDays: "logRetentionDays",
+        keyDeletionWindowDays: "kmsDeletionWindowDays",
+    };
+    // Keys of other sections, already validated above by rules at least as strict: not reported twice.
+    const validatedElsewhere = new Set(["apiDomainName", "apiBasePath", "publicZoneName", "logRetentionDays", "kmsDeletionWindowDays"].map(k));
+    const cdnProblems = validateEdgeCdnArgs(
+        {
+            aliases,
+            publicZoneName,
+            apiOrigin: { domainName: apiDomainName ?? "", basePath: apiBasePath },
+            apiCacheTtlSeconds: cdnApiCacheTtl,
+            apiPathCaching: cdnApiCachePaths,
+            priceClass,
+            minimumProtocolVersion: minTls,
+            geoRestriction: { type: geoType, locations: geoLocations },
+            contentSecurityPolicy: csp,
+            wafRateLimit: cdnWaf,
+            logRetentionDays: num("logRetentionDays"),
+            keyDeletionWindowDays: num("kmsDeletionWindowDays"),
+        },
+        (path) => {
+            const key = cdnArgKeys[path];
+            // Args the configuration does not set keep their EdgeCdn name (they stay at their valid defaults).
+            return key !== undefined ? k(key) : `EdgeCdnArgs.${path}`;
+        },
+    ).filter((p) => !validatedElsewhere.has(p.key) && (cdnEnabled || p.key !== k("cdnAliases") || aliases.length > 0));
+    problems.addAll(cdnProblems);
 
     // --- settings of features that are off: reported, not silently dropped ---
     const onlyWhen = (names: readonly KeyName[], condition: string, fix: string): void => {
@@ -1015,12 +1028,14 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         cdn: {
             enabled: cdnEnabled,
             aliases,
-            priceClass,
-            minimumProtocolVersion: minTls,
-            geoRestrictionType: geoType,
+            // Checked above (validateEdgeCdnArgs); the fallbacks only narrow the types.
+            priceClass: isOneOf(priceClass, PRICE_CLASSES) ? priceClass : "PriceClass_100",
+            minimumProtocolVersion: isOneOf(minTls, ALLOWED_MINIMUM_PROTOCOL_VERSIONS) ? minTls : "TLSv1.2_2021",
+            geoRestrictionType: isOneOf(geoType, GEO_RESTRICTION_TYPES) ? geoType : "none",
             geoRestrictionLocations: geoLocations,
             contentSecurityPolicy: csp,
-            apiCacheTtlSeconds: num("cdnApiCacheTtlSeconds"),
+            apiCacheTtlSeconds: cdnApiCacheTtl,
+            apiCachePaths: cdnApiCachePaths,
             wafRateLimit: cdnWaf,
         },
     };
@@ -1122,6 +1137,11 @@ function validateEventProducers(
             }
         });
     }
+}
+
+/** True when `value` is one of `allowed` (narrows a validated string to its union type). */
+function isOneOf<T extends string>(value: string, allowed: readonly T[]): value is T {
+    return (allowed as readonly string[]).includes(value);
 }
 
 /** The host name the API uses for a service: its first host pattern, else its private DNS name. */

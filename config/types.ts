@@ -126,6 +126,14 @@ export interface DynamoTableConfig {
     readonly contributorInsights: boolean;
 }
 
+/** An API path the CDN caches with its own TTL (`platform:cdnApiCachePaths` entry). */
+export interface CdnApiCachePathConfig {
+    /** CloudFront path pattern below the API's `/<apiBasePath>/*`, e.g. `/v1/catalog/*`. */
+    readonly pathPattern: string;
+    /** Edge TTL of GET/HEAD responses on the path (0-3600 s; 0 = not cached). */
+    readonly ttlSeconds: number;
+}
+
 export interface UsagePlanConfig {
     readonly name: string;
     /** Each consumer gets an API key and its own client-credentials app client. */
@@ -244,6 +252,7 @@ export interface PlatformConfig {
         readonly geoRestrictionLocations: readonly string[];
         readonly contentSecurityPolicy: string;
         readonly apiCacheTtlSeconds: number;
+        readonly apiCachePaths: readonly CdnApiCachePathConfig[];
         readonly wafRateLimit: number;
     };
 }

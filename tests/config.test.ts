@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ValidationError, resolvePlatformConfig } from "../config";
+import { show } from "../config/problems";
 import { runStack } from "../engine/run-stack";
 import { CONTEXT, VALID_SERVICE, VALID_SUBSCRIPTION, validRaw } from "./support/config-fixture";
 
@@ -16,6 +17,8 @@ function problemsOf(overrides: Record<string, unknown>, context = CONTEXT): stri
 }
 
 const svc = (patch: Record<string, unknown>) => [{ ...VALID_SERVICE, ...patch }];
+const ELEVEN_ALIASES = Array.from({ length: 11 }, (_, i) => `h${i}.example.com`);
+const LONG_CSP = `default-src 'self'; img-src ${"x".repeat(1784 - "default-src 'self'; img-src ".length)}`;
 
 /** Each case: a config mutation and the exact text one reported problem must contain (key and value first). */
 const INVALID: [title: string, overrides: Record<string, unknown>, expected: string][] = [
@@ -211,12 +214,78 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
         'platform:apiDomainName = "api.example.org": must be a domain name in the public zone example.com',
     ],
     ["stage cache size not allowed", { apiCacheSizeGb: "2" }, 'platform:apiCacheSizeGb = "2": must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237 (GB)'],
-    ["CDN alias outside the zone", { cdnAliases: ["www.example.org"] }, 'platform:cdnAliases[0] = "www.example.org": must be a domain name in the public zone example.com'],
+    [
+        "CDN alias outside the zone",
+        { cdnAliases: ["www.example.org"] },
+        'platform:cdnAliases[0] = "www.example.org": must be within the public zone example.com (its certificate is DNS-validated and its alias records are created there)',
+    ],
+    [
+        "CDN enabled without an alias",
+        { cdnAliases: [] },
+        "platform:cdnAliases = []: must list at least one alternate domain name (the distribution is served on it with the us-east-1 certificate)",
+    ],
+    [
+        "duplicate CDN aliases",
+        { cdnAliases: ["www.example.com", "www.example.com"] },
+        'platform:cdnAliases[1] = "www.example.com": must be unique (CloudFront rejects duplicate alternate domain names)',
+    ],
+    [
+        "more CDN names than one ACM certificate holds",
+        { cdnAliases: ELEVEN_ALIASES },
+        `platform:cdnAliases = ${show(ELEVEN_ALIASES)}: need 11 names on one ACM certificate; ACM allows 10 by default`,
+    ],
+    [
+        "CDN alias equal to the API's custom domain",
+        { cdnAliases: ["api.example.com"] },
+        'platform:cdnAliases[0] = "api.example.com": must differ from the API\'s custom domain platform:apiDomainName (api.example.com)',
+    ],
+    [
+        "CDN content security policy longer than CloudFront accepts",
+        { cdnContentSecurityPolicy: LONG_CSP },
+        `platform:cdnContentSecurityPolicy = "${LONG_CSP}": must be a non-empty single-line header value of at most 1783 characters (CloudFront limit)`,
+    ],
+    [
+        "CDN geo code not an assigned ISO 3166-1 code",
+        { cdnGeoRestrictionType: "blacklist", cdnGeoRestrictionLocations: ["RU", "XX"] },
+        'platform:cdnGeoRestrictionLocations[1] = "XX": must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned)',
+    ],
+    [
+        "CDN geo locations without a restriction type",
+        { cdnGeoRestrictionLocations: ["DE"] },
+        'platform:cdnGeoRestrictionLocations = ["DE"]: must be empty when platform:cdnGeoRestrictionType is none',
+    ],
+    [
+        "CDN geo restriction type unknown",
+        { cdnGeoRestrictionType: "allowlist", cdnGeoRestrictionLocations: ["DE"] },
+        'platform:cdnGeoRestrictionType = "allowlist": must be one of none, whitelist, blacklist',
+    ],
+    ["CDN API cache TTL above an hour", { cdnApiCacheTtlSeconds: 4000 }, "platform:cdnApiCacheTtlSeconds = 4000: must be an integer from 0 (caching disabled) to 3600 seconds"],
+    [
+        "CDN cached API path outside the API's path",
+        { cdnApiCachePaths: [{ pathPattern: "/catalog/*", ttlSeconds: 60 }] },
+        'platform:cdnApiCachePaths[0].pathPattern = "/catalog/*": must be a CloudFront path pattern (path characters, * and ?, at most 255) below the API\'s /v1/*, other than /v1/* itself',
+    ],
+    [
+        "CDN cached API path with a TTL above an hour",
+        { cdnApiCachePaths: [{ pathPattern: "/v1/catalog/*", ttlSeconds: 7200 }] },
+        "platform:cdnApiCachePaths[0].ttlSeconds = 7200: must be an integer from 0 (caching disabled) to 3600 seconds",
+    ],
+    ["CDN cached API path without a TTL", { cdnApiCachePaths: [{ pathPattern: "/v1/catalog/*" }] }, "platform:cdnApiCachePaths[0].ttlSeconds = (not set): an integer is required"],
+    [
+        "CDN cached API path with an unknown field",
+        { cdnApiCachePaths: [{ pathPattern: "/v1/catalog/*", ttlSeconds: 60, ttl: 60 }] },
+        "platform:cdnApiCachePaths[0].ttl = 60: unknown field",
+    ],
+    [
+        "CDN WAF rate below WAF's minimum",
+        { cdnWafRateLimit: 5 },
+        "platform:cdnWafRateLimit = 5: must be an integer from 10 to 2,000,000 requests per client IP per evaluation window",
+    ],
     ["CDN price class not allowed", { cdnPriceClass: "PriceClass_50" }, 'platform:cdnPriceClass = "PriceClass_50": must be one of PriceClass_100, PriceClass_200, PriceClass_All'],
     [
         "CDN minimum TLS below 1.2",
         { cdnMinimumProtocolVersion: "TLSv1_2016" },
-        'platform:cdnMinimumProtocolVersion = "TLSv1_2016": must be one of TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025',
+        'platform:cdnMinimumProtocolVersion = "TLSv1_2016": is older than TLSv1.2_2021 (it accepts TLS 1.0/1.1 or obsolete TLS 1.2 ciphers); allowed: TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025',
     ],
     ["CDN-only API without a CDN", { cdnEnabled: false, apiCdnOnly: true }, "platform:apiCdnOnly = true: requires platform:cdnEnabled = true"],
     [
@@ -467,6 +536,56 @@ describe("config: API settings", () => {
     });
 });
 
+describe("config: CDN settings are checked by EdgeCdn's validator, under config keys", () => {
+    it("accepts wildcard aliases (the component supports them)", () => {
+        assert.deepStrictEqual(problemsOf({ cdnAliases: ["*.example.com", "example.com"] }), []);
+        assert.deepStrictEqual(resolvePlatformConfig(validRaw({ cdnAliases: ["*.example.com", "example.com"] }), CONTEXT).cdn.aliases, ["*.example.com", "example.com"]);
+    });
+
+    it("reads cached API paths in order (cdnApiCachePaths)", () => {
+        const paths = [
+            { pathPattern: "/v1/catalog/items/*", ttlSeconds: 300 },
+            { pathPattern: "/v1/catalog/*", ttlSeconds: 60 },
+        ];
+        assert.deepStrictEqual(resolvePlatformConfig(validRaw({ cdnApiCachePaths: paths }), CONTEXT).cdn.apiCachePaths, paths);
+        assert.deepStrictEqual(resolvePlatformConfig(validRaw(), CONTEXT).cdn.apiCachePaths, []);
+    });
+
+    it("needs no alias while the CDN is disabled, but still checks the aliases it is given", () => {
+        assert.deepStrictEqual(problemsOf({ cdnEnabled: false, cdnAliases: [] }), []);
+        assert.deepStrictEqual(problemsOf({ cdnEnabled: false, cdnAliases: ["www.example.org"] }), [
+            'platform:cdnAliases[0] = "www.example.org": must be within the public zone example.com (its certificate is DNS-validated and its alias records are created there). Fix: use a name ending in ".example.com", or pass the zone that holds www.example.org',
+        ]);
+    });
+
+    it("reports a bad key of another section once, under that section's rule", () => {
+        assert.deepStrictEqual(problemsOf({ apiBasePath: "v 1" }), [
+            'platform:apiBasePath = "v 1": must be a single path segment (letters, digits, . _ -). Fix: set platform:apiBasePath to e.g. v1',
+        ]);
+        assert.deepStrictEqual(
+            problemsOf({ apiDomainName: "api.example.org" }).map((p) => p.split(" = ")[0]),
+            ["platform:apiDomainName"],
+        );
+    });
+
+    it("lists CDN problems together with the others, in one error", () => {
+        let error: unknown;
+        try {
+            resolvePlatformConfig(
+                validRaw({ availabilityZoneCount: 1, cdnAliases: ["api.example.com", "www.example.com", "www.example.com"], cdnPriceClass: "PriceClass_50" }),
+                CONTEXT,
+            );
+        } catch (err) {
+            error = err;
+        }
+        assert.ok(error instanceof ValidationError);
+        assert.deepStrictEqual(
+            error.problems.map((p) => p.key),
+            ["platform:availabilityZoneCount", "platform:cdnAliases[0]", "platform:cdnAliases[2]", "platform:cdnPriceClass"],
+        );
+    });
+});
+
 describe("config: profiles", () => {
     const resolve = (env: string, overrides: Record<string, unknown> = {}) =>
         resolvePlatformConfig(validRaw({ environment: env, ...(env === "dev" ? { services: svc({ minCount: 1, publishesNotifications: false }) } : {}), ...overrides }), CONTEXT);
@@ -520,6 +639,26 @@ describe("config: profiles", () => {
         assert.ok(staging.data.sql.maxCapacity < prod.data.sql.maxCapacity);
     });
 
+    it("CDN: off in dev; on in staging and prod, PriceClass_100 except prod's PriceClass_All, TLSv1.2_2021, no geo restriction, API caching off", () => {
+        const cdn = (env: string) => resolve(env).cdn;
+        assert.deepStrictEqual(
+            ["dev", "staging", "prod"].map((env) => [env, cdn(env).enabled, cdn(env).priceClass]),
+            [
+                ["dev", false, "PriceClass_100"],
+                ["staging", true, "PriceClass_100"],
+                ["prod", true, "PriceClass_All"],
+            ],
+        );
+        for (const env of ["dev", "staging", "prod"]) {
+            const c = cdn(env);
+            assert.deepStrictEqual(
+                [c.minimumProtocolVersion, c.geoRestrictionType, c.geoRestrictionLocations, c.apiCacheTtlSeconds, c.wafRateLimit],
+                ["TLSv1.2_2021", "none", [], 0, 2000],
+                env,
+            );
+        }
+    });
+
     it("explicit config wins over the profile", () => {
         const c = resolve("prod", { auroraInstanceCount: 2, logRetentionDays: 731, cacheNodeType: "cache.r7g.xlarge" });
         assert.deepStrictEqual([c.data.sql.instanceCount, c.logRetentionDays, c.cache.nodeType], [2, 731, "cache.r7g.xlarge"]);
@@ -533,6 +672,22 @@ describe("config: profiles", () => {
 });
 
 describe("config: rejected before any resource is registered", () => {
+    it("a CDN setting EdgeCdn would reject fails the stack before anything is registered (EdgeCdn is built last)", async () => {
+        const registered: string[] = [];
+        await assert.rejects(
+            runStack("prod", { overrides: { "platform:cdnAliases": JSON.stringify(["api.example.com"]) }, onResource: (r) => registered.push(r.type) }),
+            (err: unknown) => {
+                assert.ok(err instanceof ValidationError);
+                assert.deepStrictEqual(
+                    err.problems.map((p) => p.key),
+                    ["platform:cdnAliases[0]"],
+                );
+                return true;
+            },
+        );
+        assert.deepStrictEqual(registered, ["pulumi:pulumi:Stack"]);
+    });
+
     it("a stack with invalid config fails with the all-at-once message and registers nothing but the stack", async () => {
         const registered: string[] = [];
         await assert.rejects(

@@ -23,7 +23,7 @@ describe("generated: Pulumi.yaml and README config table", () => {
         };
         assert.strictEqual(project.name, "platform");
         const structured = KEY_NAMES.filter((k) => KEYS[k].type === "object[]");
-        assert.deepStrictEqual(structured, ["services", "dynamoTables", "eventSubscriptions", "apiUsagePlans"]);
+        assert.deepStrictEqual(structured, ["services", "dynamoTables", "eventSubscriptions", "apiUsagePlans", "cdnApiCachePaths"]);
         assert.deepStrictEqual(
             Object.keys(project.config),
             KEY_NAMES.filter((k) => !structured.includes(k)),

@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import { ACCESS_LOG_FORMAT } from "../components/secure-api";
-import { MOCK_ACCOUNT_ID, RecordedResource } from "../engine/mocks";
+import { CLOUDFRONT_MANAGED_POLICY_IDS, MOCK_ACCOUNT_ID, RecordedResource } from "../engine/mocks";
 import { PROJECT_DIR, runStack } from "../engine/run-stack";
 import { loadStackConfig } from "../engine/stack-config";
 import { AlbRule, firstMatchingRule } from "../lib/alb-rules";
@@ -865,33 +865,200 @@ describe("platform (prod): writer, readers and cache nodes spread over the Netwo
 });
 
 describe("platform: EdgeCdn in front of the API", () => {
-    it("prod: the distribution's API origin is the API's custom domain, HTTPS only, and its us-east-1 parts carry the region", async () => {
+    const EDGE = /platform:edge:EdgeCdn::edge$/;
+    const edgeChildren = (r: Recorded) => r.all.filter((res) => res.custom && EDGE.test(res.parent ?? ""));
+    const distributionOf = (r: Recorded) => r.one("aws:cloudfront/distribution:Distribution", "edge-cdn");
+    type Behavior = Record<string, unknown>;
+    const API_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
+
+    it("prod: viewer side from config: alias, us-east-1 certificate with SNI and TLSv1.2_2021, HTTP/2 and 3, IPv6, PriceClass_All, no geo restriction, the edge web ACL", async () => {
         const r = await stack("prod");
-        const distribution = r.one("aws:cloudfront/distribution:Distribution");
-        const origins = distribution.inputs.origins as { domainName: string; customOriginConfig?: { originProtocolPolicy: string } }[];
-        const apiOrigin = origins.find((o) => o.customOriginConfig);
-        assert.deepStrictEqual([apiOrigin?.domainName, apiOrigin?.customOriginConfig?.originProtocolPolicy], ["api.example.com", "https-only"]);
-        for (const type of ["aws:acm/certificate:Certificate", "aws:wafv2/webAcl:WebAcl"]) {
-            const edgeOnes = r.ofType(type).filter((res) => res.parent?.endsWith("platform:edge:EdgeCdn::edge"));
-            assert.ok(edgeOnes.length > 0);
-            edgeOnes.forEach((res) => assert.strictEqual(res.inputs.region, "us-east-1", res.name));
-        }
+        const d = distributionOf(r).inputs;
+        assert.deepStrictEqual(
+            [d.enabled, d.aliases, d.httpVersion, d.isIpv6Enabled, d.priceClass, d.restrictions],
+            [true, ["www.example.com"], "http2and3", true, "PriceClass_All", { geoRestriction: { restrictionType: "none", locations: [] } }],
+        );
+        assert.deepStrictEqual(d.viewerCertificate, {
+            acmCertificateArn: r.one("aws:acm/certificate:Certificate", "edge-cert").state.arn,
+            sslSupportMethod: "sni-only",
+            minimumProtocolVersion: "TLSv1.2_2021",
+        });
+        assert.strictEqual(d.webAclId, r.one("aws:wafv2/webAcl:WebAcl", "edge-waf").state.arn);
+        assert.strictEqual(r.one("aws:wafv2/webAcl:WebAcl", "edge-waf").inputs.scope, "CLOUDFRONT");
     });
 
-    it("staging (apiCdnOnly): CloudFront sends the secret origin header the API's WAF requires, and it stays secret", async () => {
+    it("prod: the API behavior sends /v1/* (apiBasePath) to the API's custom domain over HTTPS, uncached, every method, without the viewer's Host", async () => {
+        const r = await stack("prod");
+        const d = distributionOf(r).inputs;
+        const apiOrigin = (d.origins as Behavior[]).find((o) => o.originId === "api");
+        // prod leaves apiCdnOnly off (partners call the API directly), but CloudFront still sends the
+        // origin secret: the API's WAF exempts those requests from its per-IP rate rule (CloudFront's
+        // own WAF limits per viewer), without blocking requests that lack it.
+        const secret = r.ofType("random:index/randomPassword:RandomPassword").find((p) => p.parent?.endsWith("platform:api:SecureApi::api"));
+        assert.ok(secret, "the API's origin-verify secret");
+        assert.deepStrictEqual(apiOrigin, {
+            originId: "api",
+            domainName: "api.example.com",
+            customHeaders: [{ name: "x-origin-verify", value: secret.state.result }],
+            customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+        });
+        const headers = r.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "edge-security-headers");
+        assert.deepStrictEqual(d.orderedCacheBehaviors, [
+            {
+                pathPattern: "/v1/*",
+                targetOriginId: "api",
+                viewerProtocolPolicy: "redirect-to-https",
+                allowedMethods: API_METHODS,
+                cachedMethods: ["GET", "HEAD"],
+                cachePolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"],
+                originRequestPolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"],
+                responseHeadersPolicyId: headers.id,
+                compress: true,
+            },
+        ]);
+        assert.deepStrictEqual(
+            [(d.defaultCacheBehavior as Behavior).targetOriginId, (d.defaultCacheBehavior as Behavior).viewerProtocolPolicy],
+            ["static-site", "redirect-to-https"],
+        );
+        assert.strictEqual(
+            (headers.inputs.securityHeadersConfig as Record<string, Behavior>).contentSecurityPolicy.contentSecurityPolicy,
+            "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
+        );
+    });
+
+    it("prod: A and AAAA alias records for the CDN alias in the public zone (the API's), targeting the distribution in Z2FDTNDATAQYW2", async () => {
+        const r = await stack("prod");
+        const publicZone = r.all.find((res) => res.type === "aws:route53/record:Record" && res.inputs.name === "api.example.com")?.inputs.zoneId;
+        assert.ok(typeof publicZone === "string" && publicZone.length > 0, "the API's alias record names the public zone");
+        const records = r.ofType("aws:route53/record:Record").filter((rec) => EDGE.test(rec.parent ?? "") && rec.name.startsWith("edge-alias-"));
+        const target = [{ name: distributionOf(r).state.domainName, zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }];
+        assert.deepStrictEqual(
+            records.map((rec) => [rec.inputs.name, rec.inputs.type, rec.inputs.zoneId, rec.inputs.aliases, rec.inputs.ttl]),
+            [
+                ["www.example.com", "A", publicZone, target, undefined],
+                ["www.example.com", "AAAA", publicZone, target, undefined],
+            ],
+        );
+    });
+
+    it("prod (stack in eu-west-1): certificate, its validation, web ACL and its logs, log delivery, logs key and alarm carry region us-east-1; the site bucket and its key the stack's", async () => {
+        const r = await stack("prod");
+        const byRegion = (region: string | undefined) =>
+            edgeChildren(r)
+                .filter((res) => res.inputs.region === region)
+                .map((res) => `${res.type.split(":")[1]} ${res.name}`)
+                .sort();
+        assert.deepStrictEqual(byRegion("us-east-1"), [
+            "acm/certificate edge-cert",
+            "acm/certificateValidation edge-cert",
+            "cloudwatch/logDelivery edge-access-logs",
+            "cloudwatch/logDeliveryDestination edge-access-logs",
+            "cloudwatch/logDeliverySource edge-access-logs",
+            "cloudwatch/logGroup edge-access-logs",
+            "cloudwatch/logGroup edge-waf-logs",
+            "cloudwatch/logResourcePolicy edge-access-logs",
+            "cloudwatch/logResourcePolicy edge-waf-logs-delivery",
+            "cloudwatch/metricAlarm edge-5xx-rate",
+            "kms/key edge-logs-key",
+            "kms/keyPolicy edge-logs-key-policy",
+            "wafv2/webAcl edge-waf",
+            "wafv2/webAclLoggingConfiguration edge-waf-logging",
+        ]);
+        assert.ok(byRegion(undefined).includes("s3/bucket edge-site") && byRegion(undefined).includes("kms/key edge-site-key"));
+        assert.deepStrictEqual(
+            edgeChildren(r)
+                .map((res) => res.inputs.region)
+                .filter((region) => region !== undefined && region !== "us-east-1"),
+            [],
+        );
+    });
+
+    it("prod with CDN config set: CSP, geo restriction, per-path API caching and the key deletion window reach the distribution", async () => {
+        const r = await stack("prod", {
+            "platform:cdnContentSecurityPolicy": "default-src 'none'; img-src 'self'",
+            "platform:cdnGeoRestrictionType": "blacklist",
+            "platform:cdnGeoRestrictionLocations": JSON.stringify(["KP", "RU"]),
+            "platform:cdnApiCachePaths": JSON.stringify([{ pathPattern: "/v1/catalog/*", ttlSeconds: 60 }]),
+            "platform:kmsDeletionWindowDays": "7",
+        });
+        const d = distributionOf(r).inputs;
+        assert.deepStrictEqual(d.restrictions, { geoRestriction: { restrictionType: "blacklist", locations: ["KP", "RU"] } });
+        const headers = r.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "edge-security-headers").inputs.securityHeadersConfig as Record<string, Behavior>;
+        assert.deepStrictEqual(headers.contentSecurityPolicy, { contentSecurityPolicy: "default-src 'none'; img-src 'self'", override: true });
+        const cached = r.one("aws:cloudfront/cachePolicy:CachePolicy", "edge-api-cache-60s");
+        assert.deepStrictEqual(
+            [cached.inputs.defaultTtl, cached.inputs.maxTtl, (cached.inputs.parametersInCacheKeyAndForwardedToOrigin as Record<string, Behavior>).headersConfig],
+            [60, 60, { headerBehavior: "whitelist", headers: { items: ["Authorization"] } }],
+        );
+        const behaviors = d.orderedCacheBehaviors as Behavior[];
+        assert.deepStrictEqual(
+            behaviors.map((b) => [b.pathPattern, b.cachePolicyId, b.originRequestPolicyId]),
+            [
+                ["/v1/catalog/*", cached.id, CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"]],
+                ["/v1/*", CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"], CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"]],
+            ],
+        );
+        assert.deepStrictEqual(
+            [...edgeChildren(r), ...r.ofType("aws:kms/key:Key").filter((k) => k.name === "alarms-us-east-1-key")]
+                .filter((res) => res.type === "aws:kms/key:Key")
+                .map((k) => [k.name, k.inputs.deletionWindowInDays]),
+            [
+                ["edge-site-key", 7],
+                ["edge-logs-key", 7],
+                ["alarms-us-east-1-key", 7],
+            ],
+        );
+    });
+
+    it("staging (apiCdnOnly): CloudFront sends the secret header that the API's regional WAF requires EXACTLY, in its first rule, and it stays secret", async () => {
         const r = await stack("staging");
         const secret = r.ofType("random:index/randomPassword:RandomPassword").find((p) => p.parent?.endsWith("platform:api:SecureApi::api"));
         assert.ok(secret);
-        const distribution = r.one("aws:cloudfront/distribution:Distribution");
+        const distribution = distributionOf(r);
         assert.ok(distribution.secretInputs.includes("origins"));
         const headers = (distribution.inputs.origins as { customHeaders?: { name: string; value: string }[] }[]).flatMap((o) => o.customHeaders ?? []);
         assert.deepStrictEqual(headers, [{ name: "x-origin-verify", value: secret.state.result }]);
+
         const acl = r.ofType("aws:wafv2/webAcl:WebAcl").find((w) => w.parent?.endsWith("platform:api:SecureApi::api"));
-        assert.ok(JSON.stringify(acl?.inputs.rules).includes(String(secret.state.result)));
+        assert.ok(acl);
+        assert.strictEqual(acl.inputs.scope, "REGIONAL");
+        const rules = acl.inputs.rules as Behavior[];
+        const verify = rules.find((rule) => rule.name === "origin-verify");
+        assert.ok(verify, "the origin-verify rule");
+        const { visibilityConfig: _visibility, ...rule } = verify;
+        assert.deepStrictEqual(rule, {
+            name: "origin-verify",
+            priority: 0,
+            // Block every request whose x-origin-verify header is not exactly the secret.
+            action: { block: {} },
+            statement: {
+                notStatement: {
+                    statement: {
+                        byteMatchStatement: {
+                            fieldToMatch: { singleHeader: { name: headers[0].name } },
+                            positionalConstraint: "EXACTLY",
+                            searchString: secret.state.result,
+                            textTransformations: [{ priority: 0, type: "NONE" }],
+                        },
+                    },
+                },
+            },
+        });
+        assert.deepStrictEqual(
+            rules.filter((other) => Number(other.priority) <= 0).map((other) => other.name),
+            ["origin-verify"],
+            "evaluated before every other rule",
+        );
     });
 
-    it("dev has no CDN", async () => {
-        assert.deepStrictEqual((await stack("dev")).ofType("aws:cloudfront/distribution:Distribution"), []);
+    it("dev has no CDN: no EdgeCdn, no distribution, nothing in us-east-1", async () => {
+        const r = await stack("dev");
+        assert.deepStrictEqual(r.ofType("platform:edge:EdgeCdn"), []);
+        assert.deepStrictEqual(r.ofType("aws:cloudfront/distribution:Distribution"), []);
+        assert.deepStrictEqual(
+            r.all.filter((res) => res.inputs.region === "us-east-1").map((res) => res.name),
+            [],
+        );
     });
 });
 
@@ -1203,11 +1370,12 @@ describe("platform: every stack passes the policy pack under its own enforcement
 });
 
 describe("platform: alarms reach the alarm topic", () => {
-    it("prod: the API's and the bus's alarms notify the alarm topic, which mails on-call", async () => {
+    it("prod: every alarm notifies a topic in its own Region; the API's and the bus's notify the regional topic, which mails on-call", async () => {
         const r = await stack("prod");
         const topic = r.one("aws:sns/topic:Topic", "alarms-topic");
-        const alarms = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => /platform:(api:SecureApi|events:EventBus)::/.test(a.parent ?? ""));
-        assert.deepStrictEqual(alarms.map((a) => a.name).sort(), [
+        const alarms = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+        const regional = alarms.filter((a) => /platform:(api:SecureApi|events:EventBus)::/.test(a.parent ?? ""));
+        assert.deepStrictEqual(regional.map((a) => a.name).sort(), [
             "api-5xx-rate",
             "api-latency-p99",
             "events-bus-dlq-visible",
@@ -1220,9 +1388,46 @@ describe("platform: alarms reach the alarm topic", () => {
             "events-payment-settled-oldest-message",
             "events-payment-settled-rule-failed-invocations",
         ]);
-        for (const alarm of alarms) {
-            assert.deepStrictEqual(alarm.inputs.alarmActions, [topic.state.arn], alarm.name);
+        for (const alarm of regional) {
+            assert.deepStrictEqual([alarm.inputs.alarmActions, alarm.inputs.region], [[topic.state.arn], undefined], alarm.name);
         }
+        // No alarm is left without an action: the regional ones above plus the CDN's below are all of them.
+        assert.deepStrictEqual(
+            alarms.filter((a) => !regional.includes(a)).map((a) => a.name),
+            ["edge-5xx-rate"],
+        );
         assert.strictEqual(r.one("aws:sns/topicSubscription:TopicSubscription", "alarms-platform-oncall-example-com").inputs.endpoint, "platform-oncall@example.com");
+    });
+
+    it("prod: the CDN's 5xx alarm (us-east-1) notifies a us-east-1 topic with its own us-east-1 key, which mails the same on-call address", async () => {
+        const r = await stack("prod");
+        const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "edge-5xx-rate");
+        const topic = r.one("aws:sns/topic:Topic", "alarms-us-east-1-topic");
+        const key = r.one("aws:kms/key:Key", "alarms-us-east-1-key");
+        assert.deepStrictEqual(
+            [alarm.inputs.region, alarm.inputs.alarmActions, alarm.inputs.okActions, alarm.inputs.actionsEnabled],
+            ["us-east-1", [topic.state.arn], [topic.state.arn], true],
+        );
+        assert.match(String(topic.state.arn), /^arn:aws:sns:us-east-1:/);
+        assert.deepStrictEqual([topic.inputs.region, topic.inputs.kmsMasterKeyId], ["us-east-1", key.state.arn]);
+        assert.deepStrictEqual([key.inputs.region, key.inputs.enableKeyRotation, key.inputs.deletionWindowInDays, key.protect], ["us-east-1", true, 30, true]);
+        assert.deepStrictEqual(
+            policyDocument(key.inputs.policy).Statement.map((s) => s.Principal),
+            [{ AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` }, { Service: "cloudwatch.amazonaws.com" }],
+        );
+        const subscription = r.one("aws:sns/topicSubscription:TopicSubscription", "alarms-us-east-1-platform-oncall-example-com");
+        assert.deepStrictEqual(subscription.inputs.region, "us-east-1");
+        assert.deepStrictEqual([subscription.inputs.topic, subscription.inputs.endpoint], [topic.state.arn, "platform-oncall@example.com"]);
+    });
+
+    it("dev (no CDN) has no us-east-1 alarm topic", async () => {
+        const r = await stack("dev");
+        assert.deepStrictEqual(
+            r
+                .ofType("aws:sns/topic:Topic")
+                .filter((t) => t.name.startsWith("alarms"))
+                .map((t) => t.name),
+            ["alarms-topic"],
+        );
     });
 });

@@ -15,12 +15,16 @@ const EXPECTED = {
     prod: { azs: 3, nat: "OnePerAz", cidr: "10.30.0.0/16", flowRetention: 365, protect: true },
 } as const;
 
-const runs = new Map<string, Recorded>();
-async function stack(name: keyof typeof EXPECTED): Promise<Recorded> {
+const runs = new Map<string, { recorded: Recorded; outputs: Record<string, unknown> }>();
+async function run(name: keyof typeof EXPECTED): Promise<{ recorded: Recorded; outputs: Record<string, unknown> }> {
     if (!runs.has(name)) {
-        runs.set(name, new Recorded((await runStack(name)).resources));
+        const result = await runStack(name);
+        runs.set(name, { recorded: new Recorded(result.resources), outputs: result.outputs });
     }
-    return runs.get(name) as Recorded;
+    return runs.get(name) as { recorded: Recorded; outputs: Record<string, unknown> };
+}
+async function stack(name: keyof typeof EXPECTED): Promise<Recorded> {
+    return (await run(name)).recorded;
 }
 
 for (const name of Object.keys(EXPECTED) as (keyof typeof EXPECTED)[]) {
@@ -152,5 +156,28 @@ describe("stacks: environment differences live only in config", () => {
             "aws:sns/topicSubscription:TopicSubscription",
             "platform:edge:EdgeCdn",
         ]);
+    });
+});
+
+describe("stacks: CDN outputs", () => {
+    for (const name of ["staging", "prod"] as const) {
+        it(`${name} exports the distribution id and domain, the site bucket and the us-east-1 alarm topic, equal to the resources`, async () => {
+            const { recorded, outputs } = await run(name);
+            const distribution = recorded.one("aws:cloudfront/distribution:Distribution", "edge-cdn");
+            const bucket = recorded.one("aws:s3/bucket:Bucket", "edge-site");
+            const topic = recorded.one("aws:sns/topic:Topic", "alarms-us-east-1-topic");
+            assert.deepStrictEqual(
+                [outputs.cdnDistributionId, outputs.cdnDomainName, outputs.cdnSiteBucketName, outputs.cdnAlarmTopicArn],
+                [distribution.id, distribution.state.domainName, bucket.state.bucket, topic.state.arn],
+            );
+        });
+    }
+
+    it("dev (no CDN) exports none of them", async () => {
+        const { outputs } = await run("dev");
+        assert.deepStrictEqual(
+            Object.keys(outputs).filter((key) => key.startsWith("cdn")),
+            [],
+        );
     });
 });

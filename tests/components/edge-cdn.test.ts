@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_LOG_FIELDS, EdgeCdn, EdgeCdnArgs, ISO_COUNTRY_CODES, certificateNames, validateEdgeCdnArgs } from "../../components/edge-cdn";
-import { ValidationError, formatProblem } from "../../config/problems";
+import { ValidationError, formatProblem, show } from "../../config/problems";
 import { CLOUDFRONT_MANAGED_POLICY_IDS, MOCK_ACCOUNT_ID } from "../../engine/mocks";
 import { Recorded, RecordedResource, policyDocument, record, resolveOutput, runOnMocks } from "../support/harness";
 import { EDGE_ALARM_TOPIC, EDGE_ORIGIN_SECRET, EDGE_ZONE_ID, edgeCdnArgs, edgeCdnArgsWithOriginVerify } from "../fixtures/edge-cdn";
@@ -30,12 +30,15 @@ const T = {
     deliverySource: "aws:cloudwatch/logDeliverySource:LogDeliverySource",
     deliveryDestination: "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
     delivery: "aws:cloudwatch/logDelivery:LogDelivery",
+    wafLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
 } as const;
 
 const ROOT = `arn:aws:iam::${MOCK_ACCOUNT_ID}:root`;
 const LOG_GROUP_NAME = "/aws/vendedlogs/cloudfront/platform-test-edge";
 const LOG_GROUP_ARN = `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:${LOG_GROUP_NAME}`;
+const WAF_LOG_GROUP_NAME = "aws-waf-logs-platform-test-edge";
+const WAF_LOG_GROUP_ARN = `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:${WAF_LOG_GROUP_NAME}`;
 const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
 
 interface Run {
@@ -70,6 +73,43 @@ function originsOf(resources: Recorded): Record<string, unknown>[] {
     return distributionOf(resources)["origins"] as Record<string, unknown>[];
 }
 
+/** Inputs of the cache policy EdgeCdn "edge" creates for an API TTL. */
+function cachePolicyInputs(ttl: number): Record<string, unknown> {
+    return {
+        comment: `EdgeCdn edge: ${ttl} s edge cache for API GET/HEAD, keyed per Authorization header`,
+        minTtl: 0,
+        defaultTtl: ttl,
+        maxTtl: ttl,
+        parametersInCacheKeyAndForwardedToOrigin: {
+            headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
+            queryStringsConfig: { queryStringBehavior: "all" },
+            cookiesConfig: { cookieBehavior: "none" },
+            enableAcceptEncodingGzip: true,
+            enableAcceptEncodingBrotli: true,
+        },
+    };
+}
+
+/** An ordered cache behavior to the API origin: HTTPS, every method, GET/HEAD cached, Host never forwarded. */
+function apiBehavior(pathPattern: string, cachePolicyId: string, responseHeadersPolicyId: string): Record<string, unknown> {
+    return {
+        pathPattern,
+        targetOriginId: "api",
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ALL_METHODS,
+        cachedMethods: ["GET", "HEAD"],
+        cachePolicyId,
+        originRequestPolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"],
+        responseHeadersPolicyId,
+        compress: true,
+    };
+}
+
+/** Id of the security response headers policy resource. */
+function headersPolicyId(resources: Recorded): string {
+    return String(resources.one(T.headers, "edge-security-headers").id);
+}
+
 function messages(args: EdgeCdnArgs): string[] {
     return validateEdgeCdnArgs(args).map(formatProblem);
 }
@@ -82,7 +122,7 @@ describe("EdgeCdn", () => {
                 r = await run(edgeCdnArgs(), region);
             });
 
-            it("puts the certificate, its validation, the WAF, the alarm and every log-delivery piece in us-east-1", () => {
+            it("puts the certificate, its validation, the WAF and its logs, the alarm and every log-delivery piece in us-east-1", () => {
                 const usEast1 = [
                     r.resources.one(T.certificate, "edge-cert"),
                     r.resources.one(T.validation, "edge-cert"),
@@ -95,6 +135,9 @@ describe("EdgeCdn", () => {
                     r.resources.one(T.deliverySource, "edge-access-logs"),
                     r.resources.one(T.deliveryDestination, "edge-access-logs"),
                     r.resources.one(T.delivery, "edge-access-logs"),
+                    r.resources.one(T.logGroup, "edge-waf-logs"),
+                    r.resources.one(T.logPolicy, "edge-waf-logs-delivery"),
+                    r.resources.one(T.wafLogging, "edge-waf-logging"),
                 ];
                 for (const resource of usEast1) {
                     assert.strictEqual(resource.inputs["region"], "us-east-1", `${resource.type} ${resource.name}`);
@@ -119,14 +162,19 @@ describe("EdgeCdn", () => {
                 const bucket = await resolveOutput(r.edge.siteBucketName);
                 assert.strictEqual(originsOf(r.resources)[0]["domainName"], `${bucket}.s3.${region}.amazonaws.com`);
                 const sse = (inputs(r.resources.one(T.sse, "edge-site"))["rules"] as Record<string, Record<string, unknown>>[])[0];
-                assert.match(String(sse["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"]), new RegExp(`^arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/`));
+                const siteKeyArn = String(r.resources.one(T.key, "edge-site-key").state.arn);
+                assert.strictEqual(sse["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"], siteKeyArn);
+                assert.match(siteKeyArn, new RegExp(`^arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/`));
             });
 
             it("serves the us-east-1 certificate and the global (CLOUDFRONT) web ACL", async () => {
                 const certificate = distributionOf(r.resources)["viewerCertificate"] as Record<string, unknown>;
-                assert.match(String(certificate["acmCertificateArn"]), new RegExp(`^arn:aws:acm:us-east-1:${MOCK_ACCOUNT_ID}:certificate/`));
-                assert.match(String(distributionOf(r.resources)["webAclId"]), new RegExp(`^arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/`));
-                assert.strictEqual(certificate["acmCertificateArn"], await resolveOutput(r.edge.certificateArn));
+                const certificateArn = String(r.resources.one(T.certificate, "edge-cert").state.arn);
+                const webAclArn = String(r.resources.one(T.webAcl, "edge-waf").state.arn);
+                assert.deepStrictEqual([certificate["acmCertificateArn"], distributionOf(r.resources)["webAclId"]], [certificateArn, webAclArn]);
+                assert.match(certificateArn, new RegExp(`^arn:aws:acm:us-east-1:${MOCK_ACCOUNT_ID}:certificate/`));
+                assert.match(webAclArn, new RegExp(`^arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/`));
+                assert.strictEqual(await resolveOutput(r.edge.certificateArn), certificateArn);
             });
         });
     }
@@ -158,11 +206,13 @@ describe("EdgeCdn", () => {
                 // 2 certificate validation records + A and AAAA for each of the 2 aliases.
                 [T.record]: 6,
                 [T.webAcl]: 1,
-                [T.logGroup]: 1,
-                [T.logPolicy]: 1,
+                // Access logs and WAF logs.
+                [T.logGroup]: 2,
+                [T.logPolicy]: 2,
                 [T.deliverySource]: 1,
                 [T.deliveryDestination]: 1,
                 [T.delivery]: 1,
+                [T.wafLogging]: 1,
                 [T.alarm]: 1,
             });
             const component = r.resources.one(T.component, "edge");
@@ -205,7 +255,7 @@ describe("EdgeCdn", () => {
                 domainName: `${bucket}.s3.eu-west-1.amazonaws.com`,
                 originAccessControlId: site["originAccessControlId"],
             });
-            assert.match(String(site["originAccessControlId"]), /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+            assert.strictEqual(site["originAccessControlId"], oac.id, "the OAC created here");
             assert.deepStrictEqual(oac.inputs, {
                 description: "EdgeCdn edge: CloudFront signs S3 requests (SigV4) for the static site",
                 originAccessControlOriginType: "s3",
@@ -222,15 +272,14 @@ describe("EdgeCdn", () => {
 
         it("sends the default behavior to S3 with CachingOptimized and the API path to the API with CachingDisabled and no Host header", () => {
             const d = distributionOf(r.resources);
-            const headersPolicyId = d["defaultCacheBehavior"] && (d["defaultCacheBehavior"] as Record<string, unknown>)["responseHeadersPolicyId"];
-            assert.match(String(headersPolicyId), /^[0-9a-f]{8}-/);
+            const headers = headersPolicyId(r.resources);
             assert.deepStrictEqual(d["defaultCacheBehavior"], {
                 targetOriginId: "static-site",
                 viewerProtocolPolicy: "redirect-to-https",
                 allowedMethods: ["GET", "HEAD"],
                 cachedMethods: ["GET", "HEAD"],
                 cachePolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingOptimized"],
-                responseHeadersPolicyId: headersPolicyId,
+                responseHeadersPolicyId: headers,
                 compress: true,
             });
             assert.deepStrictEqual(d["orderedCacheBehaviors"], [
@@ -242,7 +291,7 @@ describe("EdgeCdn", () => {
                     cachedMethods: ["GET", "HEAD"],
                     cachePolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"],
                     originRequestPolicyId: CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"],
-                    responseHeadersPolicyId: headersPolicyId,
+                    responseHeadersPolicyId: headers,
                     compress: true,
                 },
             ]);
@@ -253,8 +302,7 @@ describe("EdgeCdn", () => {
             const behaviors = [d["defaultCacheBehavior"], ...(d["orderedCacheBehaviors"] as unknown[])] as Record<string, unknown>[];
             assert.strictEqual(behaviors.length, 2);
             for (const behavior of behaviors) {
-                assert.strictEqual(behavior["viewerProtocolPolicy"], "redirect-to-https");
-                assert.strictEqual(behavior["responseHeadersPolicyId"], behaviors[0]["responseHeadersPolicyId"]);
+                assert.deepStrictEqual([behavior["viewerProtocolPolicy"], behavior["responseHeadersPolicyId"]], ["redirect-to-https", headersPolicyId(r.resources)]);
             }
         });
 
@@ -266,7 +314,8 @@ describe("EdgeCdn", () => {
                     contentTypeOptions: { override: true },
                     frameOptions: { frameOption: "DENY", override: true },
                     referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
-                    xssProtection: { protection: true, modeBlock: true, override: true },
+                    // X-XSS-Protection: 0 (the legacy filter is off; CSP replaces it).
+                    xssProtection: { protection: false, override: true },
                     contentSecurityPolicy: { contentSecurityPolicy: "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'", override: true },
                 },
             });
@@ -400,14 +449,17 @@ describe("EdgeCdn", () => {
                 validationMethod: "DNS",
                 region: "us-east-1",
             });
+            const options = r.resources.one(T.certificate, "edge-cert").state.domainValidationOptions as Record<string, string>[];
             const validationRecords = r.resources.ofType(T.record).filter((x) => x.name.startsWith("edge-cert-validation-"));
+            // Exactly the records ACM asked for, one per name, in the public zone.
+            assert.deepStrictEqual(
+                validationRecords.map((x) => [x.name, x.inputs]),
+                options.map((o) => [
+                    `edge-cert-validation-${o.domainName.replace(/[^a-z0-9]+/g, "-")}`,
+                    { zoneId: EDGE_ZONE_ID, name: o.resourceRecordName, type: o.resourceRecordType, records: [o.resourceRecordValue], ttl: 60 },
+                ]),
+            );
             assert.deepStrictEqual(validationRecords.map((x) => x.name).sort(), ["edge-cert-validation-example-com", "edge-cert-validation-www-example-com"]);
-            for (const rec of validationRecords) {
-                assert.strictEqual(rec.inputs["zoneId"], EDGE_ZONE_ID);
-                assert.strictEqual(rec.inputs["type"], "CNAME");
-                assert.strictEqual(rec.inputs["ttl"], 60);
-                assert.match(String((rec.inputs["records"] as string[])[0]), /\.acm-validations\.aws\.$/);
-            }
             const validation = inputs(r.resources.one(T.validation, "edge-cert"));
             assert.deepStrictEqual([...(validation["validationRecordFqdns"] as string[])].sort(), validationRecords.map((x) => String(x.inputs["name"])).sort());
         });
@@ -448,29 +500,35 @@ describe("EdgeCdn", () => {
             });
         });
 
-        it("delivers access logs (v2, without cookies) to a KMS-encrypted log group, writable only by this delivery source", () => {
+        it("encrypts both log groups with a rotating us-east-1 logs key that CloudWatch Logs may use for exactly these groups", () => {
             const logsKey = r.resources.one(T.key, "edge-logs-key");
-            assert.strictEqual(logsKey.inputs["enableKeyRotation"], true);
-            assert.deepStrictEqual(logsKey.ignoreChanges, ["policy"]);
-            const keyDoc = policyDocument(r.resources.one(T.keyPolicy, "edge-logs-key-policy").inputs["policy"]);
-            const keyArn = String((keyDoc.Statement[0]["Resource"] as string[])[0]);
+            const keyArn = String(logsKey.state.arn);
             assert.match(keyArn, new RegExp(`^arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/`));
-            assert.deepStrictEqual(keyDoc.Statement, [
+            assert.deepStrictEqual([logsKey.inputs["enableKeyRotation"], logsKey.inputs["deletionWindowInDays"], logsKey.ignoreChanges], [true, 30, ["policy"]]);
+            const keyPolicy = r.resources.one(T.keyPolicy, "edge-logs-key-policy");
+            assert.deepStrictEqual([keyPolicy.inputs["keyId"], keyPolicy.inputs["region"]], [logsKey.id, "us-east-1"]);
+            assert.deepStrictEqual(policyDocument(keyPolicy.inputs["policy"]).Statement, [
                 { Sid: "EnableRootAccountAdministration", Effect: "Allow", Principal: { AWS: ROOT }, Action: ["kms:*"], Resource: [keyArn] },
                 {
-                    Sid: "AllowCloudWatchLogsForTheAccessLogGroup",
+                    Sid: "AllowCloudWatchLogsForTheEdgeLogGroups",
                     Effect: "Allow",
                     Principal: { Service: "logs.us-east-1.amazonaws.com" },
                     Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                     Resource: [keyArn],
-                    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN } },
+                    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": [LOG_GROUP_ARN, WAF_LOG_GROUP_ARN] } },
                 },
             ]);
-            const group = r.resources.one(T.logGroup, "edge-access-logs");
-            assert.deepStrictEqual(group.inputs, { name: LOG_GROUP_NAME, retentionInDays: 365, kmsKeyId: keyArn, region: "us-east-1" });
-            const keyPolicyUrn = r.resources.one(T.keyPolicy, "edge-logs-key-policy").urn;
-            assert.ok(group.dependencies.includes(keyPolicyUrn), "the log group waits for the key policy that lets CloudWatch Logs use the key");
+            for (const [name, groupName] of [
+                ["edge-access-logs", LOG_GROUP_NAME],
+                ["edge-waf-logs", WAF_LOG_GROUP_NAME],
+            ]) {
+                const group = r.resources.one(T.logGroup, name);
+                assert.deepStrictEqual(group.inputs, { name: groupName, retentionInDays: 365, kmsKeyId: keyArn, region: "us-east-1" });
+                assert.ok(group.dependencies.includes(keyPolicy.urn), `${name} waits for the key policy that lets CloudWatch Logs use the key`);
+            }
+        });
 
+        it("delivers access logs (v2, without cookies) to the access-log group, writable only by this delivery source", () => {
             const source = r.resources.one(T.deliverySource, "edge-access-logs");
             assert.deepStrictEqual(source.inputs, { name: "platform-test-edge-access-logs", logType: "ACCESS_LOGS", resourceArn: r.distributionArn, region: "us-east-1" });
             const destination = r.resources.one(T.deliveryDestination, "edge-access-logs");
@@ -481,36 +539,64 @@ describe("EdgeCdn", () => {
                 region: "us-east-1",
             });
             const delivery = r.resources.one(T.delivery, "edge-access-logs");
-            assert.strictEqual(delivery.inputs["deliverySourceName"], "platform-test-edge-access-logs");
-            assert.match(String(delivery.inputs["deliveryDestinationArn"]), /^arn:aws:[a-z]+:us-east-1:/);
-            assert.deepStrictEqual(delivery.inputs["recordFields"], [...ACCESS_LOG_FIELDS]);
+            assert.deepStrictEqual(delivery.inputs, {
+                deliverySourceName: "platform-test-edge-access-logs",
+                deliveryDestinationArn: destination.state.arn,
+                recordFields: [...ACCESS_LOG_FIELDS],
+                region: "us-east-1",
+            });
+            assert.match(String(destination.state.arn), /^arn:aws:[a-z]+:us-east-1:/);
             assert.ok(!(delivery.inputs["recordFields"] as string[]).includes("cs(Cookie)"));
+            // Fixed names (one delivery per source and destination): a replacement deletes first.
+            assert.deepStrictEqual(
+                [source, destination, delivery].map((x) => x.deleteBeforeReplace),
+                [true, true, true],
+            );
 
             const logPolicy = r.resources.one(T.logPolicy, "edge-access-logs");
             assert.strictEqual(logPolicy.inputs["resourceArn"], LOG_GROUP_ARN);
             assert.ok(delivery.dependencies.includes(logPolicy.urn), "the delivery waits for the log group's resource policy");
-            const logDoc = policyDocument(logPolicy.inputs["policyDocument"]);
-            assert.strictEqual(logDoc.Statement.length, 1);
-            const statement = logDoc.Statement[0];
-            const sourceArn = (statement["Condition"] as Record<string, Record<string, string>>)["ArnEquals"]["aws:SourceArn"];
-            assert.match(sourceArn, /^arn:aws:[a-z]+:us-east-1:/);
-            assert.deepStrictEqual(statement, {
-                Sid: "AWSLogDeliveryWrite",
-                Effect: "Allow",
-                Principal: { Service: "delivery.logs.amazonaws.com" },
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: [`${LOG_GROUP_ARN}:log-stream:*`],
-                Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID }, ArnEquals: { "aws:SourceArn": sourceArn } },
+            assert.deepStrictEqual(policyDocument(logPolicy.inputs["policyDocument"]).Statement, [
+                {
+                    Sid: "AWSLogDeliveryWrite",
+                    Effect: "Allow",
+                    Principal: { Service: "delivery.logs.amazonaws.com" },
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: [`${LOG_GROUP_ARN}:log-stream:*`],
+                    Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID }, ArnEquals: { "aws:SourceArn": source.state.arn } },
+                },
+            ]);
+        });
+
+        it("logs the web ACL to the aws-waf-logs- group in us-east-1, redacting credentials, through its own delivery policy", async () => {
+            const logging = r.resources.one(T.wafLogging, "edge-waf-logging");
+            const policy = r.resources.one(T.logPolicy, "edge-waf-logs-delivery");
+            assert.deepStrictEqual(logging.inputs, {
+                resourceArn: await resolveOutput(r.edge.webAclArn),
+                logDestinationConfigs: [WAF_LOG_GROUP_ARN],
+                redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+                region: "us-east-1",
             });
+            assert.ok(logging.dependencies.includes(policy.urn), "logging waits for the delivery policy");
+            assert.deepStrictEqual([policy.inputs["policyName"], policy.inputs["region"]], [`${WAF_LOG_GROUP_NAME}-delivery`, "us-east-1"]);
+            assert.deepStrictEqual(policyDocument(policy.inputs["policyDocument"]).Statement, [
+                {
+                    Sid: "WafLogDelivery",
+                    Effect: "Allow",
+                    Principal: { Service: "delivery.logs.amazonaws.com" },
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: [`${WAF_LOG_GROUP_ARN}:log-stream:*`],
+                    Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID }, ArnLike: { "aws:SourceArn": `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:*` } },
+                },
+            ]);
         });
 
         it("exposes the distribution, bucket, WAF and certificate outputs", async () => {
-            assert.match(r.distributionId, /^E[0-9A-F]{13}$/);
-            assert.strictEqual(r.distributionArn, `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${r.distributionId}`);
-            assert.match(r.domainName, /^d[0-9a-f]{13}\.cloudfront\.net$/);
-            const bucket = await resolveOutput(r.edge.siteBucketName);
-            assert.match(bucket, /^edge-site-[0-9a-f]{7}$/);
-            assert.strictEqual(await resolveOutput(r.edge.siteBucketArn), `arn:aws:s3:::${bucket}`);
+            const distribution = r.resources.one(T.distribution, "edge-cdn");
+            const bucket = r.resources.one(T.bucket, "edge-site");
+            assert.deepStrictEqual([r.distributionId, r.distributionArn, r.domainName], [distribution.id, distribution.state.arn, distribution.state.domainName]);
+            assert.deepStrictEqual([await resolveOutput(r.edge.siteBucketName), await resolveOutput(r.edge.siteBucketArn)], [bucket.state.bucket, bucket.state.arn]);
+            assert.strictEqual(await resolveOutput(r.edge.webAclArn), r.resources.one(T.webAcl, "edge-waf").state.arn);
         });
     });
 
@@ -522,6 +608,12 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(api["customHeaders"], [{ name: "X-Origin-Verify", value: EDGE_ORIGIN_SECRET }]);
             assert.strictEqual(site["customHeaders"], undefined);
             assert.ok(distribution.secretInputs.includes("origins"), "origins carries the secret");
+            // A forged copy sent by a viewer never reaches the WAF logs either.
+            assert.deepStrictEqual(r.resources.one(T.wafLogging, "edge-waf-logging").inputs["redactedFields"], [
+                { singleHeader: { name: "authorization" } },
+                { singleHeader: { name: "cookie" } },
+                { singleHeader: { name: "x-origin-verify" } },
+            ]);
         });
 
         it("keeps the origin-verify value secret even when it is passed as a plain string", async () => {
@@ -534,25 +626,76 @@ describe("EdgeCdn", () => {
         it("caches API GET/HEAD for apiCacheTtlSeconds with Authorization in the cache key", async () => {
             const r = await run(edgeCdnArgs({ apiCacheTtlSeconds: 60 }));
             const policy = r.resources.one(T.cachePolicy, "edge-api-cache");
-            assert.deepStrictEqual(policy.inputs, {
-                comment: "EdgeCdn edge: short edge cache for API GET/HEAD, keyed per Authorization header",
-                minTtl: 0,
-                defaultTtl: 60,
-                maxTtl: 60,
-                parametersInCacheKeyAndForwardedToOrigin: {
-                    headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization"] } },
-                    queryStringsConfig: { queryStringBehavior: "all" },
-                    cookiesConfig: { cookieBehavior: "none" },
-                    enableAcceptEncodingGzip: true,
-                    enableAcceptEncodingBrotli: true,
-                },
-            });
+            assert.deepStrictEqual(policy.inputs, cachePolicyInputs(60));
             const behavior = (distributionOf(r.resources)["orderedCacheBehaviors"] as Record<string, unknown>[])[0];
-            assert.notStrictEqual(behavior["cachePolicyId"], CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"]);
-            assert.match(String(behavior["cachePolicyId"]), /^[0-9a-f]{8}-[0-9a-f]{4}-/);
-            assert.deepStrictEqual(behavior["cachedMethods"], ["GET", "HEAD"]);
-            assert.strictEqual(behavior["originRequestPolicyId"], CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"]);
+            assert.deepStrictEqual(behavior, apiBehavior("/v1/*", String(policy.id), headersPolicyId(r.resources)));
             assert.strictEqual(r.resources.ofType(T.cachePolicy).length, 1);
+        });
+
+        describe("per-path API caching (apiPathCaching)", () => {
+            let r: Run;
+            before(async () => {
+                r = await run(
+                    edgeCdnArgs({
+                        apiPathCaching: [
+                            { pathPattern: "/v1/catalog/items/*", ttlSeconds: 300 },
+                            { pathPattern: "/v1/catalog/*", ttlSeconds: 60 },
+                            { pathPattern: "/v1/catalog-search/*", ttlSeconds: 60 },
+                            { pathPattern: "/v1/orders/health", ttlSeconds: 0 },
+                        ],
+                    }),
+                );
+            });
+
+            it("puts one behavior per path before the API-wide one, in the given order, each with the cache policy of its TTL", () => {
+                const p60 = r.resources.one(T.cachePolicy, "edge-api-cache-60s");
+                const p300 = r.resources.one(T.cachePolicy, "edge-api-cache-300s");
+                const headers = headersPolicyId(r.resources);
+                assert.deepStrictEqual(distributionOf(r.resources)["orderedCacheBehaviors"], [
+                    apiBehavior("/v1/catalog/items/*", String(p300.id), headers),
+                    apiBehavior("/v1/catalog/*", String(p60.id), headers),
+                    apiBehavior("/v1/catalog-search/*", String(p60.id), headers),
+                    apiBehavior("/v1/orders/health", CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"], headers),
+                    apiBehavior("/v1/*", CLOUDFRONT_MANAGED_POLICY_IDS["Managed-CachingDisabled"], headers),
+                ]);
+            });
+
+            it("creates one cache policy per distinct TTL, each keyed on Authorization", () => {
+                assert.deepStrictEqual(
+                    r.resources.ofType(T.cachePolicy).map((p) => [p.name, p.inputs]),
+                    [
+                        ["edge-api-cache-300s", cachePolicyInputs(300)],
+                        ["edge-api-cache-60s", cachePolicyInputs(60)],
+                    ],
+                );
+            });
+
+            it("never forwards the viewer's Host header: every API behavior uses AllViewerExceptHostHeader, the S3 default none", () => {
+                const d = distributionOf(r.resources);
+                const api = d["orderedCacheBehaviors"] as Record<string, unknown>[];
+                assert.strictEqual(api.length, 5);
+                for (const behavior of api) {
+                    assert.deepStrictEqual(
+                        [behavior["targetOriginId"], behavior["originRequestPolicyId"]],
+                        ["api", CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewerExceptHostHeader"]],
+                        String(behavior["pathPattern"]),
+                    );
+                }
+                assert.strictEqual((d["defaultCacheBehavior"] as Record<string, unknown>)["originRequestPolicyId"], undefined);
+                assert.ok(!JSON.stringify(d).includes(CLOUDFRONT_MANAGED_POLICY_IDS["Managed-AllViewer"]), "the AllViewer policy (which forwards Host) is used nowhere");
+            });
+
+            it("shares the API-wide cache policy with a path of the same TTL", async () => {
+                const shared = await run(edgeCdnArgs({ apiCacheTtlSeconds: 60, apiPathCaching: [{ pathPattern: "/v1/catalog/*", ttlSeconds: 60 }] }));
+                const policy = shared.resources.one(T.cachePolicy, "edge-api-cache");
+                assert.deepStrictEqual(
+                    (distributionOf(shared.resources)["orderedCacheBehaviors"] as Record<string, unknown>[]).map((b) => [b["pathPattern"], b["cachePolicyId"]]),
+                    [
+                        ["/v1/catalog/*", policy.id],
+                        ["/v1/*", policy.id],
+                    ],
+                );
+            });
         });
 
         it("applies price class, TLS policy, geo restriction, CSP, WAF limits, origin path and unprotected resources from args", async () => {
@@ -568,6 +711,8 @@ describe("EdgeCdn", () => {
                     apiOrigin: { domainName: "api.example.com", originPath: "/v1" },
                     apiPathPattern: "/orders/*",
                     protectStatefulResources: false,
+                    keyDeletionWindowDays: 7,
+                    logRetentionDays: 30,
                     alarmActions: [],
                 }),
             );
@@ -593,8 +738,29 @@ describe("EdgeCdn", () => {
             ] as const) {
                 assert.strictEqual(r.resources.one(type, name).protect, false, `${type} ${name}`);
             }
+            assert.deepStrictEqual(
+                r.resources.ofType(T.key).map((k) => [k.name, k.inputs["deletionWindowInDays"]]),
+                [
+                    ["edge-site-key", 7],
+                    ["edge-logs-key", 7],
+                ],
+            );
+            assert.deepStrictEqual(
+                r.resources.ofType(T.logGroup).map((g) => [g.name, g.inputs["retentionInDays"]]),
+                [
+                    ["edge-access-logs", 30],
+                    ["edge-waf-logs", 30],
+                ],
+            );
             const alarm = inputs(r.resources.one(T.alarm, "edge-5xx-rate"));
             assert.deepStrictEqual(alarm["alarmActions"], []);
+        });
+
+        it("notifies a topic passed by reference (an AlarmTopic's shape) through its ARN", async () => {
+            const topicArn = "arn:aws:sns:us-east-1:123456789012:edge-alarms";
+            const r = await run(edgeCdnArgs({ alarmActions: [{ topicArn: pulumi.output(topicArn), region: "us-east-1" }] }));
+            const alarm = inputs(r.resources.one(T.alarm, "edge-5xx-rate"));
+            assert.deepStrictEqual([alarm["alarmActions"], alarm["okActions"]], [[topicArn], [topicArn]]);
         });
 
         it("with one alias: a certificate without SANs, one validation record, one A and one AAAA record", async () => {
@@ -622,7 +788,21 @@ describe("EdgeCdn", () => {
                 ["edge-cert-validation-wildcard-example-com"],
             );
             // 1 validation record + A and AAAA for 3 aliases.
-            assert.strictEqual(r.resources.ofType(T.record).length, 7);
+            assert.deepStrictEqual(
+                r.resources
+                    .ofType(T.record)
+                    .map((x) => x.name)
+                    .sort(),
+                [
+                    "edge-alias-app-example-com-a",
+                    "edge-alias-app-example-com-aaaa",
+                    "edge-alias-example-com-a",
+                    "edge-alias-example-com-aaaa",
+                    "edge-alias-www-example-com-a",
+                    "edge-alias-www-example-com-aaaa",
+                    "edge-cert-validation-wildcard-example-com",
+                ],
+            );
         });
     });
 
@@ -645,7 +825,9 @@ describe("EdgeCdn", () => {
         });
 
         it("rejects a name that only ends with the zone's text (notexample.com)", () => {
-            assert.strictEqual(messages(edgeCdnArgs({ aliases: ["notexample.com"] })).length, 1);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ aliases: ["notexample.com"] })), [
+                'aliases[0] = "notexample.com": must be within the public zone example.com (its certificate is DNS-validated and its alias records are created there). Fix: use a name ending in ".example.com", or pass the zone that holds notexample.com',
+            ]);
         });
 
         it("requires at least one alias, unique aliases and valid names", () => {
@@ -660,10 +842,28 @@ describe("EdgeCdn", () => {
             ]);
         });
 
+        it("rejects an alias equal to the API's custom domain (its records exist already, and CloudFront would be its own API origin)", () => {
+            assert.deepStrictEqual(messages(edgeCdnArgs({ aliases: ["www.example.com", "api.example.com"] })), [
+                'aliases[1] = "api.example.com": must differ from the API\'s custom domain apiOrigin.domainName (api.example.com): that name already has the API\'s A/AAAA records (a second pair fails with "record already exists"), and CloudFront would send API requests back to itself. Fix: serve the CDN on another name (e.g. "www.example.com"), or give the API another domain',
+            ]);
+        });
+
+        it("names arguments through keyOf, in keys and in messages", () => {
+            const keyOf = (path: string) => `cfg:${path.replace(/\./g, "_")}`;
+            assert.deepStrictEqual(
+                validateEdgeCdnArgs(edgeCdnArgs({ aliases: ["api.example.com"], geoRestriction: { type: "none", locations: ["XX"] } }), keyOf).map(formatProblem),
+                [
+                    'cfg:aliases[0] = "api.example.com": must differ from the API\'s custom domain cfg:apiOrigin_domainName (api.example.com): that name already has the API\'s A/AAAA records (a second pair fails with "record already exists"), and CloudFront would send API requests back to itself. Fix: serve the CDN on another name (e.g. "www.example.com"), or give the API another domain',
+                    'cfg:geoRestriction_locations[0] = "XX": must be an ISO 3166-1 alpha-2 country code (two capital letters, officially assigned). Fix: use e.g. DE, US, GB',
+                    'cfg:geoRestriction_locations = ["XX"]: must be empty when cfg:geoRestriction_type is none. Fix: make the restriction type and the locations agree',
+                ],
+            );
+        });
+
         it("rejects more names than one ACM certificate holds by default", () => {
             const aliases = Array.from({ length: 11 }, (_, i) => `h${i}.example.com`);
             assert.deepStrictEqual(messages(edgeCdnArgs({ aliases })), [
-                `aliases = ${JSON.stringify(aliases).slice(0, 117)}...: need 11 names on one ACM certificate; ACM allows 10 by default. Fix: use a wildcard certificateDomainName (e.g. "*.example.com") or raise the ACM quota and split the distribution`,
+                `aliases = ${JSON.stringify(aliases).slice(0, 117)}...: need 11 names on one ACM certificate; ACM allows 10 by default. Fix: cover them with a wildcard name (e.g. "*.example.com", as an alias or the certificate domain name); more names need a raised ACM quota and ACM_MAX_NAMES_PER_CERTIFICATE raised with it`,
             ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ aliases, certificateDomainName: "*.example.com" })), []);
         });
@@ -723,7 +923,9 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ wafRateLimit: 5 })), [
                 "wafRateLimit = 5: must be an integer from 10 to 2,000,000 requests per client IP per evaluation window. Fix: set a limit within range, e.g. 2000",
             ]);
-            assert.strictEqual(messages(edgeCdnArgs({ wafRateLimit: 2_000_001 })).length, 1);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ wafRateLimit: 2_000_001 })), [
+                "wafRateLimit = 2000001: must be an integer from 10 to 2,000,000 requests per client IP per evaluation window. Fix: set a limit within range, e.g. 2000",
+            ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ wafRateLimit: 10 })), []);
             assert.deepStrictEqual(messages(edgeCdnArgs({ wafRateEvaluationWindowSeconds: 30 })), [
                 "wafRateEvaluationWindowSeconds = 30: must be one of 60, 120, 300, 600 (WAF evaluation windows). Fix: use 300",
@@ -734,7 +936,35 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ apiCacheTtlSeconds: 3601 })), [
                 "apiCacheTtlSeconds = 3601: must be an integer from 0 (caching disabled) to 3600 seconds. Fix: use 0, or a short TTL such as 60",
             ]);
-            assert.strictEqual(messages(edgeCdnArgs({ apiCacheTtlSeconds: -1 })).length, 1);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ apiCacheTtlSeconds: -1 })), [
+                "apiCacheTtlSeconds = -1: must be an integer from 0 (caching disabled) to 3600 seconds. Fix: use 0, or a short TTL such as 60",
+            ]);
+        });
+
+        it("rejects per-path caching outside the API's pattern, duplicated, with a TTL outside 0-3600, or beyond 25 behaviors", () => {
+            assert.deepStrictEqual(
+                messages(
+                    edgeCdnArgs({
+                        apiPathCaching: [
+                            { pathPattern: "/catalog/*", ttlSeconds: 60 },
+                            { pathPattern: "/v1/*", ttlSeconds: 60 },
+                            { pathPattern: "/v1/catalog/*", ttlSeconds: 60 },
+                            { pathPattern: "/v1/catalog/*", ttlSeconds: 3601 },
+                        ],
+                    }),
+                ),
+                [
+                    'apiPathCaching[0].pathPattern = "/catalog/*": must be a CloudFront path pattern (path characters, * and ?, at most 255) below the API\'s /v1/*, other than /v1/* itself. Fix: use e.g. "/v1/catalog/*"',
+                    'apiPathCaching[1].pathPattern = "/v1/*": must be a CloudFront path pattern (path characters, * and ?, at most 255) below the API\'s /v1/*, other than /v1/* itself. Fix: use e.g. "/v1/catalog/*"',
+                    'apiPathCaching[3].pathPattern = "/v1/catalog/*": must be unique (CloudFront rejects two cache behaviors with one path pattern). Fix: remove the duplicate',
+                    "apiPathCaching[3].ttlSeconds = 3601: must be an integer from 0 (caching disabled) to 3600 seconds. Fix: use a short TTL such as 60, or 0",
+                ],
+            );
+            const many = Array.from({ length: 25 }, (_, i) => ({ pathPattern: `/v1/p${i}/*`, ttlSeconds: 60 }));
+            assert.deepStrictEqual(messages(edgeCdnArgs({ apiPathCaching: many.slice(0, 24) })), []);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ apiPathCaching: many })), [
+                `apiPathCaching = ${show(many.map((p) => p.pathPattern))}: with the API's own behavior make 26 cache behaviors; CloudFront allows 25 per distribution by default. Fix: cache fewer paths separately (a shared prefix pattern covers several), or raise the CloudFront quota and CLOUDFRONT_MAX_CACHE_BEHAVIORS with it`,
+            ]);
         });
 
         it("rejects an API path pattern that does not reach the API's base path mapping", () => {
@@ -757,7 +987,9 @@ describe("EdgeCdn", () => {
                     'apiOrigin.originVerify.headerName = "X-Amz-Verify": must be a header name (letters, digits, hyphens) that CloudFront may add to origin requests (not Host, Cookie, Via, X-Amz-*, X-Edge-*, ...). Fix: use e.g. "X-Origin-Verify"',
                 ],
             );
-            assert.strictEqual(messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originVerify: { headerName: "Host", value: EDGE_ORIGIN_SECRET } } })).length, 1);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originVerify: { headerName: "Host", value: EDGE_ORIGIN_SECRET } } })), [
+                'apiOrigin.originVerify.headerName = "Host": must be a header name (letters, digits, hyphens) that CloudFront may add to origin requests (not Host, Cookie, Via, X-Amz-*, X-Edge-*, ...). Fix: use e.g. "X-Origin-Verify"',
+            ]);
             const short = messages(edgeCdnArgs({ apiOrigin: { domainName: "api.example.com", originVerify: { headerName: "X-Origin-Verify", value: "short" } } }));
             assert.deepStrictEqual(short, [
                 'apiOrigin.originVerify.value = "(secret, not shown)": must be 32-1783 characters long (got 5): a short shared secret can be guessed. Fix: generate it with random.RandomPassword (length 48, no special characters)',
@@ -765,9 +997,15 @@ describe("EdgeCdn", () => {
             assert.ok(!short[0].includes('short"'), "the secret itself is never printed");
         });
 
-        it("rejects alarm actions outside us-east-1", () => {
+        it("rejects alarm actions outside us-east-1: plain ARNs by their Region field, topic references by their known Region", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ alarmActions: ["arn:aws:sns:eu-west-1:123456789012:alarms"] })), [
                 'alarmActions[0] = "arn:aws:sns:eu-west-1:123456789012:alarms": must be an ARN in us-east-1: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm\'s Region. Fix: use an SNS topic created with region "us-east-1"',
+            ]);
+            const topicArn = pulumi.output(EDGE_ALARM_TOPIC);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ alarmActions: [{ topicArn, region: "us-east-1" }] })), []);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ alarmActions: [EDGE_ALARM_TOPIC, { topicArn, region: "eu-west-1" }, { topicArn, region: undefined }] })), [
+                'alarmActions[1] = "a topic in eu-west-1": must be a topic in us-east-1: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm\'s Region. Fix: use an SNS topic created with region "us-east-1"',
+                'alarmActions[2] = "a topic in an unknown Region": must be a topic in us-east-1: CloudFront metrics and therefore its alarms live there, and CloudWatch alarm actions must be in the alarm\'s Region. Fix: use an SNS topic created with region "us-east-1"',
             ]);
         });
 
@@ -775,9 +1013,15 @@ describe("EdgeCdn", () => {
             assert.deepStrictEqual(messages(edgeCdnArgs({ hstsMaxAgeSeconds: 86_400 })), [
                 "hstsMaxAgeSeconds = 86400: must be an integer of at least 31536000 (one year, required for HSTS preload). Fix: use 63072000 (two years)",
             ]);
-            assert.strictEqual(messages(edgeCdnArgs({ contentSecurityPolicy: "default-src 'self';\nscript-src 'self'" })).length, 1);
-            assert.strictEqual(messages(edgeCdnArgs({ contentSecurityPolicy: "x".repeat(1784) })).length, 1);
-            assert.deepStrictEqual(messages(edgeCdnArgs({ logRetentionDays: 100 })).length, 1);
+            const cspRule = "must be a non-empty single-line header value of at most 1783 characters (CloudFront limit). Fix: write the policy on one line and shorten it";
+            assert.deepStrictEqual(messages(edgeCdnArgs({ contentSecurityPolicy: "default-src 'self';\nscript-src 'self'" })), [
+                `contentSecurityPolicy = "default-src 'self';\\nscript-src 'self'": ${cspRule}`,
+            ]);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ contentSecurityPolicy: "x".repeat(1784) })), [`contentSecurityPolicy = "${"x".repeat(1784)}": ${cspRule}`]);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ contentSecurityPolicy: "x".repeat(1783) })), []);
+            assert.deepStrictEqual(messages(edgeCdnArgs({ logRetentionDays: 100 })), [
+                "logRetentionDays = 100: must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Fix: use e.g. 365",
+            ]);
             assert.deepStrictEqual(messages(edgeCdnArgs({ errorRateThresholdPercent: 0 })), [
                 "errorRateThresholdPercent = 0: must be a percentage above 0 and at most 100. Fix: use e.g. 5",
             ]);

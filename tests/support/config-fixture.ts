@@ -24,6 +24,7 @@ export function validRaw(overrides: Record<string, unknown> = {}): RawConfig {
         environment: "prod",
         publicZoneName: "example.com",
         apiDomainName: "api.example.com",
+        cdnAliases: ["www.example.com"],
         services: [VALID_SERVICE],
         eventSubscriptions: [VALID_SUBSCRIPTION],
         ...overrides,
