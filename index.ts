@@ -3,7 +3,14 @@
  * resource is registered), then build the platform. The returned object's keys are the stack
  * outputs (only those the stack's configuration creates).
  */
-import { loadPlatformConfig } from "./config";
+import * as pulumi from "@pulumi/pulumi";
+import { formatProblem, loadPlatformConfig } from "./config";
 import { createPlatform } from "./program";
 
-export = createPlatform(loadPlatformConfig(__dirname), { projectDir: __dirname });
+const config = loadPlatformConfig(__dirname);
+// What requireMultiAz would reject, when it is off (dev): shown in every preview and up.
+for (const advisory of config.advisories) {
+    void pulumi.log.warn(`Multi-AZ advisory (platform:requireMultiAz is false): ${formatProblem(advisory)}`);
+}
+
+export = createPlatform(config, { projectDir: __dirname });

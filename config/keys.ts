@@ -74,7 +74,8 @@ export const KEYS = {
     requireMultiAz: {
         type: "boolean",
         profile: p(false, true, true),
-        description: "Reject configs that are not Multi-AZ (>= 2 tasks per service, >= 2 Aurora instances, cache Multi-AZ).",
+        description:
+            "Reject configs that are not Multi-AZ (NAT per AZ, >= 2 tasks per service, >= 2 Aurora instances, cache Multi-AZ); when false, each is logged as a warning (and listed by the offline plan).",
     },
     logRetentionDays: { type: "integer", profile: p(14, 90, 365), description: "Retention of every CloudWatch log group the platform creates (a CloudWatch-allowed value)." },
     alarmEmails: { type: "string[]", default: [], description: "E-mail addresses subscribed to the alarm topic (each confirms by mail)." },

@@ -245,6 +245,10 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         problems.check(/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email), `${k("alarmEmails")}[${i}]`, email, "must be an e-mail address", "correct the address"),
     );
     const requireMultiAz = bool("requireMultiAz");
+    // Multi-AZ rules: errors when requireMultiAz is on (staging, prod); advisories otherwise (dev),
+    // which the program logs as warnings and the offline plan prints, so nothing is silently waived.
+    const advisories = new Problems();
+    const multiAz = requireMultiAz ? problems : advisories;
 
     // --- network ---
     const vpcCidrText = str("vpcCidr");
@@ -355,7 +359,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
 
     // --- services ---
     const services = entries("services").map((entry, i) => readService(new EntryReader(entry, `${k("services")}[${i}]`, problems), problems, environment));
-    validateServices(services, problems, k("services"), requireMultiAz);
+    validateServices(services, problems, k("services"), multiAz);
     if (services.length > 0 && natStrategy === "None") {
         problems.add(
             k("natStrategy"),
@@ -364,8 +368,8 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             `set ${k("natStrategy")} to Single (dev) or OnePerAz`,
         );
     }
-    if (requireMultiAz && natStrategy !== "OnePerAz" && natStrategy !== "None") {
-        problems.add(
+    if (natStrategy === "Single") {
+        multiAz.add(
             k("natStrategy"),
             natStrategy,
             `must be OnePerAz when ${k("requireMultiAz")} is true: a single NAT gateway is a single-AZ dependency`,
@@ -390,8 +394,8 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     );
     inRange("auroraInstanceCount", 1, 16, " (Aurora allows a writer and up to 15 readers)");
     const instanceCount = num("auroraInstanceCount", 1);
-    if (dataKind === "sql" && requireMultiAz) {
-        problems.check(
+    if (dataKind === "sql") {
+        multiAz.check(
             instanceCount >= 2,
             k("auroraInstanceCount"),
             instanceCount,
@@ -495,8 +499,8 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             `set ${k("cacheNodeCount")} to 2 or more, or cacheMultiAz to false`,
         );
     }
-    if (cacheEnabled && requireMultiAz) {
-        problems.check(cacheMultiAz, k("cacheMultiAz"), cacheMultiAz, `must be true when ${k("requireMultiAz")} is true`, `set ${k("cacheMultiAz")} to true`);
+    if (cacheEnabled) {
+        multiAz.check(cacheMultiAz, k("cacheMultiAz"), cacheMultiAz, `must be true when ${k("requireMultiAz")} is true`, `set ${k("cacheMultiAz")} to true`);
     }
     inRange("cacheSnapshotRetentionDays", 0, 35);
     const replicationGroupId = `${ctx.project}-${environment}`;
@@ -950,6 +954,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         protectStatefulResources: bool("protectStatefulResources"),
         deletionProtection: bool("deletionProtection"),
         requireMultiAz,
+        advisories: advisories.list,
         logRetentionDays: num("logRetentionDays"),
         kmsDeletionWindowDays: num("kmsDeletionWindowDays"),
         alarmEmails: list("alarmEmails"),
@@ -1502,7 +1507,7 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
     };
 }
 
-function validateServices(services: readonly ServiceConfig[], problems: Problems, key: string, requireMultiAz: boolean): void {
+function validateServices(services: readonly ServiceConfig[], problems: Problems, key: string, multiAz: Problems): void {
     duplicates(services.map((s) => s.name)).forEach((name) => problems.add(key, name, "service names must be unique", "rename one of the services"));
     duplicates(services.map((s) => String(s.priority))).forEach((prio) =>
         problems.add(key, Number(prio), "listener rule priorities must be unique", "give each service its own priority"),
@@ -1517,17 +1522,15 @@ function validateServices(services: readonly ServiceConfig[], problems: Problems
         `an ALB listener allows at most ${LIMITS.albMaxRules} rules (one per service)`,
         "split services across several platforms",
     );
-    if (requireMultiAz) {
-        services.forEach((s, i) =>
-            problems.check(
-                s.minCount >= 2,
-                `${key}[${i}].minCount`,
-                s.minCount,
-                "must be >= 2 when platform:requireMultiAz is true, so tasks run in two AZs",
-                "set minCount to 2 or more",
-            ),
-        );
-    }
+    services.forEach((s, i) =>
+        multiAz.check(
+            s.minCount >= 2,
+            `${key}[${i}].minCount`,
+            s.minCount,
+            "must be >= 2 when platform:requireMultiAz is true, so tasks run in two AZs",
+            "set minCount to 2 or more",
+        ),
+    );
     // The ALB's own logical name must also survive autonaming.
     const albName = loadBalancerLogicalName(COMPONENT_NAMES.services);
     problems.check(

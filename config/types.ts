@@ -1,3 +1,5 @@
+import { Problem } from "./problems";
+
 /**
  * The typed, validated platform configuration: what `loadPlatformConfig()` returns after reading
  * every `platform:*` key, applying the environment profile and validating it all at once.
@@ -156,6 +158,11 @@ export interface PlatformConfig {
     readonly protectStatefulResources: boolean;
     readonly deletionProtection: boolean;
     readonly requireMultiAz: boolean;
+    /**
+     * What would be an error under requireMultiAz, when it is off (dev): single NAT gateway, one
+     * Aurora instance, a single-AZ cache, services with one task. Logged as warnings, never dropped.
+     */
+    readonly advisories: readonly Problem[];
     readonly logRetentionDays: number;
     readonly kmsDeletionWindowDays: number;
     readonly alarmEmails: readonly string[];

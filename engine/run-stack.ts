@@ -3,7 +3,7 @@
  * the mock engine, with that stack's real configuration.
  */
 import * as path from "path";
-import { loadPlatformConfig } from "../config";
+import { PlatformConfig, loadPlatformConfig } from "../config";
 import { PlatformOutputs, createPlatform } from "../program";
 import { RecordedResource } from "./mocks";
 import { RunResult, runOnMocks } from "./run";
@@ -18,16 +18,32 @@ export interface RunStackOptions {
     readonly onResource?: (resource: RecordedResource) => void;
 }
 
-export async function runStack(stack: string, options: RunStackOptions = {}): Promise<RunResult<PlatformOutputs>> {
+export interface StackRunResult extends RunResult<PlatformOutputs> {
+    /** The validated configuration the program ran with. */
+    readonly config: PlatformConfig;
+}
+
+export async function runStack(stack: string, options: RunStackOptions = {}): Promise<StackRunResult> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const stackConfig = loadStackConfig(projectDir, stack);
-    return runOnMocks(() => createPlatform(loadPlatformConfig(projectDir), { projectDir }), {
-        project: stackConfig.project,
-        stack,
-        // No fallback: a stack without aws:region fails the config validation, as under the CLI.
-        region: stackConfig.region,
-        config: { ...stackConfig.config, ...options.overrides },
-        secretKeys: stackConfig.secretKeys,
-        onResource: options.onResource,
-    });
+    let config: PlatformConfig | undefined;
+    const result = await runOnMocks(
+        () => {
+            config = loadPlatformConfig(projectDir);
+            return createPlatform(config, { projectDir });
+        },
+        {
+            project: stackConfig.project,
+            stack,
+            // No fallback: a stack without aws:region fails the config validation, as under the CLI.
+            region: stackConfig.region,
+            config: { ...stackConfig.config, ...options.overrides },
+            secretKeys: stackConfig.secretKeys,
+            onResource: options.onResource,
+        },
+    );
+    if (config === undefined) {
+        throw new Error("unreachable: the program ran, so the configuration was loaded");
+    }
+    return { ...result, config };
 }

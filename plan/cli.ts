@@ -13,7 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ValidationError } from "../config/problems";
+import { Problem, ValidationError } from "../config/problems";
 import type { RecordedResource } from "../engine/mocks";
 import type { PolicyConfigFile, PolicyReport } from "../policies/evaluate";
 import { StackFileError, loadStackConfig } from "../engine/stack-config";
@@ -209,13 +209,16 @@ async function runAndEvaluate(
     policyConfig: PolicyConfigFile,
     stackFile: string,
     io: PlanIo,
-): Promise<{ resources: readonly RecordedResource[]; report: PolicyReport } | number> {
+): Promise<{ resources: readonly RecordedResource[]; report: PolicyReport; advisories: readonly Problem[] } | number> {
     const { runStack } = load<typeof import("../engine/run-stack")>("../engine/run-stack");
     const progress = progressReporter(io, options.quiet);
     const runStarted = process.hrtime.bigint();
     let resources: readonly RecordedResource[];
+    let advisories: readonly Problem[];
     try {
-        resources = (await runStack(options.stack, { projectDir: options.projectDir, onResource: progress.onResource })).resources;
+        const run = await runStack(options.stack, { projectDir: options.projectDir, onResource: progress.onResource });
+        resources = run.resources;
+        advisories = run.config.advisories;
     } catch (e) {
         if (e instanceof ValidationError) {
             io.err(`error: ${e.message}\n\nFix the values above in ${relative(stackFile)} (or the defaults in Pulumi.yaml) and run the plan again.`);
@@ -240,7 +243,7 @@ async function runAndEvaluate(
     if (!options.quiet) {
         io.err(`plan: ${report.policiesRun} policies evaluated in ${seconds(policyStarted)}`);
     }
-    return { resources, report };
+    return { resources, report, advisories };
 }
 
 /** Runs the plan; resolves to the exit status. */
@@ -308,7 +311,7 @@ export async function main(argv: readonly string[], io: PlanIo = processIo): Pro
         io.err(`plan: stack ${stack}: ${relative(path.join(projectDir, "Pulumi.yaml"))} + ${relative(stackFile)}, policies ${relative(policyConfig)}`);
     }
     const restoreStackTraces = withCheapStackTraces();
-    let outcome: { resources: readonly RecordedResource[]; report: PolicyReport } | number;
+    let outcome: { resources: readonly RecordedResource[]; report: PolicyReport; advisories: readonly Problem[] } | number;
     try {
         outcome = await runAndEvaluate(options, policyConfigFile, stackFile, io);
     } finally {
@@ -317,12 +320,12 @@ export async function main(argv: readonly string[], io: PlanIo = processIo): Pro
     if (typeof outcome === "number") {
         return outcome;
     }
-    const { resources, report } = outcome;
+    const { resources, report, advisories } = outcome;
 
     // --- Report and files ---
     const { renderReport, planJson } = load<typeof import("./report")>("./report");
     const { renderTree } = load<typeof import("./tree")>("./tree");
-    const plan = { stack, project, resources, policies: report, policyConfig: relative(policyConfig) };
+    const plan = { stack, project, resources, policies: report, policyConfig: relative(policyConfig), advisories };
     io.out(renderReport(plan, renderTree(resources)));
     try {
         if (options.json !== undefined) {

@@ -2,6 +2,7 @@
  * The text and JSON forms of a plan: counts by type, the policy report grouped by enforcement
  * level, the one-line summary and the `--json` document.
  */
+import { Problem, formatProblem } from "../config/problems";
 import { RecordedResource } from "../engine/mocks";
 import type { PolicyReport, Violation } from "../policies/evaluate";
 import { ResourceIndex, STACK_TYPE, countedResources, isRemoteComponent } from "./model";
@@ -15,6 +16,16 @@ export interface Plan {
     readonly policies: PolicyReport;
     /** The policy config file the report was evaluated with. */
     readonly policyConfig: string;
+    /** Multi-AZ rules the configuration breaks while platform:requireMultiAz is off (config advisories). */
+    readonly advisories: readonly Problem[];
+}
+
+/** The configuration's Multi-AZ advisories, or undefined when there are none. */
+export function renderAdvisories(advisories: readonly Problem[]): string | undefined {
+    if (advisories.length === 0) {
+        return undefined;
+    }
+    return [`Config advisories (platform:requireMultiAz is false; errors when it is true): ${advisories.length}`, ...advisories.map((a) => `  ${formatProblem(a)}`)].join("\n");
 }
 
 /** Resources per type, most frequent first (the stack resource excluded). */
@@ -93,6 +104,7 @@ export function remoteComponentNote(resources: readonly RecordedResource[]): str
 /** The whole text report (stdout). */
 export function renderReport(plan: Plan, tree: string): string {
     const note = remoteComponentNote(plan.resources);
+    const advisories = renderAdvisories(plan.advisories);
     return [
         `Offline plan of stack ${plan.stack} (project ${plan.project}): mock engine, no cloud calls`,
         "",
@@ -102,6 +114,7 @@ export function renderReport(plan: Plan, tree: string): string {
         "Resources by type:",
         renderCounts(plan.resources),
         "",
+        ...(advisories ? [advisories, ""] : []),
         renderPolicyReport(plan),
         "",
         ...(note ? [note, ""] : []),

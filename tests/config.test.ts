@@ -606,6 +606,12 @@ describe("config: profiles", () => {
             ],
             ["Single", 2, 1, 1, false, false, false, false, false],
         );
+        // Advisory, not silent: what requireMultiAz would reject is returned for the program to log.
+        assert.deepStrictEqual(
+            c.advisories.map((a) => a.key),
+            ["platform:services[0].minCount", "platform:natStrategy", "platform:auroraInstanceCount", "platform:cacheMultiAz"],
+        );
+        assert.deepStrictEqual(resolve("prod").advisories, []);
     });
 
     it("prod is fully HA: 3 AZs, NAT per AZ, 3 Aurora instances, 3 cache nodes Multi-AZ, deletion protection, protect", () => {

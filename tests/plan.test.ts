@@ -188,6 +188,24 @@ describe("offline plan: npm run plan", () => {
                 );
             });
 
+            it(stack === "dev" ? "prints dev's Multi-AZ advisories (requireMultiAz is off)" : "prints no Multi-AZ advisory (requireMultiAz is on)", () => {
+                const out = outcome(stack).stdout;
+                if (stack !== "dev") {
+                    assert.doesNotMatch(out, /^Config advisories/m);
+                    return;
+                }
+                const section = out.split("\nConfig advisories")[1]?.split("\n\n")[0] ?? "";
+                assert.deepStrictEqual(section.split("\n"), [
+                    " (platform:requireMultiAz is false; errors when it is true): 6",
+                    ...[0, 1, 2].map(
+                        (i) => `  platform:services[${i}].minCount = 1: must be >= 2 when platform:requireMultiAz is true, so tasks run in two AZs. Fix: set minCount to 2 or more`,
+                    ),
+                    '  platform:natStrategy = "Single": must be OnePerAz when platform:requireMultiAz is true: a single NAT gateway is a single-AZ dependency. Fix: set platform:natStrategy to OnePerAz, or requireMultiAz to false',
+                    "  platform:auroraInstanceCount = 1: must be >= 2 when platform:requireMultiAz is true (a writer and a reader in another AZ to fail over to). Fix: set platform:auroraInstanceCount to 2 or 3",
+                    "  platform:cacheMultiAz = false: must be true when platform:requireMultiAz is true. Fix: set platform:cacheMultiAz to true",
+                ]);
+            });
+
             it("prints progress on stderr, never on stdout", () => {
                 const o = outcome(stack);
                 assert.match(o.stderr, /^plan: component \S+ \(platform:[a-z]+:[A-Za-z]+\)$/m);
@@ -335,6 +353,7 @@ describe("offline plan: npm run plan", () => {
                 resources: [],
                 policyConfig: "c.json",
                 policies: { violations: [], notApplicable: [], policiesRun: 1, resourcesAnalyzed: 0 },
+                advisories: [],
             };
             const withLevels = (...levels: Violation["enforcementLevel"][]): Plan => ({ ...base, policies: { ...base.policies, violations: levels.map(violation) } });
             assert.strictEqual(summaryLine(withLevels("mandatory", "advisory", "advisory")), "plan s: 0 resources (0 components), 1 mandatory and 2 advisory violations");
