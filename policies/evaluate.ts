@@ -689,7 +689,11 @@ export function fromRecorded(recorded: readonly RecordedResource[]): EvaluatedRe
         type: r.type,
         name: r.name,
         props: r.inputs,
-        outputs: r.state ? { ...r.inputs, ...r.state } : undefined,
+        // A component's recorded state is what the mock stands in for a remote component's provider
+        // (awsx:ec2:Vpc: ids, and empty natGateways/subnets lists since the mock creates no
+        // children). Its inputs stay visible over those stand-ins, as in the props it registered;
+        // stack policies read them only for a component without children (see lib/vpc.ts).
+        outputs: r.state ? (r.custom ? { ...r.inputs, ...r.state } : { ...r.state, ...r.inputs }) : undefined,
         id: r.id,
         opts: { protect: r.protect === true, parent: r.parent },
         isCustom: r.custom,

@@ -64,7 +64,7 @@ const URN = {
 };
 
 const MESSAGES = {
-    nat: 'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.',
+    nat: 'NAT gateways are in 1 of the 3 AZs with public subnets (eu-west-1a); eu-west-1b and eu-west-1c have none, so private subnets there send egress through another AZ and lose it when that AZ fails: set natGateways: { strategy: "OnePerAz" }.',
     sg: "ingress[1] allows 0.0.0.0/0 on tcp port 22: only tcp port(s) 443 may be open to the internet; restrict the source to a security group or a known CIDR.",
     listener:
         'protocol is HTTP and defaultActions[0] is "forward", not a redirect to HTTPS: plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.',
@@ -136,7 +136,7 @@ describe("policy-check CLI", function () {
         assert.strictEqual(r.code, 0, r.stderr);
         assert.deepStrictEqual(lines(r.stdout), [
             `Policy pack platform-guardrails on ${FIXTURES}/compliant-stack.json with ${PROD}`,
-            "52 policies, 40 resources: 0 mandatory and 0 advisory violation(s).",
+            "52 policies, 50 resources: 0 mandatory and 0 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("compliant.json"), { violations: [] });
     });
@@ -144,7 +144,7 @@ describe("policy-check CLI", function () {
     it("exits 0 on a compliant export with the pack defaults (no --policy-config)", () => {
         const r = runs["compliantDefault"];
         assert.strictEqual(r.code, 0, r.stderr);
-        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["52 policies, 40 resources: 0 mandatory and 0 advisory violation(s)."]);
+        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["52 policies, 50 resources: 0 mandatory and 0 advisory violation(s)."]);
     });
 
     it("exits 1 on mandatory violations, prints each one and writes them to --json", () => {
@@ -153,8 +153,6 @@ describe("policy-check CLI", function () {
         assert.deepStrictEqual(lines(r.stdout), [
             `Policy pack platform-guardrails on ${FIXTURES}/violating-stack.json with ${PROD}`,
             "mandatory violations (8):",
-            `  [mandatory] vpc-nat-gateway-per-az  ${URN.vpc}`,
-            `      ${MESSAGES.nat}`,
             `  [mandatory] security-group-no-public-ingress  ${URN.sg}`,
             `      ${MESSAGES.sg}`,
             `  [mandatory] lb-listener-https-only  ${URN.listener}`,
@@ -165,20 +163,22 @@ describe("policy-check CLI", function () {
             `      ${MESSAGES.sqs}`,
             `  [mandatory] aurora-cluster-min-instances  ${URN.cluster}`,
             `      ${MESSAGES.aurora}`,
+            `  [mandatory] vpc-nat-gateway-per-az  ${URN.vpc}`,
+            `      ${MESSAGES.nat}`,
             `  [mandatory] s3-bucket-public-access-block  ${URN.logsBucket}`,
             `      ${MESSAGES.pab}`,
             `  [mandatory] stateful-resources-protected  ${URN.table}`,
             `      ${MESSAGES.protect}`,
-            "52 policies, 38 resources: 8 mandatory and 0 advisory violation(s).",
+            "52 policies, 46 resources: 8 mandatory and 0 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("violating-prod.json"), {
             violations: [
-                { policy: "vpc-nat-gateway-per-az", enforcementLevel: "mandatory", urn: URN.vpc, message: MESSAGES.nat },
                 { policy: "security-group-no-public-ingress", enforcementLevel: "mandatory", urn: URN.sg, message: MESSAGES.sg },
                 { policy: "lb-listener-https-only", enforcementLevel: "mandatory", urn: URN.listener, message: MESSAGES.listener },
                 { policy: "dynamodb-point-in-time-recovery", enforcementLevel: "mandatory", urn: URN.table, message: MESSAGES.pitr },
                 { policy: "sqs-queue-cmk", enforcementLevel: "mandatory", urn: URN.queue, message: MESSAGES.sqs },
                 { policy: "aurora-cluster-min-instances", enforcementLevel: "mandatory", urn: URN.cluster, message: MESSAGES.aurora },
+                { policy: "vpc-nat-gateway-per-az", enforcementLevel: "mandatory", urn: URN.vpc, message: MESSAGES.nat },
                 { policy: "s3-bucket-public-access-block", enforcementLevel: "mandatory", urn: URN.logsBucket, message: MESSAGES.pab },
                 { policy: "stateful-resources-protected", enforcementLevel: "mandatory", urn: URN.table, message: MESSAGES.protect },
             ],
@@ -191,17 +191,17 @@ describe("policy-check CLI", function () {
         assert.deepStrictEqual(
             json("violating-dev.json").violations.map((v) => [v.policy, v.enforcementLevel]),
             [
-                ["vpc-nat-gateway-per-az", "advisory"],
                 ["security-group-no-public-ingress", "mandatory"],
                 ["lb-listener-https-only", "mandatory"],
                 ["dynamodb-point-in-time-recovery", "advisory"],
                 ["sqs-queue-cmk", "mandatory"],
                 ["aurora-cluster-min-instances", "advisory"],
+                ["vpc-nat-gateway-per-az", "advisory"],
                 ["s3-bucket-public-access-block", "mandatory"],
                 ["stateful-resources-protected", "advisory"],
             ],
         );
-        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["52 policies, 38 resources: 4 mandatory and 4 advisory violation(s)."]);
+        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["52 policies, 46 resources: 4 mandatory and 4 advisory violation(s)."]);
     });
 
     it("exits 0 when only advisory violations remain, and skips resources pending deletion", () => {
@@ -212,7 +212,7 @@ describe("policy-check CLI", function () {
             "advisory violations (1):",
             `  [advisory] vpc-nat-gateway-per-az  ${URN.vpc}`,
             `      ${MESSAGES.nat}`,
-            "52 policies, 40 resources: 0 mandatory and 1 advisory violation(s).",
+            "52 policies, 48 resources: 0 mandatory and 1 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("advisory.json"), { violations: [{ policy: "vpc-nat-gateway-per-az", enforcementLevel: "advisory", urn: URN.vpc, message: MESSAGES.nat }] });
     });
@@ -224,7 +224,7 @@ describe("policy-check CLI", function () {
             "mandatory violations (1):",
             `  [mandatory] sqs-queue-cmk  ${URN.queue}`,
             `      ${MESSAGES.sqs}`,
-            "52 policies, 40 resources: 1 mandatory and 0 advisory violation(s).",
+            "52 policies, 50 resources: 1 mandatory and 0 advisory violation(s).",
         ]);
     });
 

@@ -81,8 +81,6 @@ const T = {
     ecsService: "aws:ecs/service:Service",
     scalingTarget: "aws:appautoscaling/target:Target",
     asg: "aws:autoscaling/group:Group",
-    awsxVpc: "awsx:ec2:Vpc",
-    ec2Vpc: "aws:ec2/vpc:Vpc",
     sg: "aws:ec2/securityGroup:SecurityGroup",
     sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
     sgIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
@@ -865,59 +863,6 @@ export const resourceCases: ResourceCase[] = [
         otherType: { type: T.ecsService, props: ecsService, reason: only(T.asg) },
         unknown: { patch: { vpcZoneIdentifiers: UNKNOWN }, path: "vpcZoneIdentifiers" },
     },
-    {
-        policy: "vpc-nat-gateway-per-az",
-        type: T.awsxVpc,
-        base: {
-            cidrBlock: "10.0.0.0/16",
-            numberOfAvailabilityZones: 3,
-            natGateways: { strategy: "OnePerAz" },
-            subnetSpecs: [
-                { type: "Private", cidrMask: 20 },
-                { type: "Public", cidrMask: 24 },
-            ],
-        },
-        compliant: [{ when: "natGateways omitted (awsx default: one per AZ)", patch: { natGateways: undefined } }],
-        violations: [
-            {
-                when: "a single NAT gateway",
-                patch: { "natGateways.strategy": "Single" },
-                messages: [
-                    'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.',
-                ],
-            },
-            {
-                when: "no NAT gateways",
-                patch: { "natGateways.strategy": "None" },
-                messages: ['natGateways.strategy is "None": private subnets get no NAT gateway per AZ; set natGateways: { strategy: "OnePerAz" }.'],
-            },
-        ],
-        otherType: { type: T.ec2Vpc, props: { cidrBlock: "10.0.0.0/16" }, reason: only(T.awsxVpc) },
-        unknown: { patch: { "natGateways.strategy": UNKNOWN }, path: "natGateways.strategy" },
-    },
-    {
-        policy: "vpc-multi-az",
-        type: T.awsxVpc,
-        base: { cidrBlock: "10.0.0.0/16", numberOfAvailabilityZones: 3 },
-        compliant: [{ when: "AZ count omitted (awsx default: 3)", patch: { numberOfAvailabilityZones: undefined } }],
-        violations: [
-            { when: "one AZ", patch: { numberOfAvailabilityZones: 1 }, messages: ["the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2."] },
-            {
-                when: "one named AZ",
-                patch: { numberOfAvailabilityZones: undefined, availabilityZoneNames: ["eu-west-1a"] },
-                messages: ["the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2."],
-            },
-            {
-                when: "prod's config requires 3 AZs",
-                config: { "vpc-multi-az": { minAvailabilityZones: 3 } },
-                patch: { numberOfAvailabilityZones: 2 },
-                messages: ["the VPC spans 2 AZ(s): at least 3 are required; set numberOfAvailabilityZones >= 3."],
-            },
-        ],
-        otherType: { type: T.ec2Vpc, props: { cidrBlock: "10.0.0.0/16" }, reason: only(T.awsxVpc) },
-        unknown: { patch: { numberOfAvailabilityZones: UNKNOWN }, path: "numberOfAvailabilityZones" },
-    },
-
     // --------------------------------------------------------------------------------------------
     // Baseline
     // --------------------------------------------------------------------------------------------

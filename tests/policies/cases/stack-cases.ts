@@ -23,6 +23,8 @@ export interface StackCase {
     compliantVariants?: StackVariant[];
     violations: Array<StackVariant & { expect: Array<{ urn: string; message: string }> }>;
     notApplicable: { resources: EvaluatedResource[]; reason: string };
+    /** More situations the policy declares itself not applicable to (after any violations). */
+    moreNotApplicable?: Array<{ when: string; resources: EvaluatedResource[]; reason: string }>;
     /** null: the policy reads no property that can be unknown (explained in `why`). */
     unknown: { resources: EvaluatedResource[]; path: string } | { why: string; resources: EvaluatedResource[] };
 }
@@ -52,6 +54,10 @@ const T = {
     distribution: "aws:cloudfront/distribution:Distribution",
     source: "aws:cloudwatch/logDeliverySource:LogDeliverySource",
     delivery: "aws:cloudwatch/logDelivery:LogDelivery",
+    awsxVpc: "awsx:ec2:Vpc",
+    ec2Vpc: "aws:ec2/vpc:Vpc",
+    subnet: "aws:ec2/subnet:Subnet",
+    nat: "aws:ec2/natGateway:NatGateway",
 };
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -128,6 +134,54 @@ const dist = (props: Record<string, unknown> = {}) => res(T.distribution, "edge"
 const source = (resourceArn: unknown) => res(T.source, "edge-logs-src", { name: "edge-logs-src", logType: "ACCESS_LOGS", resourceArn });
 const delivery = (deliverySourceName: string) =>
     res(T.delivery, "edge-logs", { deliverySourceName, deliveryDestinationArn: "arn:aws:logs:us-east-1:111122223333:delivery-destination:edge" });
+
+// VPC: what awsx.ec2.Vpc registers under a real preview (awsx/ec2/vpc.ts): the component with
+// props {} (inputs only under `args`, if at all), an aws.ec2.Vpc child, per AZ a public and a
+// private subnet (parent: the aws.ec2.Vpc) and NAT gateways (parent: their public subnet).
+const AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+const awsxVpc = (props: Record<string, unknown> = {}) => res(T.awsxVpc, "network", props);
+const NETWORK = urnOf(T.awsxVpc, "network");
+const ec2Vpc = (parent: string | undefined = NETWORK) => res(T.ec2Vpc, "network", { id: "vpc-0net", cidrBlock: "10.0.0.0/16" }, parent ? { parent } : undefined);
+const SUBNET_PARENT = urnOf(T.ec2Vpc, "network");
+const subnet = (tier: "public" | "private", az: number, props: Record<string, unknown> = {}, linked = true) =>
+    res(
+        T.subnet,
+        `network-${tier}-${az + 1}`,
+        {
+            id: `subnet-${tier}${az}`,
+            vpcId: "vpc-0net",
+            availabilityZone: AZS[az],
+            mapPublicIpOnLaunch: tier === "public",
+            tags: { Name: `network-${tier}-${az + 1}`, SubnetType: tier === "public" ? "Public" : "Private" },
+            ...props,
+        },
+        linked ? { parent: SUBNET_PARENT } : undefined,
+    );
+const natGateway = (az: number, props: Record<string, unknown> = {}, linked = true) =>
+    res(
+        T.nat,
+        `network-${az + 1}`,
+        { id: `nat-0${az}`, subnetId: `subnet-public${az}`, allocationId: `eipalloc-0${az}`, ...props },
+        linked ? { parent: urnOf(T.subnet, `network-public-${az + 1}`) } : undefined,
+    );
+/** An awsx VPC's children over `azs` AZs with NAT gateways in the AZs `nats`. */
+const vpcTree = (azs: number, nats: number[]) => [
+    awsxVpc(),
+    ec2Vpc(),
+    ...Array.from({ length: azs }, (_, az) => [subnet("public", az), subnet("private", az)]).flat(),
+    ...nats.map((az) => natGateway(az)),
+];
+/** A hand-written VPC (no awsx, no parent links): children correlate by vpcId / subnetId. */
+const handWritten = (azs: number, nats: number[]) => [
+    ec2Vpc(undefined),
+    ...Array.from({ length: azs }, (_, az) => [subnet("public", az, {}, false), subnet("private", az, {}, false)]).flat(),
+    ...nats.map((az) => natGateway(az, {}, false)),
+];
+const NO_VPC = "The stack has no VPC subnets or awsx VPCs";
+const NAT_FIX = 'set natGateways: { strategy: "OnePerAz" }';
+const SINGLE_NAT = 'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.';
+const unverifiableVpc = (what: string) =>
+    `awsx VPC "network" has no recorded children (aws.ec2.Subnet, aws.ec2.NatGateway) and no inputs in its props, so ${what} cannot be checked`;
 
 // Stateful --------------------------------------------------------------------------------------------
 const protectedTable = res(T.table, "orders", { name: "orders" }, { protect: true });
@@ -484,6 +538,121 @@ export const stackCases: StackCase[] = [
         ],
         notApplicable: { resources: [clusterInstance("orphan")], reason: "The stack has no RDS clusters" },
         unknown: { resources: [auroraPg(), clusterInstance("orders-db-1"), clusterInstance("orders-db-2", UNKNOWN)], path: "clusterIdentifier" },
+    },
+    {
+        policy: "vpc-nat-gateway-per-az",
+        compliant: vpcTree(3, [0, 1, 2]),
+        compliantVariants: [
+            { when: "a hand-written VPC with a NAT gateway per AZ (correlated by vpcId and subnetId)", resources: handWritten(3, [0, 1, 2]) },
+            {
+                when: "no NAT gateway at all (awsx strategy None allows no private subnets: no NAT egress to lose)",
+                resources: [awsxVpc(), ec2Vpc(), subnet("public", 0), subnet("public", 1)],
+            },
+            {
+                when: "an awsx VPC without children whose props carry its inputs under args (the provider's registration)",
+                resources: [awsxVpc({ name: "network", args: { cidrBlock: "10.0.0.0/16", natGateways: { strategy: "OnePerAz" } }, opts: {} })],
+            },
+            {
+                when: "an awsx VPC without children, inputs at the top level (mock-engine records), natGateways omitted (awsx default OnePerAz)",
+                resources: [awsxVpc({ cidrBlock: "10.0.0.0/16" })],
+            },
+            { when: 'args.natGateways.strategy "None"', resources: [awsxVpc({ args: { natGateways: { strategy: "None" } } })] },
+        ],
+        violations: [
+            {
+                when: "one NAT gateway for three AZs (what awsx strategy Single creates)",
+                resources: vpcTree(3, [0]),
+                expect: [
+                    {
+                        urn: NETWORK,
+                        message: `NAT gateways are in 1 of the 3 AZs with public subnets (eu-west-1a); eu-west-1b and eu-west-1c have none, so private subnets there send egress through another AZ and lose it when that AZ fails: ${NAT_FIX}.`,
+                    },
+                ],
+            },
+            {
+                when: "a private NAT gateway in one AZ (no internet egress)",
+                resources: [...vpcTree(3, [0, 2]), natGateway(1, { connectivityType: "private" })],
+                expect: [
+                    {
+                        urn: NETWORK,
+                        message: `NAT gateways are in 2 of the 3 AZs with public subnets (eu-west-1a and eu-west-1c); eu-west-1b has none, so private subnets there send egress through another AZ and lose it when that AZ fails: ${NAT_FIX}.`,
+                    },
+                ],
+            },
+            {
+                when: "a hand-written VPC with one NAT gateway for two AZs",
+                resources: handWritten(2, [1]),
+                expect: [
+                    {
+                        urn: urnOf(T.ec2Vpc, "network"),
+                        message:
+                            "NAT gateways are in 1 of the 2 AZs with public subnets (eu-west-1b); eu-west-1a has none, so private subnets there send egress through another AZ and lose it when that AZ fails: add an aws.ec2.NatGateway in a public subnet of each AZ and route that AZ's private subnets to it.",
+                    },
+                ],
+            },
+            {
+                when: 'an awsx VPC without children: args.natGateways.strategy "Single"',
+                resources: [awsxVpc({ name: "network", args: { natGateways: { strategy: "Single" } }, opts: {} })],
+                expect: [{ urn: NETWORK, message: SINGLE_NAT }],
+            },
+            {
+                when: 'an awsx VPC without children: top-level natGateways.strategy "Single" (mock-engine records)',
+                resources: [awsxVpc({ cidrBlock: "10.0.0.0/16", natGateways: { strategy: "Single" } })],
+                expect: [{ urn: NETWORK, message: SINGLE_NAT }],
+            },
+        ],
+        notApplicable: { resources: [queue], reason: NO_VPC },
+        moreNotApplicable: [
+            {
+                when: "an awsx VPC whose props are {} and whose children are not recorded (not a pass)",
+                resources: [awsxVpc()],
+                reason: unverifiableVpc("NAT gateways per AZ"),
+            },
+        ],
+        unknown: { resources: [...vpcTree(2, [0, 1]), subnet("public", 2, { availabilityZone: UNKNOWN }), subnet("private", 2), natGateway(2)], path: "availabilityZone" },
+    },
+    {
+        policy: "vpc-multi-az",
+        compliant: vpcTree(3, [0, 1, 2]),
+        compliantVariants: [
+            { when: "prod's config requires 3 AZs", config: { "vpc-multi-az": { minAvailabilityZones: 3 } }, resources: vpcTree(3, [0, 1, 2]) },
+            { when: "a hand-written VPC over 2 AZs", resources: handWritten(2, []) },
+            { when: "an awsx VPC without children: args.numberOfAvailabilityZones 2", resources: [awsxVpc({ args: { numberOfAvailabilityZones: 2 } })] },
+            { when: "an awsx VPC without children, AZ count omitted (awsx default: 3)", resources: [awsxVpc({ cidrBlock: "10.0.0.0/16" })] },
+        ],
+        violations: [
+            {
+                when: "subnets in one AZ",
+                resources: vpcTree(1, [0]),
+                expect: [{ urn: NETWORK, message: "the VPC's subnets span 1 AZ(s) (eu-west-1a): at least 2 are required; set numberOfAvailabilityZones >= 2." }],
+            },
+            {
+                when: "prod's config requires 3 AZs, subnets in 2",
+                config: { "vpc-multi-az": { minAvailabilityZones: 3 } },
+                resources: vpcTree(2, [0, 1]),
+                expect: [{ urn: NETWORK, message: "the VPC's subnets span 2 AZ(s) (eu-west-1a and eu-west-1b): at least 3 are required; set numberOfAvailabilityZones >= 3." }],
+            },
+            {
+                when: "a hand-written VPC in one AZ",
+                resources: handWritten(1, []),
+                expect: [{ urn: urnOf(T.ec2Vpc, "network"), message: "the VPC's subnets span 1 AZ(s) (eu-west-1a): at least 2 are required; create subnets in at least 2 AZs." }],
+            },
+            {
+                when: "an awsx VPC without children: one named AZ under args",
+                resources: [awsxVpc({ args: { availabilityZoneNames: ["eu-west-1a"] } })],
+                expect: [{ urn: NETWORK, message: "the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2." }],
+            },
+            {
+                when: "an awsx VPC without children: top-level numberOfAvailabilityZones 1 (mock-engine records)",
+                resources: [awsxVpc({ numberOfAvailabilityZones: 1 })],
+                expect: [{ urn: NETWORK, message: "the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2." }],
+            },
+        ],
+        notApplicable: { resources: [queue], reason: NO_VPC },
+        moreNotApplicable: [
+            { when: "an awsx VPC whose props are {} and whose children are not recorded (not a pass)", resources: [awsxVpc()], reason: unverifiableVpc("its AZs") },
+        ],
+        unknown: { resources: [...vpcTree(2, [0, 1]), subnet("private", 2, { availabilityZone: UNKNOWN })], path: "availabilityZone" },
     },
     {
         policy: "stateful-resources-protected",
