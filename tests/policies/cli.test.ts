@@ -136,7 +136,7 @@ describe("policy-check CLI", function () {
         assert.strictEqual(r.code, 0, r.stderr);
         assert.deepStrictEqual(lines(r.stdout), [
             `Policy pack platform-guardrails on ${FIXTURES}/compliant-stack.json with ${PROD}`,
-            "52 policies, 50 resources: 0 mandatory and 0 advisory violation(s).",
+            "53 policies, 50 resources: 0 mandatory and 0 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("compliant.json"), { violations: [] });
     });
@@ -144,7 +144,7 @@ describe("policy-check CLI", function () {
     it("exits 0 on a compliant export with the pack defaults (no --policy-config)", () => {
         const r = runs["compliantDefault"];
         assert.strictEqual(r.code, 0, r.stderr);
-        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["52 policies, 50 resources: 0 mandatory and 0 advisory violation(s)."]);
+        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["53 policies, 50 resources: 0 mandatory and 0 advisory violation(s)."]);
     });
 
     it("exits 1 on mandatory violations, prints each one and writes them to --json", () => {
@@ -153,8 +153,6 @@ describe("policy-check CLI", function () {
         assert.deepStrictEqual(lines(r.stdout), [
             `Policy pack platform-guardrails on ${FIXTURES}/violating-stack.json with ${PROD}`,
             "mandatory violations (8):",
-            `  [mandatory] security-group-no-public-ingress  ${URN.sg}`,
-            `      ${MESSAGES.sg}`,
             `  [mandatory] lb-listener-https-only  ${URN.listener}`,
             `      ${MESSAGES.listener}`,
             `  [mandatory] dynamodb-point-in-time-recovery  ${URN.table}`,
@@ -167,19 +165,21 @@ describe("policy-check CLI", function () {
             `      ${MESSAGES.nat}`,
             `  [mandatory] s3-bucket-public-access-block  ${URN.logsBucket}`,
             `      ${MESSAGES.pab}`,
+            `  [mandatory] security-group-no-public-ingress  ${URN.sg}`,
+            `      ${MESSAGES.sg}`,
             `  [mandatory] stateful-resources-protected  ${URN.table}`,
             `      ${MESSAGES.protect}`,
-            "52 policies, 46 resources: 8 mandatory and 0 advisory violation(s).",
+            "53 policies, 46 resources: 8 mandatory and 0 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("violating-prod.json"), {
             violations: [
-                { policy: "security-group-no-public-ingress", enforcementLevel: "mandatory", urn: URN.sg, message: MESSAGES.sg },
                 { policy: "lb-listener-https-only", enforcementLevel: "mandatory", urn: URN.listener, message: MESSAGES.listener },
                 { policy: "dynamodb-point-in-time-recovery", enforcementLevel: "mandatory", urn: URN.table, message: MESSAGES.pitr },
                 { policy: "sqs-queue-cmk", enforcementLevel: "mandatory", urn: URN.queue, message: MESSAGES.sqs },
                 { policy: "aurora-cluster-min-instances", enforcementLevel: "mandatory", urn: URN.cluster, message: MESSAGES.aurora },
                 { policy: "vpc-nat-gateway-per-az", enforcementLevel: "mandatory", urn: URN.vpc, message: MESSAGES.nat },
                 { policy: "s3-bucket-public-access-block", enforcementLevel: "mandatory", urn: URN.logsBucket, message: MESSAGES.pab },
+                { policy: "security-group-no-public-ingress", enforcementLevel: "mandatory", urn: URN.sg, message: MESSAGES.sg },
                 { policy: "stateful-resources-protected", enforcementLevel: "mandatory", urn: URN.table, message: MESSAGES.protect },
             ],
         });
@@ -191,17 +191,17 @@ describe("policy-check CLI", function () {
         assert.deepStrictEqual(
             json("violating-dev.json").violations.map((v) => [v.policy, v.enforcementLevel]),
             [
-                ["security-group-no-public-ingress", "mandatory"],
                 ["lb-listener-https-only", "mandatory"],
                 ["dynamodb-point-in-time-recovery", "advisory"],
                 ["sqs-queue-cmk", "mandatory"],
                 ["aurora-cluster-min-instances", "advisory"],
                 ["vpc-nat-gateway-per-az", "advisory"],
                 ["s3-bucket-public-access-block", "mandatory"],
+                ["security-group-no-public-ingress", "mandatory"],
                 ["stateful-resources-protected", "advisory"],
             ],
         );
-        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["52 policies, 46 resources: 4 mandatory and 4 advisory violation(s)."]);
+        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["53 policies, 46 resources: 4 mandatory and 4 advisory violation(s)."]);
     });
 
     it("exits 0 when only advisory violations remain, and skips resources pending deletion", () => {
@@ -212,7 +212,7 @@ describe("policy-check CLI", function () {
             "advisory violations (1):",
             `  [advisory] vpc-nat-gateway-per-az  ${URN.vpc}`,
             `      ${MESSAGES.nat}`,
-            "52 policies, 48 resources: 0 mandatory and 1 advisory violation(s).",
+            "53 policies, 48 resources: 0 mandatory and 1 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("advisory.json"), { violations: [{ policy: "vpc-nat-gateway-per-az", enforcementLevel: "advisory", urn: URN.vpc, message: MESSAGES.nat }] });
     });
@@ -224,7 +224,7 @@ describe("policy-check CLI", function () {
             "mandatory violations (1):",
             `  [mandatory] sqs-queue-cmk  ${URN.queue}`,
             `      ${MESSAGES.sqs}`,
-            "52 policies, 50 resources: 1 mandatory and 0 advisory violation(s).",
+            "53 policies, 50 resources: 1 mandatory and 0 advisory violation(s).",
         ]);
     });
 

@@ -33,7 +33,7 @@ describe("policy pack metadata", () => {
             "high-availability": 10,
             baseline: 5,
             "data-protection": 7,
-            "logging-and-waf": 6,
+            "logging-and-waf": 7,
         });
     });
 

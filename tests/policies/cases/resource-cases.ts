@@ -185,7 +185,6 @@ const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17",
 const readQueue = { Sid: "ReadQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: "arn:aws:sqs:eu-west-1:111122223333:orders" };
 const WILDCARD_FIX = "wildcards grant every current and future action; list only the actions the workload needs.";
 const NOT_ACTION_FIX = "uses NotAction with Allow, which grants every action except the listed ones: list the allowed actions in Action instead.";
-const SG_FIX = "only tcp port(s) 443 may be open to the internet; restrict the source to a security group or a known CIDR.";
 const LISTENER_FIX =
     'plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.';
 const API_TLS_ALLOWED = "TLS_1_2, SecurityPolicy_TLS13_*";
@@ -916,85 +915,6 @@ export const resourceCases: ResourceCase[] = [
         ],
         otherType: { type: T.bucketPolicy, props: { bucket: "site", policy: "{}" }, reason: only(T.bucket, T.bucketV2, T.bucketAcl, T.bucketAclV2) },
         unknown: { patch: { acl: UNKNOWN }, path: "acl" },
-    },
-    {
-        policy: "security-group-no-public-ingress",
-        type: T.sg,
-        base: {
-            vpcId: "vpc-1",
-            description: "edge",
-            ingress: [
-                { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
-                { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["sg-app"] },
-                { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] },
-            ],
-            egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
-        },
-        compliant: [
-            {
-                when: "a SecurityGroupRule ingress from a private CIDR",
-                type: T.sgRule,
-                props: { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] },
-            },
-            { when: "a vpc ingress rule on 443 from ::/0", type: T.sgIngress, props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" } },
-            {
-                when: "port 80 allowed by config",
-                config: { "security-group-no-public-ingress": { allowedPublicPorts: [443, 80] } },
-                type: T.sgIngress,
-                props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" },
-            },
-        ],
-        violations: [
-            {
-                when: "inline SSH from anywhere",
-                patch: { "ingress.0.fromPort": 22, "ingress.0.toPort": 22, "ingress.0.ipv6CidrBlocks": undefined },
-                messages: [`ingress[0] allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}`],
-            },
-            {
-                when: "inline all traffic from anywhere",
-                patch: { "ingress.0.protocol": "-1", "ingress.0.fromPort": 0, "ingress.0.toPort": 0 },
-                messages: [`ingress[0] allows 0.0.0.0/0 and ::/0 on all protocols and ports: ${SG_FIX}`],
-            },
-            {
-                when: "inline port range from ::/0",
-                patch: { "ingress.0.fromPort": 80, "ingress.0.cidrBlocks": undefined },
-                messages: [`ingress[0] allows ::/0 on tcp ports 80-443: ${SG_FIX}`],
-            },
-            {
-                when: "a SecurityGroupRule SSH from anywhere",
-                type: T.sgRule,
-                props: { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
-                messages: [`the rule allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}`],
-            },
-            {
-                when: "a vpc ingress rule RDP from anywhere",
-                type: T.sgIngress,
-                props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/0" },
-                messages: [`the rule allows 0.0.0.0/0 on tcp port 3389: ${SG_FIX}`],
-            },
-            {
-                when: "a vpc ingress rule for all protocols from ::/0",
-                type: T.sgIngress,
-                props: { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv6: "::/0" },
-                messages: [`the rule allows ::/0 on all protocols and ports: ${SG_FIX}`],
-            },
-            {
-                when: "udp 443 from anywhere",
-                type: T.sgIngress,
-                props: { securityGroupId: "sg-1", ipProtocol: "udp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" },
-                messages: [`the rule allows 0.0.0.0/0 on udp port 443: ${SG_FIX}`],
-            },
-        ],
-        notApplicable: [
-            {
-                when: "an egress SecurityGroupRule",
-                type: T.sgRule,
-                props: { type: "egress", securityGroupId: "sg-1", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] },
-                reason: "Policy only applies to ingress rules",
-            },
-        ],
-        otherType: { type: T.sgEgress, props: { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }, reason: only(T.sg, T.sgRule, T.sgIngress) },
-        unknown: { patch: { "ingress.0.cidrBlocks": UNKNOWN }, path: "ingress.0.cidrBlocks" },
     },
     {
         policy: "iam-no-wildcard-actions",

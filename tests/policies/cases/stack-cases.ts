@@ -58,6 +58,11 @@ const T = {
     ec2Vpc: "aws:ec2/vpc:Vpc",
     subnet: "aws:ec2/subnet:Subnet",
     nat: "aws:ec2/natGateway:NatGateway",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+    sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+    sgIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    lb: "aws:lb/loadBalancer:LoadBalancer",
+    alb: "aws:alb/loadBalancer:LoadBalancer",
 };
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -182,6 +187,32 @@ const NAT_FIX = 'set natGateways: { strategy: "OnePerAz" }';
 const SINGLE_NAT = 'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.';
 const unverifiableVpc = (what: string) =>
     `awsx VPC "network" has no recorded children (aws.ec2.Subnet, aws.ec2.NatGateway) and no inputs in its props, so ${what} cannot be checked`;
+
+// Security groups and load balancers ------------------------------------------------------------------
+const LB_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/edge/50dc6c495c0c9188";
+const loadBalancer = (name: string, props: Record<string, unknown> = {}, type: string = T.lb) =>
+    res(type, name, {
+        id: `arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/${name}/1`,
+        arn: `arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/${name}/1`,
+        loadBalancerType: "application",
+        subnets: ["subnet-a", "subnet-b"],
+        ...props,
+    });
+const edgeLb = loadBalancer("edge", { id: LB_ARN, arn: LB_ARN, internal: false, securityGroups: ["sg-edge"] });
+const internalLb = loadBalancer("app", { internal: true, securityGroups: ["sg-app"] });
+const https = (cidrs: Record<string, unknown> = { cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }) => ({ protocol: "tcp", fromPort: 443, toPort: 443, ...cidrs });
+const group = (name: string, id: string, ingress: unknown[]) =>
+    res(T.sg, name, { id, vpcId: "vpc-1", description: name, ingress, egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+const edgeGroup = (ingress: unknown[] = [https()]) => group("edge-sg", "sg-edge", ingress);
+const appGroup = (ingress: unknown[] = [{ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: ["sg-edge"] }]) => group("app-sg", "sg-app", ingress);
+const ingressRule = (name: string, props: Record<string, unknown>) =>
+    res(T.sgIngress, name, { securityGroupId: "sg-edge", ipProtocol: "tcp", fromPort: 443, toPort: 443, ...props });
+const groupRule = (name: string, props: Record<string, unknown>) =>
+    res(T.sgRule, name, { type: "ingress", securityGroupId: "sg-edge", protocol: "tcp", fromPort: 443, toPort: 443, ...props });
+const SG_FIX = "only tcp port(s) 443 may be open to the internet; restrict the source to a security group or a known CIDR.";
+const NOT_EDGE =
+    "but the security group is not attached to an internet-facing load balancer: only the security groups of internet-facing load balancers may accept the internet; restrict the source to a security group or a known CIDR.";
+const wafFor = (resourceArn: unknown, name = "edge-waf") => res(T.waf, name, { resourceArn, webAclArn: "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/edge/abc" });
 
 // Stateful --------------------------------------------------------------------------------------------
 const protectedTable = res(T.table, "orders", { name: "orders" }, { protect: true });
@@ -653,6 +684,127 @@ export const stackCases: StackCase[] = [
             { when: "an awsx VPC whose props are {} and whose children are not recorded (not a pass)", resources: [awsxVpc()], reason: unverifiableVpc("its AZs") },
         ],
         unknown: { resources: [...vpcTree(2, [0, 1]), subnet("private", 2, { availabilityZone: UNKNOWN })], path: "availabilityZone" },
+    },
+    {
+        policy: "security-group-no-public-ingress",
+        compliant: [
+            edgeLb,
+            edgeGroup(),
+            internalLb,
+            appGroup(),
+            ingressRule("edge-https-v6", { cidrIpv6: "::/0" }),
+            groupRule("app-ssh", { securityGroupId: "sg-app", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] }),
+        ],
+        compliantVariants: [
+            {
+                when: "port 80 allowed by config on an internet-facing load balancer's group",
+                config: { "security-group-no-public-ingress": { allowedPublicPorts: [443, 80] } },
+                resources: [edgeLb, edgeGroup(), ingressRule("edge-http", { fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" })],
+            },
+            {
+                when: "an egress SecurityGroupRule to 0.0.0.0/0 (egress is not ingress)",
+                resources: [groupRule("egress", { type: "egress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] })],
+            },
+            { when: "the aws:alb/loadBalancer alias token", resources: [loadBalancer("edge", { internal: false, securityGroups: ["sg-edge"] }, T.alb), edgeGroup()] },
+            {
+                when: "attachment recorded only in the engine's propertyDependencies (ids not matching)",
+                resources: [
+                    edgeGroup(),
+                    { ...loadBalancer("edge", { internal: false, securityGroups: ["computed-elsewhere"] }), propertyDependencies: { securityGroups: [urnOf(T.sg, "edge-sg")] } },
+                ],
+            },
+        ],
+        violations: [
+            {
+                when: "inline SSH from anywhere, even on an internet-facing load balancer's group",
+                resources: [edgeLb, edgeGroup([{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }])],
+                expect: [{ urn: urnOf(T.sg, "edge-sg"), message: `ingress[0] allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}` }],
+            },
+            {
+                when: "inline all traffic from anywhere",
+                resources: [edgeLb, edgeGroup([https(), { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }])],
+                expect: [{ urn: urnOf(T.sg, "edge-sg"), message: `ingress[1] allows 0.0.0.0/0 and ::/0 on all protocols and ports: ${SG_FIX}` }],
+            },
+            {
+                when: "an inline port range from ::/0",
+                resources: [edgeLb, edgeGroup([https({ fromPort: 80, ipv6CidrBlocks: ["::/0"] })])],
+                expect: [{ urn: urnOf(T.sg, "edge-sg"), message: `ingress[0] allows ::/0 on tcp ports 80-443: ${SG_FIX}` }],
+            },
+            {
+                when: "a SecurityGroupRule SSH from anywhere",
+                resources: [edgeLb, edgeGroup(), groupRule("ssh", { fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] })],
+                expect: [{ urn: urnOf(T.sgRule, "ssh"), message: `the rule allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}` }],
+            },
+            {
+                when: "a vpc ingress rule RDP from anywhere",
+                resources: [edgeLb, edgeGroup(), ingressRule("rdp", { fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/0" })],
+                expect: [{ urn: urnOf(T.sgIngress, "rdp"), message: `the rule allows 0.0.0.0/0 on tcp port 3389: ${SG_FIX}` }],
+            },
+            {
+                when: "a vpc ingress rule for all protocols from ::/0",
+                resources: [edgeLb, edgeGroup(), ingressRule("all", { ipProtocol: "-1", fromPort: undefined, toPort: undefined, cidrIpv6: "::/0" })],
+                expect: [{ urn: urnOf(T.sgIngress, "all"), message: `the rule allows ::/0 on all protocols and ports: ${SG_FIX}` }],
+            },
+            {
+                when: "udp 443 from anywhere",
+                resources: [edgeLb, edgeGroup(), ingressRule("quic", { ipProtocol: "udp", cidrIpv4: "0.0.0.0/0" })],
+                expect: [{ urn: urnOf(T.sgIngress, "quic"), message: `the rule allows 0.0.0.0/0 on udp port 443: ${SG_FIX}` }],
+            },
+            {
+                when: "443 from the internet on a group no load balancer uses",
+                resources: [edgeLb, edgeGroup(), appGroup([https()])],
+                expect: [{ urn: urnOf(T.sg, "app-sg"), message: `ingress[0] allows 0.0.0.0/0 and ::/0 on tcp port 443, ${NOT_EDGE}` }],
+            },
+            {
+                when: "443 from the internet on an internal load balancer's group (a SecurityGroupRule)",
+                resources: [internalLb, appGroup(), groupRule("app-https", { securityGroupId: "sg-app", cidrBlocks: ["0.0.0.0/0"] })],
+                expect: [{ urn: urnOf(T.sgRule, "app-https"), message: `the rule allows 0.0.0.0/0 on tcp port 443, ${NOT_EDGE}` }],
+            },
+            {
+                when: "443 from the internet on a group outside the stack (a vpc ingress rule)",
+                resources: [edgeLb, ingressRule("foreign", { securityGroupId: "sg-elsewhere", cidrIpv4: "0.0.0.0/0" })],
+                expect: [{ urn: urnOf(T.sgIngress, "foreign"), message: `the rule allows 0.0.0.0/0 on tcp port 443, ${NOT_EDGE}` }],
+            },
+        ],
+        notApplicable: { resources: [queue], reason: "The stack has no security groups or ingress rules" },
+        unknown: { resources: [edgeLb, edgeGroup([https({ cidrBlocks: UNKNOWN })])], path: "ingress.0.cidrBlocks" },
+    },
+    {
+        policy: "lb-waf",
+        compliant: [edgeLb, wafFor(LB_ARN), internalLb],
+        compliantVariants: [
+            { when: "the aws:alb/loadBalancer alias token", resources: [loadBalancer("edge", { internal: false }, T.alb), wafFor(loadBalancer("edge").props["arn"])] },
+            {
+                when: "an internet-facing network load balancer (WAF attaches to ALBs only) beside a protected ALB",
+                resources: [edgeLb, wafFor(LB_ARN), loadBalancer("nlb", { internal: false, loadBalancerType: "network" })],
+            },
+        ],
+        violations: [
+            {
+                when: "no association",
+                resources: [edgeLb, internalLb],
+                expect: [
+                    {
+                        urn: edgeLb.urn,
+                        message:
+                            'internet-facing load balancer "edge" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is the load balancer\'s ARN (web ACL scope REGIONAL).',
+                    },
+                ],
+            },
+            {
+                when: "internal omitted (internet-facing is the default) and the association is for another load balancer",
+                resources: [loadBalancer("edge"), wafFor(internalLb.props["arn"])],
+                expect: [
+                    {
+                        urn: urnOf(T.lb, "edge"),
+                        message:
+                            'internet-facing load balancer "edge" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is the load balancer\'s ARN (web ACL scope REGIONAL).',
+                    },
+                ],
+            },
+        ],
+        notApplicable: { resources: [internalLb], reason: "The stack has no internet-facing application load balancers" },
+        unknown: { resources: [edgeLb, wafFor(UNKNOWN)], path: "resourceArn" },
     },
     {
         policy: "stateful-resources-protected",
