@@ -33,13 +33,7 @@ export const lbListenerHttpsOnly: ResourceValidationPolicy = {
             );
         }
         actions.forEach((action, i) => {
-            let problem: string | undefined;
-            if (action.type !== "redirect") {
-                problem = `is "${action.type}", not a redirect to HTTPS`;
-            } else if (action.redirect?.protocol !== "HTTPS") {
-                // A redirect without protocol keeps "#{protocol}", i.e. stays on HTTP.
-                problem = `redirects with redirect.protocol "${action.redirect?.protocol ?? "#{protocol}"}", not "HTTPS"`;
-            }
+            const problem = notHttpsRedirect(action);
             if (problem) {
                 reportViolation(
                     `protocol is HTTP and defaultActions[${i}] ${problem}: plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.`,
@@ -47,6 +41,65 @@ export const lbListenerHttpsOnly: ResourceValidationPolicy = {
             }
         });
     }),
+};
+
+/** Why a listener (rule) action is not a redirect to HTTPS, or undefined when it is one. */
+function notHttpsRedirect(action: { type?: unknown; redirect?: { protocol?: unknown } }): string | undefined {
+    if (action.type !== "redirect") {
+        return `is "${typeof action.type === "string" ? action.type : "(no type)"}", not a redirect to HTTPS`;
+    }
+    const protocol = action.redirect?.protocol;
+    if (protocol !== "HTTPS") {
+        // A redirect without protocol keeps "#{protocol}", i.e. stays on HTTP.
+        return `redirects with redirect.protocol "${typeof protocol === "string" ? protocol : "#{protocol}"}", not "HTTPS"`;
+    }
+    return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export const lbListenerRuleHttpsOnly: StackValidationPolicy = {
+    name: "lb-listener-rule-https-only",
+    description:
+        "Listener rules on a plain HTTP listener only redirect to HTTPS, as its default action must: a forward or fixed-response rule there serves plaintext (Checkov CKV2_AWS_20, CKV_AWS_2).",
+    validateStack: (args, reportViolation) => {
+        const tracker = new UnknownTracker();
+        const rules = ofClasses(args.resources, aws.lb.ListenerRule, aws.alb.ListenerRule);
+        const listeners = ofClasses(args.resources, aws.lb.Listener, aws.alb.Listener);
+        if (rules.length === 0) {
+            return args.notApplicable("The stack has no load balancer listener rules");
+        }
+        let checked = 0;
+        for (const rule of rules) {
+            tracker.check(() => {
+                const listener = listeners.find((l) => references(rule, "listenerArn", l, ["arn", "id"]));
+                if (!listener) {
+                    return; // a listener of another stack: its protocol is not visible here
+                }
+                checked++;
+                // ALB listeners default to HTTP when protocol is omitted.
+                if (String(listener.props["protocol"] ?? "HTTP").toUpperCase() !== "HTTP") {
+                    return;
+                }
+                const actions: unknown = rule.props["actions"];
+                (Array.isArray(actions) ? actions : []).forEach((action: unknown, i) => {
+                    const problem = notHttpsRedirect(isRecord(action) ? action : {});
+                    if (problem) {
+                        reportViolation(
+                            `the rule is on the HTTP listener "${listener.name}" and actions[${i}] ${problem}: plaintext requests matching it are served; attach the rule to the HTTPS listener, or make its only action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.`,
+                            rule.urn,
+                        );
+                    }
+                });
+            });
+        }
+        tracker.finish();
+        if (checked === 0) {
+            return args.notApplicable("The stack's listener rules belong to listeners of other stacks, whose protocol is not visible here");
+        }
+    },
 };
 
 /** TLS 1.3-capable ALB/NLB security policies with TLS 1.2 as the minimum and no legacy ciphers. */
@@ -453,6 +506,7 @@ export const snsTopicDenyInsecureTransport: StackValidationPolicy = {
 
 export const encryptionInTransitPolicies = [
     lbListenerHttpsOnly,
+    lbListenerRuleHttpsOnly,
     lbListenerTlsPolicy,
     apigatewayDomainTls,
     apigatewayMtlsExecuteApiDisabled,

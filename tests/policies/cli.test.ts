@@ -136,7 +136,7 @@ describe("policy-check CLI", function () {
         assert.strictEqual(r.code, 0, r.stderr);
         assert.deepStrictEqual(lines(r.stdout), [
             `Policy pack platform-guardrails on ${FIXTURES}/compliant-stack.json with ${PROD}`,
-            "53 policies, 50 resources: 0 mandatory and 0 advisory violation(s).",
+            "54 policies, 50 resources: 0 mandatory and 0 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("compliant.json"), { violations: [] });
     });
@@ -144,7 +144,7 @@ describe("policy-check CLI", function () {
     it("exits 0 on a compliant export with the pack defaults (no --policy-config)", () => {
         const r = runs["compliantDefault"];
         assert.strictEqual(r.code, 0, r.stderr);
-        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["53 policies, 50 resources: 0 mandatory and 0 advisory violation(s)."]);
+        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["54 policies, 50 resources: 0 mandatory and 0 advisory violation(s)."]);
     });
 
     it("exits 1 on mandatory violations, prints each one and writes them to --json", () => {
@@ -169,7 +169,7 @@ describe("policy-check CLI", function () {
             `      ${MESSAGES.sg}`,
             `  [mandatory] stateful-resources-protected  ${URN.table}`,
             `      ${MESSAGES.protect}`,
-            "53 policies, 46 resources: 8 mandatory and 0 advisory violation(s).",
+            "54 policies, 46 resources: 8 mandatory and 0 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("violating-prod.json"), {
             violations: [
@@ -201,7 +201,7 @@ describe("policy-check CLI", function () {
                 ["stateful-resources-protected", "advisory"],
             ],
         );
-        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["53 policies, 46 resources: 4 mandatory and 4 advisory violation(s)."]);
+        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["54 policies, 46 resources: 4 mandatory and 4 advisory violation(s)."]);
     });
 
     it("exits 0 when only advisory violations remain, and skips resources pending deletion", () => {
@@ -212,7 +212,7 @@ describe("policy-check CLI", function () {
             "advisory violations (1):",
             `  [advisory] vpc-nat-gateway-per-az  ${URN.vpc}`,
             `      ${MESSAGES.nat}`,
-            "53 policies, 48 resources: 0 mandatory and 1 advisory violation(s).",
+            "54 policies, 48 resources: 0 mandatory and 1 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("advisory.json"), { violations: [{ policy: "vpc-nat-gateway-per-az", enforcementLevel: "advisory", urn: URN.vpc, message: MESSAGES.nat }] });
     });
@@ -224,7 +224,7 @@ describe("policy-check CLI", function () {
             "mandatory violations (1):",
             `  [mandatory] sqs-queue-cmk  ${URN.queue}`,
             `      ${MESSAGES.sqs}`,
-            "53 policies, 50 resources: 1 mandatory and 0 advisory violation(s).",
+            "54 policies, 50 resources: 1 mandatory and 0 advisory violation(s).",
         ]);
     });
 

@@ -29,7 +29,7 @@ describe("policy pack metadata", () => {
         assert.deepStrictEqual(themed, names);
         assert.deepStrictEqual(Object.fromEntries(Object.entries(policiesByTheme).map(([theme, ps]) => [theme, ps.length])), {
             "encryption-at-rest": 13,
-            "encryption-in-transit": 11,
+            "encryption-in-transit": 12,
             "high-availability": 10,
             baseline: 5,
             "data-protection": 7,

@@ -523,6 +523,13 @@ export const resourceCases: ResourceCase[] = [
                 messages: [`protocol is HTTP and defaultActions[0] redirects with redirect.protocol "#{protocol}", not "HTTPS": ${LISTENER_FIX}`],
             },
             {
+                when: "an HTTP listener without default actions",
+                props: { ...redirectListener, defaultActions: [] },
+                messages: [
+                    'protocol is HTTP and there is no default action redirecting to HTTPS: use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.',
+                ],
+            },
+            {
                 when: "an aws:alb listener on HTTP forwards",
                 type: T.albListener,
                 props: { ...redirectListener, defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] },
@@ -862,6 +869,7 @@ export const resourceCases: ResourceCase[] = [
         otherType: { type: T.ecsService, props: ecsService, reason: only(T.asg) },
         unknown: { patch: { vpcZoneIdentifiers: UNKNOWN }, path: "vpcZoneIdentifiers" },
     },
+
     // --------------------------------------------------------------------------------------------
     // Baseline
     // --------------------------------------------------------------------------------------------

@@ -63,6 +63,10 @@ const T = {
     sgIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     lb: "aws:lb/loadBalancer:LoadBalancer",
     alb: "aws:alb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    albListener: "aws:alb/listener:Listener",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
+    albListenerRule: "aws:alb/listenerRule:ListenerRule",
 };
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -213,6 +217,26 @@ const SG_FIX = "only tcp port(s) 443 may be open to the internet; restrict the s
 const NOT_EDGE =
     "but the security group is not attached to an internet-facing load balancer: only the security groups of internet-facing load balancers may accept the internet; restrict the source to a security group or a known CIDR.";
 const wafFor = (resourceArn: unknown, name = "edge-waf") => res(T.waf, name, { resourceArn, webAclArn: "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/edge/abc" });
+
+// Listener rules ---------------------------------------------------------------------------------------
+const listenerArn = (name: string) => `arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/app/1/${name}`;
+const listener = (name: string, protocol: string | undefined, type: string = T.listener) =>
+    res(type, name, {
+        id: listenerArn(name),
+        arn: listenerArn(name),
+        loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/app/1",
+        port: protocol === "HTTPS" ? 443 : 80,
+        protocol,
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    });
+const httpsListener = listener("https", "HTTPS");
+const httpListener = listener("http", "HTTP");
+const FORWARD = { type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/orders/1" };
+const REDIRECT = { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } };
+const listenerRule = (name: string, listenerArnValue: unknown, actions: unknown[], type: string = T.listenerRule) =>
+    res(type, name, { listenerArn: listenerArnValue, priority: 10, conditions: [{ pathPattern: { values: ["/orders/*"] } }], actions });
+const RULE_FIX =
+    'plaintext requests matching it are served; attach the rule to the HTTPS listener, or make its only action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.';
 
 // Stateful --------------------------------------------------------------------------------------------
 const protectedTable = res(T.table, "orders", { name: "orders" }, { protect: true });
@@ -805,6 +829,60 @@ export const stackCases: StackCase[] = [
         ],
         notApplicable: { resources: [internalLb], reason: "The stack has no internet-facing application load balancers" },
         unknown: { resources: [edgeLb, wafFor(UNKNOWN)], path: "resourceArn" },
+    },
+    {
+        policy: "lb-listener-rule-https-only",
+        compliant: [httpsListener, httpListener, listenerRule("orders", listenerArn("https"), [FORWARD]), listenerRule("legacy", listenerArn("http"), [REDIRECT])],
+        compliantVariants: [
+            {
+                when: "the aws:alb listener and listener rule alias tokens",
+                resources: [listener("https", "HTTPS", T.albListener), listenerRule("orders", listenerArn("https"), [FORWARD], T.albListenerRule)],
+            },
+        ],
+        violations: [
+            {
+                when: "a forward rule on the HTTP listener",
+                resources: [httpsListener, httpListener, listenerRule("orders", listenerArn("http"), [FORWARD])],
+                expect: [
+                    { urn: urnOf(T.listenerRule, "orders"), message: `the rule is on the HTTP listener "http" and actions[0] is "forward", not a redirect to HTTPS: ${RULE_FIX}` },
+                ],
+            },
+            {
+                when: "aws:alb tokens, protocol omitted (HTTP), a redirect that keeps the protocol",
+                resources: [
+                    listener("plain", undefined, T.albListener),
+                    listenerRule("keep", listenerArn("plain"), [{ type: "redirect", redirect: { host: "www.example.com", statusCode: "HTTP_302" } }], T.albListenerRule),
+                ],
+                expect: [
+                    {
+                        urn: urnOf(T.albListenerRule, "keep"),
+                        message: `the rule is on the HTTP listener "plain" and actions[0] redirects with redirect.protocol "#{protocol}", not "HTTPS": ${RULE_FIX}`,
+                    },
+                ],
+            },
+            {
+                when: "a fixed-response rule on the HTTP listener",
+                resources: [
+                    httpListener,
+                    listenerRule("maintenance", listenerArn("http"), [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "503" } }]),
+                ],
+                expect: [
+                    {
+                        urn: urnOf(T.listenerRule, "maintenance"),
+                        message: `the rule is on the HTTP listener "http" and actions[0] is "fixed-response", not a redirect to HTTPS: ${RULE_FIX}`,
+                    },
+                ],
+            },
+        ],
+        notApplicable: { resources: [httpsListener, httpListener], reason: "The stack has no load balancer listener rules" },
+        moreNotApplicable: [
+            {
+                when: "rules whose listener is in another stack",
+                resources: [listenerRule("orders", "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/shared/1/abc", [FORWARD])],
+                reason: "The stack's listener rules belong to listeners of other stacks, whose protocol is not visible here",
+            },
+        ],
+        unknown: { resources: [httpsListener, httpListener, listenerRule("orders", UNKNOWN, [FORWARD])], path: "listenerArn" },
     },
     {
         policy: "stateful-resources-protected",
