@@ -74,7 +74,7 @@ describe("evaluatePolicies", () => {
                 enforcementLevel: "mandatory",
                 urn: queue.urn,
                 message:
-                    'queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement { Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }.',
+                    'queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement { Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }.',
             },
         ]);
     });

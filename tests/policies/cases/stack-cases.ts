@@ -70,15 +70,16 @@ const T = {
 };
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-const denyInsecure = (resource: string) => ({
+const denyInsecure = (resource: string | string[], action: string | string[] = "*") => ({
     Sid: "DenyInsecureTransport",
     Effect: "Deny",
     Principal: "*",
-    Action: "*",
+    Action: action,
     Resource: resource,
     Condition: { Bool: { "aws:SecureTransport": "false" } },
 });
-const DENY_STATEMENT = '{ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }';
+const TLS_CONDITION = 'Condition: { Bool: { "aws:SecureTransport": "false" } } }';
+const S3_DENY = `{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::site-7f3a", "arn:aws:s3:::site-7f3a/*"], ${TLS_CONDITION}`;
 
 // S3 -----------------------------------------------------------------------------------------------
 const bucket = res(T.bucket, "site", { bucket: "site-7f3a", id: "site-7f3a", arn: "arn:aws:s3:::site-7f3a" });
@@ -106,6 +107,8 @@ const queuePolicy = (policy: unknown, url: unknown = QUEUE_URL) => res(T.queuePo
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:111122223333:events";
 const topic = res(T.topic, "events", { name: "events", id: TOPIC_ARN, arn: TOPIC_ARN, kmsMasterKeyId: KEY });
 const topicPolicy = (policy: unknown, arn: unknown = TOPIC_ARN) => res(T.topicPolicy, "events-policy", { arn, policy });
+const SQS_DENY = `{ Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: "arn:aws:sqs:eu-west-1:111122223333:orders", ${TLS_CONDITION}`;
+const SNS_DENY = `{ Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: "${TOPIC_ARN}", ${TLS_CONDITION}`;
 
 // API Gateway -----------------------------------------------------------------------------------------
 const mtlsDomain = res(T.domain, "api-domain", {
@@ -342,7 +345,7 @@ export const stackCases: StackCase[] = [
             bucket,
             bucketPolicy(
                 "site-7f3a",
-                doc(denyInsecure("arn:aws:s3:::site-7f3a/*"), {
+                doc(denyInsecure(["arn:aws:s3:::site-7f3a", "arn:aws:s3:::site-7f3a/*"], "s3:*"), {
                     Effect: "Allow",
                     Principal: { Service: "cloudfront.amazonaws.com" },
                     Action: "s3:GetObject",
@@ -352,7 +355,7 @@ export const stackCases: StackCase[] = [
         ],
         compliantVariants: [
             {
-                when: 'an inline bucket policy with BoolIfExists and Principal {AWS: "*"}',
+                when: 'an inline bucket policy with BoolIfExists, Principal {AWS: "*"} and Resource "*"',
                 resources: [
                     res(T.bucket, "legacy", {
                         bucket: "legacy-1",
@@ -361,24 +364,46 @@ export const stackCases: StackCase[] = [
                 ],
             },
             { when: "a policy document given as an object", resources: [bucket, bucketPolicy("site-7f3a", { Version: "2012-10-17", Statement: denyInsecure("*") })] },
+            {
+                when: "the bucket and its objects denied in two statements, one through a wildcard (S3:* in any case)",
+                resources: [bucket, bucketPolicy("site-7f3a", doc(denyInsecure("arn:aws:s3:::site-7f3a", "S3:*"), denyInsecure("arn:aws:s3:::site-*", "s3:*")))],
+            },
         ],
         violations: [
             {
                 when: "no bucket policy",
                 resources: [bucket],
-                expect: [
-                    { urn: bucket.urn, message: `bucket has no resource policy denying requests without TLS: add an aws.s3.BucketPolicy with a statement ${DENY_STATEMENT}.` },
-                ],
+                expect: [{ urn: bucket.urn, message: `bucket has no resource policy denying requests without TLS: add an aws.s3.BucketPolicy with a statement ${S3_DENY}.` }],
             },
             {
                 when: "a policy without the TLS deny",
                 resources: [bucket, bucketPolicy("site-7f3a", doc({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "*" }))],
-                expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${S3_DENY}.` }],
             },
             {
                 when: "a deny on SecureTransport true (wrong value)",
                 resources: [bucket, bucketPolicy("site-7f3a", doc({ ...denyInsecure("*"), Condition: { Bool: { "aws:SecureTransport": "true" } } }))],
-                expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${S3_DENY}.` }],
+            },
+            {
+                when: "a deny of s3:PutObject only (reads stay open over HTTP)",
+                resources: [bucket, bucketPolicy("site-7f3a", doc(denyInsecure("*", "s3:PutObject")))],
+                expect: [
+                    {
+                        urn: bucket.urn,
+                        message: `bucket's resource policy denies requests without TLS only for "s3:PutObject", which leaves other actions open over plain HTTP: deny "*" or "s3:*" instead, e.g. ${S3_DENY}.`,
+                    },
+                ],
+            },
+            {
+                when: "a deny on the objects only (bucket-level calls stay open)",
+                resources: [bucket, bucketPolicy("site-7f3a", doc(denyInsecure("arn:aws:s3:::site-7f3a/*", "s3:*")))],
+                expect: [
+                    {
+                        urn: bucket.urn,
+                        message: `bucket's resource policy denies requests without TLS, but not on "arn:aws:s3:::site-7f3a": name it in the statement's Resource, e.g. ${S3_DENY}.`,
+                    },
+                ],
             },
         ],
         notApplicable: { resources: [queue], reason: "The stack has no S3 buckets" },
@@ -386,18 +411,28 @@ export const stackCases: StackCase[] = [
     },
     {
         policy: "sqs-queue-deny-insecure-transport",
-        compliant: [queue, queuePolicy(doc(denyInsecure(queue.props["arn"] as string)))],
+        compliant: [queue, queuePolicy(doc(denyInsecure(queue.props["arn"] as string, "sqs:*")))],
         compliantVariants: [{ when: "an inline queue policy", resources: [res(T.queue, "dlq", { name: "dlq", id: "https://sqs/dlq", policy: doc(denyInsecure("*")) })] }],
         violations: [
             {
                 when: "no queue policy",
                 resources: [queue],
-                expect: [{ urn: queue.urn, message: `queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: queue.urn, message: `queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement ${SQS_DENY}.` }],
             },
             {
                 when: "a policy that only allows EventBridge",
                 resources: [queue, queuePolicy(doc({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*" }))],
-                expect: [{ urn: queue.urn, message: `queue's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: queue.urn, message: `queue's resource policy does not deny requests without TLS: add a statement ${SQS_DENY}.` }],
+            },
+            {
+                when: "a deny of sqs:SendMessage only",
+                resources: [queue, queuePolicy(doc(denyInsecure("*", ["sqs:SendMessage"])))],
+                expect: [
+                    {
+                        urn: queue.urn,
+                        message: `queue's resource policy denies requests without TLS only for "sqs:SendMessage", which leaves other actions open over plain HTTP: deny "*" or "sqs:*" instead, e.g. ${SQS_DENY}.`,
+                    },
+                ],
             },
         ],
         notApplicable: { resources: [topic], reason: "The stack has no SQS queues" },
@@ -406,16 +441,39 @@ export const stackCases: StackCase[] = [
     {
         policy: "sns-topic-deny-insecure-transport",
         compliant: [topic, topicPolicy(doc(denyInsecure(TOPIC_ARN)))],
+        compliantVariants: [
+            { when: "a deny of sns:Publish, the statement AWS's SNS best practices show", resources: [topic, topicPolicy(doc(denyInsecure(TOPIC_ARN, "SNS:Publish")))] },
+        ],
         violations: [
             {
                 when: "no topic policy",
                 resources: [topic],
-                expect: [{ urn: topic.urn, message: `topic has no resource policy denying requests without TLS: add an aws.sns.TopicPolicy with a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: topic.urn, message: `topic has no resource policy denying requests without TLS: add an aws.sns.TopicPolicy with a statement ${SNS_DENY}.` }],
             },
             {
                 when: "a deny for a specific principal only",
                 resources: [topic, topicPolicy(doc({ ...denyInsecure("*"), Principal: { AWS: "arn:aws:iam::111122223333:root" } }))],
-                expect: [{ urn: topic.urn, message: `topic's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: topic.urn, message: `topic's resource policy does not deny requests without TLS: add a statement ${SNS_DENY}.` }],
+            },
+            {
+                when: "a deny of sns:Subscribe only (publishing stays open)",
+                resources: [topic, topicPolicy(doc(denyInsecure(TOPIC_ARN, "sns:Subscribe")))],
+                expect: [
+                    {
+                        urn: topic.urn,
+                        message: `topic's resource policy denies requests without TLS only for "sns:Subscribe", which leaves other actions open over plain HTTP: deny "*", "sns:*" or "sns:Publish" instead, e.g. ${SNS_DENY}.`,
+                    },
+                ],
+            },
+            {
+                when: "a deny on another topic",
+                resources: [topic, topicPolicy(doc(denyInsecure("arn:aws:sns:eu-west-1:111122223333:other", "sns:*")))],
+                expect: [
+                    {
+                        urn: topic.urn,
+                        message: `topic's resource policy denies requests without TLS, but not on "${TOPIC_ARN}": name it in the statement's Resource, e.g. ${SNS_DENY}.`,
+                    },
+                ],
             },
         ],
         notApplicable: { resources: [queue], reason: "The stack has no SNS topics" },
