@@ -282,10 +282,29 @@ function checkPolicyDocument(document: unknown, prefix: string, reportViolation:
     }
 }
 
+/**
+ * AWS managed policies that grant wildcard actions, by name (AWS managed policy reference):
+ * AdministratorAccess allows "*", PowerUserAccess every action except iam:*, organizations:* and
+ * account:* (NotAction), IAMFullAccess "iam:*".
+ */
+const BROAD_MANAGED_POLICIES: Readonly<Record<string, string>> = {
+    AdministratorAccess: 'allows "*" on every resource',
+    PowerUserAccess: "allows every action outside IAM, Organizations and Account (NotAction)",
+    IAMFullAccess: 'allows "iam:*", so its holder can grant itself anything',
+};
+
+function checkManagedPolicy(arn: string | undefined, path: string, reportViolation: ReportViolation): void {
+    const name = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/.exec(arn ?? "")?.[1];
+    const grants = name === undefined ? undefined : BROAD_MANAGED_POLICIES[name];
+    if (name !== undefined && grants !== undefined) {
+        reportViolation(`${path} attaches the AWS managed policy ${name}, which ${grants}: attach a customer-managed policy that lists only the actions the workload needs.`);
+    }
+}
+
 export const iamNoWildcardActions: ResourceValidationPolicy = {
     name: "iam-no-wildcard-actions",
     description:
-        'IAM identity policies (managed, role/user/group inline, Role.inlinePolicies) allow no "*" or "service:*" actions and no Allow+NotAction; assume-role documents are exempt (Checkov CKV_AWS_63, CKV_AWS_62; cdk-nag AwsSolutions-IAM5).',
+        'IAM identity policies (managed, role/user/group inline, Role.inlinePolicies) allow no "*" or "service:*" actions and no Allow+NotAction, and no AdministratorAccess, PowerUserAccess or IAMFullAccess is attached; assume-role documents are exempt (Checkov CKV_AWS_63, CKV_AWS_62, CKV_AWS_274; cdk-nag AwsSolutions-IAM4, AwsSolutions-IAM5).',
     validateResource: validateByType(
         validateResourceOfType(aws.iam.Policy, (policy, _args, reportViolation) => checkPolicyDocument(policy.policy, "", reportViolation)),
         validateResourceOfType(aws.iam.RolePolicy, (policy, _args, reportViolation) => checkPolicyDocument(policy.policy, "", reportViolation)),
@@ -301,8 +320,13 @@ export const iamNoWildcardActions: ResourceValidationPolicy = {
                     }
                 }),
             );
+            (role.managedPolicyArns ?? []).forEach((arn, i) => tracker.check(() => checkManagedPolicy(arn, `managedPolicyArns[${i}]`, reportViolation)));
             tracker.finish();
         }),
+        validateResourceOfType(aws.iam.RolePolicyAttachment, (attachment, _args, reportViolation) => checkManagedPolicy(attachment.policyArn, "policyArn", reportViolation)),
+        validateResourceOfType(aws.iam.UserPolicyAttachment, (attachment, _args, reportViolation) => checkManagedPolicy(attachment.policyArn, "policyArn", reportViolation)),
+        validateResourceOfType(aws.iam.GroupPolicyAttachment, (attachment, _args, reportViolation) => checkManagedPolicy(attachment.policyArn, "policyArn", reportViolation)),
+        validateResourceOfType(aws.iam.PolicyAttachment, (attachment, _args, reportViolation) => checkManagedPolicy(attachment.policyArn, "policyArn", reportViolation)),
     ),
 };
 

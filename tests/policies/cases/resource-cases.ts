@@ -58,6 +58,7 @@ const T = {
     queue: "aws:sqs/queue:Queue",
     topic: "aws:sns/topic:Topic",
     bus: "aws:cloudwatch/eventBus:EventBus",
+    archive: "aws:cloudwatch/eventArchive:EventArchive",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     secret: "aws:secretsmanager/secret:Secret",
     volume: "aws:ebs/volume:Volume",
@@ -91,6 +92,10 @@ const T = {
     groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
     role: "aws:iam/role:Role",
     rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+    instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
     stage: "aws:apigateway/stage:Stage",
     stageV2: "aws:apigatewayv2/stage:Stage",
     deployment: "aws:apigateway/deployment:Deployment",
@@ -189,6 +194,8 @@ const LISTENER_FIX =
     'plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.';
 const API_TLS_ALLOWED = "TLS_1_2, SecurityPolicy_TLS13_*";
 const CF_TLS_ALLOWED = "TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025";
+const BUS_ARN = "arn:aws:events:eu-west-1:111122223333:event-bus/orders";
+const MANAGED_FIX = "attach a customer-managed policy that lists only the actions the workload needs.";
 const EBS_FIX = "set encrypted: true and kmsKeyId to a customer-managed KMS key ARN.";
 
 /** JSON.parse's own message for `text` (it differs between Node versions). */
@@ -356,14 +363,23 @@ export const resourceCases: ResourceCase[] = [
         policy: "eventbridge-bus-cmk",
         type: T.bus,
         base: { name: "orders", kmsKeyIdentifier: KEY },
+        compliant: [{ when: "an archive with its own key", type: T.archive, props: { eventSourceArn: BUS_ARN, retentionDays: 30, kmsKeyIdentifier: KEY } }],
         violations: [
             {
                 when: "kmsKeyIdentifier is missing",
                 patch: { kmsKeyIdentifier: undefined },
-                messages: ["kmsKeyIdentifier is not set: events (and archives) are encrypted with an AWS owned key; set kmsKeyIdentifier to a customer-managed KMS key ARN."],
+                messages: ["kmsKeyIdentifier is not set: events on the bus are encrypted with an AWS owned key; set kmsKeyIdentifier to a customer-managed KMS key ARN."],
+            },
+            {
+                when: "an archive without a key (it does not inherit the bus's)",
+                type: T.archive,
+                props: { eventSourceArn: BUS_ARN, retentionDays: 30 },
+                messages: [
+                    "kmsKeyIdentifier is not set: archived events (kept for replay) are encrypted with an AWS owned key, whatever key the bus uses; set kmsKeyIdentifier to a customer-managed KMS key ARN.",
+                ],
             },
         ],
-        otherType: { type: T.topic, props: {}, reason: only(T.bus) },
+        otherType: { type: T.topic, props: {}, reason: only(T.bus, T.archive) },
         unknown: { patch: { kmsKeyIdentifier: UNKNOWN }, path: "kmsKeyIdentifier" },
     },
     {
@@ -935,6 +951,16 @@ export const resourceCases: ResourceCase[] = [
             },
             { when: "a partial wildcard (s3:Get*)", patch: { policy: doc({ Effect: "Allow", Action: "s3:Get*", Resource: "arn:aws:s3:::site/*" }) } },
             {
+                when: "a RolePolicyAttachment of a narrow AWS managed policy",
+                type: T.rolePolicyAttachment,
+                props: { role: "app", policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" },
+            },
+            {
+                when: "a customer-managed policy named like an AWS one",
+                type: T.rolePolicyAttachment,
+                props: { role: "app", policyArn: "arn:aws:iam::111122223333:policy/AdministratorAccess" },
+            },
+            {
                 when: "a role whose trust policy uses a wildcard principal (assume-role documents are exempt)",
                 type: T.role,
                 props: {
@@ -992,11 +1018,56 @@ export const resourceCases: ResourceCase[] = [
                 },
                 messages: [`inlinePolicies[0] ("app"): statement 1 allows "*": ${WILDCARD_FIX}`],
             },
+            {
+                when: "a RolePolicyAttachment of AdministratorAccess",
+                type: T.rolePolicyAttachment,
+                props: { role: "app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+                messages: [`policyArn attaches the AWS managed policy AdministratorAccess, which allows "*" on every resource: ${MANAGED_FIX}`],
+            },
+            {
+                when: "a UserPolicyAttachment of PowerUserAccess",
+                type: T.userPolicyAttachment,
+                props: { user: "ci", policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" },
+                messages: [
+                    `policyArn attaches the AWS managed policy PowerUserAccess, which allows every action outside IAM, Organizations and Account (NotAction): ${MANAGED_FIX}`,
+                ],
+            },
+            {
+                when: "a GroupPolicyAttachment of IAMFullAccess (another partition)",
+                type: T.groupPolicyAttachment,
+                props: { group: "ops", policyArn: "arn:aws-us-gov:iam::aws:policy/IAMFullAccess" },
+                messages: [`policyArn attaches the AWS managed policy IAMFullAccess, which allows "iam:*", so its holder can grant itself anything: ${MANAGED_FIX}`],
+            },
+            {
+                when: "a PolicyAttachment of AdministratorAccess",
+                type: T.policyAttachment,
+                props: { name: "admins", roles: ["app"], policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+                messages: [`policyArn attaches the AWS managed policy AdministratorAccess, which allows "*" on every resource: ${MANAGED_FIX}`],
+            },
+            {
+                when: "a Role's managedPolicyArns",
+                type: T.role,
+                props: {
+                    assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }),
+                    managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"],
+                },
+                messages: [`managedPolicyArns[1] attaches the AWS managed policy AdministratorAccess, which allows "*" on every resource: ${MANAGED_FIX}`],
+            },
         ],
         otherType: {
-            type: T.rolePolicyAttachment,
-            props: { role: "app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
-            reason: only(T.iamPolicy, T.rolePolicy, T.userPolicy, T.groupPolicy, T.role),
+            type: T.instanceProfile,
+            props: { role: "app" },
+            reason: only(
+                T.iamPolicy,
+                T.rolePolicy,
+                T.userPolicy,
+                T.groupPolicy,
+                T.role,
+                T.rolePolicyAttachment,
+                T.userPolicyAttachment,
+                T.groupPolicyAttachment,
+                T.policyAttachment,
+            ),
         },
         unknown: { patch: { policy: UNKNOWN }, path: "policy" },
     },
