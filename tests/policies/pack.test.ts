@@ -194,7 +194,7 @@ describe("policy config files", () => {
 
     const resolved = (env: string) => resolvePolicyConfig(loadPolicyConfig(path.join(POLICIES, "config", `${env}.json`)));
 
-    it("prod: every policy mandatory, 3 AZs", () => {
+    it("prod: every policy mandatory, 3 AZs, 7 days of backups, 3 cache nodes", () => {
         const prod = resolved("prod");
         assert.deepStrictEqual(
             Object.entries(prod)
@@ -204,6 +204,8 @@ describe("policy config files", () => {
         );
         assert.strictEqual(prod["vpc-multi-az"].properties["minAvailabilityZones"], 3);
         assert.strictEqual(prod["rds-backup-retention"].properties["minBackupRetentionDays"], 7);
+        // Issue 4: prod's cache is one primary and at least two replicas.
+        assert.strictEqual(prod["elasticache-multi-az-failover"].properties["minNodes"], 3);
     });
 
     it("dev: encryption at rest, TLS, baseline and logging mandatory; Multi-AZ, cost-heavy HA and teardown blockers advisory", () => {

@@ -959,6 +959,11 @@ export const stackCases: StackCase[] = [
                 expect: [{ urn: urnOf(T.table, "orders"), message: `${T.table} "orders" ${PROTECT_FIX}` }],
             },
             {
+                when: "an unprotected Aurora cluster instance (a default stateful type)",
+                resources: [protectedTable, clusterInstance("orders-db-1")],
+                expect: [{ urn: urnOf(T.clusterInstance, "orders-db-1"), message: `${T.clusterInstance} "orders-db-1" ${PROTECT_FIX}` }],
+            },
+            {
                 when: "protect explicitly false on a bucket",
                 resources: [protectedTable, res(T.bucket, "site", {}, { protect: false })],
                 expect: [{ urn: urnOf(T.bucket, "site"), message: `${T.bucket} "site" ${PROTECT_FIX}` }],
