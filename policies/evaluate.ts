@@ -360,7 +360,7 @@ export function loadPolicyConfig(file: string, policies: readonly PackPolicy[] =
 }
 
 // ------------------------------------------------------------------------------------------------
-// Protobuf requests (the same ones the engine sends; the gRPC test client reuses them)
+// Protobuf requests (the same ones the engine sends; the gRPC test client builds its own to compare)
 // ------------------------------------------------------------------------------------------------
 
 /** Turns a property bag into JSON a google.protobuf.Struct accepts: no undefined, no functions. */
