@@ -8,12 +8,17 @@
  * provider resources are not given to resource policies (they are engine bookkeeping); stack
  * policies see every resource, as under the CLI. Resources pending deletion are skipped.
  *
+ * Encrypted secrets (an export made without --show-secrets) cannot be read: they reach the policies
+ * as unknown values, so a policy that needs one reports "can't run policy ... during preview"
+ * (advisory) instead of judging a placeholder, and the CLI names them on stderr.
+ *
  * Exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad input (unreadable or
- * non-export file, invalid policy config, unknown option).
+ * non-export file, unreadable or invalid policy config, unknown option, --json not writable),
+ * 3 internal error (a bug in the pack or this script; the stack trace is printed).
  */
 import * as fs from "fs";
 import type { EvaluatedResource, PolicyConfigFile, PolicyReport } from "../policies/evaluate";
-import { fromStackExport, StackExportError } from "../policies/lib/stack-export";
+import { EncryptedSecret, fromStackExport, StackExportError } from "../policies/lib/stack-export";
 
 const USAGE = `usage: npm run policy:check -- --file <export.json> [--policy-config <config.json>] [--json <out.json>]
 
@@ -22,7 +27,7 @@ const USAGE = `usage: npm run policy:check -- --file <export.json> [--policy-con
   --json <path>            also write {"violations": [{"policy", "enforcementLevel", "urn", "message"}]} to <path>
   --help                   show this help
 
-exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad input`;
+exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad input, 3 internal error`;
 
 /** Bad input: printed with its fix, exit status 2. */
 class InputError extends Error {}
@@ -59,21 +64,25 @@ function parseArgs(argv: string[]): Options | "help" {
     return { file: values["--file"], policyConfig: values["--policy-config"], json: values["--json"] };
 }
 
-function readExport(file: string): EvaluatedResource[] {
+/** Reads a JSON file named by `flag`; InputError when it cannot be read or parsed. */
+function readJson(flag: string, file: string, fix: string): unknown {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
-        throw new InputError(`cannot read --file ${file}: ${e instanceof Error ? e.message : String(e)}. Check the path.`);
+        throw new InputError(`cannot read ${flag} ${file}: ${e instanceof Error ? e.message : String(e)}. Check the path.`);
     }
-    let doc: unknown;
     try {
-        doc = JSON.parse(text);
+        return JSON.parse(text);
     } catch (e) {
-        throw new InputError(`--file ${file} is not valid JSON (${e instanceof Error ? e.message : String(e)}): produce it with \`pulumi stack export --file ${file}\`.`);
+        throw new InputError(`${flag} ${file} is not valid JSON (${e instanceof Error ? e.message : String(e)}): ${fix}`);
     }
+}
+
+function readExport(file: string, encrypted: EncryptedSecret[]): EvaluatedResource[] {
+    const doc = readJson("--file", file, `produce it with \`pulumi stack export --file ${file}\`.`);
     try {
-        return fromStackExport(doc);
+        return fromStackExport(doc, (secret) => encrypted.push(secret));
     } catch (e) {
         if (e instanceof StackExportError) {
             throw new InputError(`--file ${file} ${e.message}`);
@@ -85,13 +94,22 @@ function readExport(file: string): EvaluatedResource[] {
 async function main(argv: string[]): Promise<number> {
     let options: Options | "help";
     let resources: EvaluatedResource[];
+    let configDoc: unknown;
+    const encrypted: EncryptedSecret[] = [];
     try {
         options = parseArgs(argv);
         if (options === "help") {
             console.log(USAGE);
             return 0;
         }
-        resources = readExport(options.file);
+        resources = readExport(options.file, encrypted);
+        if (options.policyConfig) {
+            configDoc = readJson(
+                "--policy-config",
+                options.policyConfig,
+                'it must be a JSON object mapping policy names to an enforcement level or { "enforcementLevel": ..., <property>: ... }, as policies/config/prod.json does.',
+            );
+        }
     } catch (e) {
         if (e instanceof InputError) {
             console.error(`error: ${e.message}\n\n${USAGE}`);
@@ -107,7 +125,7 @@ async function main(argv: string[]): Promise<number> {
     const evaluate = require("../policies/evaluate") as typeof import("../policies/evaluate");
     let config: PolicyConfigFile | undefined;
     try {
-        config = options.policyConfig ? evaluate.loadPolicyConfig(options.policyConfig) : undefined;
+        config = options.policyConfig ? evaluate.parsePolicyConfig(configDoc, options.policyConfig) : undefined;
     } catch (e) {
         if (e instanceof evaluate.PolicyConfigError) {
             console.error(
@@ -129,6 +147,13 @@ async function main(argv: string[]): Promise<number> {
         throw e;
     }
 
+    // One entry per resource property (an export holds most values in both inputs and outputs).
+    const secrets = [...new Set(encrypted.map((s) => `${s.path.replace(/^(inputs|outputs)\./, "")} of ${s.urn}`))];
+    if (secrets.length > 0) {
+        console.error(
+            `note: ${secrets.length} encrypted secret value(s) in --file cannot be read (${secrets.slice(0, 3).join("; ")}${secrets.length > 3 ? "; ..." : ""}): policies see them as unknown and report "can't run policy" where they need one. Export with \`pulumi stack export --show-secrets\` to check them.`,
+        );
+    }
     console.log(`Policy pack platform-guardrails on ${options.file}${options.policyConfig ? ` with ${options.policyConfig}` : ""}`);
     console.log(evaluate.formatReport(report));
     if (options.json) {
@@ -148,7 +173,8 @@ main(process.argv.slice(2)).then(
         process.exitCode = code;
     },
     (e) => {
-        console.error(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        process.exitCode = 2;
+        // Not bad input (that is handled above, exit 2): a bug in the pack or this script.
+        console.error(`internal error (please report it with this trace): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        process.exitCode = 3;
     },
 );

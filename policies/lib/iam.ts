@@ -10,6 +10,8 @@ export interface Statement {
     readonly effect: string;
     readonly actions: string[];
     readonly notActions: string[];
+    /** Resource patterns (NotResource is not read: it never proves coverage). */
+    readonly resources: string[];
     readonly principal: unknown;
     readonly condition: unknown;
 }
@@ -57,6 +59,7 @@ export function parsePolicyDocument(document: unknown): ParsedDocument {
             effect: typeof s["Effect"] === "string" ? s["Effect"] : "",
             actions: strings(s["Action"]),
             notActions: strings(s["NotAction"]),
+            resources: strings(s["Resource"]),
             principal: s["Principal"],
             condition: s["Condition"],
         });
@@ -108,23 +111,62 @@ function isEveryone(principal: unknown): boolean {
     return isRecord(principal) && strings(principal["AWS"]).includes("*");
 }
 
-/**
- * True when some statement denies every principal any request made without TLS:
- * `{"Effect": "Deny", "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}`.
- * Condition operator and key names are matched case-insensitively, as IAM does; `BoolIfExists` counts.
- */
-export function deniesInsecureTransport(statements: readonly Statement[]): boolean {
-    return statements.some((s) => {
-        if (s.effect !== "Deny" || !isEveryone(s.principal) || !isRecord(s.condition)) {
+/** True for a statement denying every principal any request made without TLS (aws:SecureTransport false). */
+function deniesWithoutTls(s: Statement): boolean {
+    if (s.effect !== "Deny" || !isEveryone(s.principal) || !isRecord(s.condition)) {
+        return false;
+    }
+    // Condition operator and key names are matched case-insensitively, as IAM does; BoolIfExists counts.
+    return Object.entries(s.condition).some(([operator, block]) => {
+        if (!/^bool(ifexists)?$/i.test(operator) || !isRecord(block)) {
             return false;
         }
-        return Object.entries(s.condition).some(([operator, block]) => {
-            if (!/^bool(ifexists)?$/i.test(operator) || !isRecord(block)) {
-                return false;
-            }
-            return Object.entries(block).some(
-                ([key, value]) => key.toLowerCase() === "aws:securetransport" && (value === false || strings(value).some((v) => v.toLowerCase() === "false")),
-            );
-        });
+        return Object.entries(block).some(
+            ([key, value]) => key.toLowerCase() === "aws:securetransport" && (value === false || strings(value).some((v) => v.toLowerCase() === "false")),
+        );
     });
+}
+
+/** True when an IAM resource pattern (wildcards `*` and `?`) matches `arn`. */
+export function resourceMatches(pattern: string, arn: string): boolean {
+    const regex = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
+    return new RegExp(`^${regex}$`).test(arn);
+}
+
+/** What a TLS-only deny must cover to protect a resource. */
+export interface TransportDenyCoverage {
+    /** Action patterns of which the deny must list one ("*", "s3:*", ...), compared case-insensitively. */
+    readonly actions: readonly string[];
+    /** ARNs its Resource patterns must match; ["*"] when the ARN is not known (only "*" matches). */
+    readonly resources: readonly string[];
+}
+
+/** Whether a document's TLS-only deny protects a resource, or what it lacks. */
+export type TransportDenyVerdict =
+    | { readonly problem: undefined }
+    | { readonly problem: "no-deny" }
+    | { readonly problem: "actions"; readonly actions: string[] }
+    | { readonly problem: "resources"; readonly missing: string[] };
+
+/**
+ * Judges the statements of a resource policy: a statement must deny every principal any request
+ * without TLS (`{"Effect": "Deny", "Principal": "*", "Condition": {"Bool": {"aws:SecureTransport":
+ * "false"}}}`) for one of `coverage.actions` (a Deny of s3:PutObject alone leaves reads open), and
+ * such statements together must name every ARN of `coverage.resources`.
+ */
+export function insecureTransportDenial(statements: readonly Statement[], coverage: TransportDenyCoverage): TransportDenyVerdict {
+    const denies = statements.filter(deniesWithoutTls);
+    if (denies.length === 0) {
+        return { problem: "no-deny" };
+    }
+    const wanted = coverage.actions.map((a) => a.toLowerCase());
+    const covering = denies.filter((s) => s.actions.some((a) => wanted.includes(a.toLowerCase())));
+    if (covering.length === 0) {
+        return { problem: "actions", actions: [...new Set(denies.flatMap((s) => s.actions))] };
+    }
+    const missing = coverage.resources.filter((arn) => !covering.some((s) => s.resources.some((pattern) => resourceMatches(pattern, arn))));
+    return missing.length > 0 ? { problem: "resources", missing } : { problem: undefined };
 }

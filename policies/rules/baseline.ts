@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { ReportViolation, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { listing, ofClasses, references } from "../lib/correlate";
 import { parsePolicyDocument, wildcardProblems } from "../lib/iam";
 import { validateByType, validateResourceOfTypes } from "../lib/typed";
@@ -109,95 +109,154 @@ function protocolName(protocol: string): string {
     return p === "6" ? "tcp" : p === "17" ? "udp" : p === "58" ? "icmpv6" : p === "1" ? "icmp" : p;
 }
 
-/** Reports an ingress rule open to the internet unless it is one allowed TCP port. */
-function checkIngress(rule: IngressShape, path: string, allowedPorts: number[], reportViolation: ReportViolation): void {
+/** The security group a rule belongs to: its id, and the URNs the engine recorded for it. */
+interface GroupRef {
+    id: string | undefined;
+    urns: string[];
+}
+
+/**
+ * True when an internet-facing load balancer (internal not true) lists the group in its
+ * securityGroups, by id or by the engine's property dependencies.
+ */
+function onInternetFacingLb(group: GroupRef, loadBalancers: readonly PolicyResource[]): boolean {
+    return loadBalancers.some((lb) => {
+        const listed: unknown = lb.props["securityGroups"];
+        const dependencies = lb.propertyDependencies?.["securityGroups"] ?? [];
+        const attached = dependencies.some((d) => group.urns.includes(d.urn)) || (group.id !== undefined && Array.isArray(listed) && listed.some((id) => id === group.id));
+        return attached && lb.props["internal"] !== true;
+    });
+}
+
+/**
+ * Reports an ingress rule open to the internet unless it is an allowed TCP port on a security group
+ * of an internet-facing load balancer (the only public edge a VPC should have).
+ */
+function checkIngress(rule: IngressShape, path: string, allowedPorts: number[], isPublicEdge: () => boolean, reportViolation: (message: string) => void): void {
     const open = rule.sources.filter((s) => PUBLIC_CIDRS.includes(s));
     if (open.length === 0) {
         return;
     }
     const protocol = protocolName(rule.protocol);
     const allProtocols = protocol === "-1" || protocol === "all";
-    if (!allProtocols && protocol === "tcp" && rule.fromPort === rule.toPort && allowedPorts.includes(rule.fromPort)) {
-        return;
-    }
     const what = allProtocols
         ? "all protocols and ports"
         : rule.fromPort === rule.toPort
           ? `${protocol} port ${rule.fromPort}`
           : `${protocol} ports ${rule.fromPort}-${rule.toPort}`;
+    if (!allProtocols && protocol === "tcp" && rule.fromPort === rule.toPort && allowedPorts.includes(rule.fromPort)) {
+        if (!isPublicEdge()) {
+            reportViolation(
+                `${path} allows ${listing(open)} on ${what}, but the security group is not attached to an internet-facing load balancer: only the security groups of internet-facing load balancers may accept the internet; restrict the source to a security group or a known CIDR.`,
+            );
+        }
+        return;
+    }
     reportViolation(
         `${path} allows ${listing(open)} on ${what}: only tcp port(s) ${allowedPorts.join(", ")} may be open to the internet; restrict the source to a security group or a known CIDR.`,
     );
 }
 
-export const securityGroupNoPublicIngress: ResourceValidationPolicy = {
+function strings(value: unknown): string[] {
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+function text(value: unknown): string | undefined {
+    return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+    return typeof value === "number" ? value : fallback;
+}
+
+export const securityGroupNoPublicIngress: StackValidationPolicy = {
     name: "security-group-no-public-ingress",
     description:
-        "No security group ingress from 0.0.0.0/0 or ::/0 except the allowed public ports (default 443), across inline ingress, SecurityGroupRule and vpc.SecurityGroupIngressRule (Checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260, CKV_AWS_277; cdk-nag AwsSolutions-EC23).",
+        "No security group ingress from 0.0.0.0/0 or ::/0 (inline ingress, SecurityGroupRule, vpc.SecurityGroupIngressRule) except the allowed public ports (default 443) on security groups of internet-facing load balancers (Checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260, CKV_AWS_277; cdk-nag AwsSolutions-EC23).",
     configSchema: {
         properties: {
             allowedPublicPorts: {
                 type: "array",
                 items: { type: "integer", minimum: 0, maximum: 65535 },
                 default: DEFAULT_ALLOWED_PUBLIC_PORTS,
-                description: "TCP ports that may accept 0.0.0.0/0 or ::/0 (public edges only).",
+                description: "TCP ports that the security groups of internet-facing load balancers may open to 0.0.0.0/0 or ::/0.",
             },
         },
     },
-    validateResource: validateByType(
-        validateResourceOfType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
-            const allowed = args.getConfig<{ allowedPublicPorts?: number[] }>().allowedPublicPorts ?? DEFAULT_ALLOWED_PUBLIC_PORTS;
-            const tracker = new UnknownTracker();
-            (group.ingress ?? []).forEach((rule, i) =>
+    validateStack: (args, reportViolation) => {
+        const allowed = args.getConfig<{ allowedPublicPorts?: number[] }>().allowedPublicPorts ?? DEFAULT_ALLOWED_PUBLIC_PORTS;
+        const tracker = new UnknownTracker();
+        const groups = ofClasses(args.resources, aws.ec2.SecurityGroup);
+        const rules = ofClasses(args.resources, aws.ec2.SecurityGroupRule);
+        const ingressRules = ofClasses(args.resources, aws.vpc.SecurityGroupIngressRule);
+        const loadBalancers = ofClasses(args.resources, aws.lb.LoadBalancer, aws.alb.LoadBalancer);
+        if (groups.length + rules.length + ingressRules.length === 0) {
+            return args.notApplicable("The stack has no security groups or ingress rules");
+        }
+        const ruleGroup = (rule: PolicyResource): GroupRef => ({
+            id: text(rule.props["securityGroupId"]),
+            urns: (rule.propertyDependencies?.["securityGroupId"] ?? []).map((d) => d.urn),
+        });
+
+        for (const group of groups) {
+            const ingress: unknown = tracker.read(() => group.props["ingress"] as unknown);
+            (Array.isArray(ingress) ? ingress : []).forEach((rule: Record<string, unknown>, i) =>
                 tracker.check(() =>
                     checkIngress(
                         {
-                            protocol: rule.protocol,
-                            fromPort: rule.fromPort,
-                            toPort: rule.toPort,
-                            sources: [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])],
+                            protocol: String(rule["protocol"]),
+                            fromPort: numberOr(rule["fromPort"], 0),
+                            toPort: numberOr(rule["toPort"], 0),
+                            sources: [...strings(rule["cidrBlocks"]), ...strings(rule["ipv6CidrBlocks"])],
                         },
                         `ingress[${i}]`,
                         allowed,
-                        reportViolation,
+                        () => onInternetFacingLb({ id: text(group.props["id"]), urns: [group.urn] }, loadBalancers),
+                        (message) => reportViolation(message, group.urn),
                     ),
                 ),
             );
-            tracker.finish();
-        }),
-        validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
-            if (rule.type !== "ingress") {
-                return args.notApplicable("Policy only applies to ingress rules");
-            }
-            const allowed = args.getConfig<{ allowedPublicPorts?: number[] }>().allowedPublicPorts ?? DEFAULT_ALLOWED_PUBLIC_PORTS;
-            checkIngress(
-                {
-                    protocol: rule.protocol,
-                    fromPort: rule.fromPort,
-                    toPort: rule.toPort,
-                    sources: [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])],
-                },
-                "the rule",
-                allowed,
-                reportViolation,
-            );
-        }),
-        validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
-            const allowed = args.getConfig<{ allowedPublicPorts?: number[] }>().allowedPublicPorts ?? DEFAULT_ALLOWED_PUBLIC_PORTS;
-            checkIngress(
-                {
-                    protocol: rule.ipProtocol,
-                    // ipProtocol "-1" has no ports; a single port has only fromPort = toPort.
-                    fromPort: rule.fromPort ?? 0,
-                    toPort: rule.toPort ?? rule.fromPort ?? 65535,
-                    sources: [rule.cidrIpv4, rule.cidrIpv6].filter((c): c is string => typeof c === "string"),
-                },
-                "the rule",
-                allowed,
-                reportViolation,
-            );
-        }),
-    ),
+        }
+        for (const rule of rules) {
+            tracker.check(() => {
+                if (rule.props["type"] !== "ingress") {
+                    return;
+                }
+                checkIngress(
+                    {
+                        protocol: String(rule.props["protocol"]),
+                        fromPort: numberOr(rule.props["fromPort"], 0),
+                        toPort: numberOr(rule.props["toPort"], 0),
+                        sources: [...strings(rule.props["cidrBlocks"]), ...strings(rule.props["ipv6CidrBlocks"])],
+                    },
+                    "the rule",
+                    allowed,
+                    () => onInternetFacingLb(ruleGroup(rule), loadBalancers),
+                    (message) => reportViolation(message, rule.urn),
+                );
+            });
+        }
+        for (const rule of ingressRules) {
+            tracker.check(() => {
+                const fromPort: unknown = rule.props["fromPort"];
+                const toPort: unknown = rule.props["toPort"];
+                checkIngress(
+                    {
+                        protocol: String(rule.props["ipProtocol"]),
+                        // ipProtocol "-1" has no ports; a single port has only fromPort = toPort.
+                        fromPort: numberOr(fromPort, 0),
+                        toPort: numberOr(toPort, numberOr(fromPort, 65535)),
+                        sources: [rule.props["cidrIpv4"], rule.props["cidrIpv6"]].filter((c): c is string => typeof c === "string"),
+                    },
+                    "the rule",
+                    allowed,
+                    () => onInternetFacingLb(ruleGroup(rule), loadBalancers),
+                    (message) => reportViolation(message, rule.urn),
+                );
+            });
+        }
+        tracker.finish();
+    },
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -223,10 +282,29 @@ function checkPolicyDocument(document: unknown, prefix: string, reportViolation:
     }
 }
 
+/**
+ * AWS managed policies that grant wildcard actions, by name (AWS managed policy reference):
+ * AdministratorAccess allows "*", PowerUserAccess every action except iam:*, organizations:* and
+ * account:* (NotAction), IAMFullAccess "iam:*".
+ */
+const BROAD_MANAGED_POLICIES: Readonly<Record<string, string>> = {
+    AdministratorAccess: 'allows "*" on every resource',
+    PowerUserAccess: "allows every action outside IAM, Organizations and Account (NotAction)",
+    IAMFullAccess: 'allows "iam:*", so its holder can grant itself anything',
+};
+
+function checkManagedPolicy(arn: string | undefined, path: string, reportViolation: ReportViolation): void {
+    const name = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/.exec(arn ?? "")?.[1];
+    const grants = name === undefined ? undefined : BROAD_MANAGED_POLICIES[name];
+    if (name !== undefined && grants !== undefined) {
+        reportViolation(`${path} attaches the AWS managed policy ${name}, which ${grants}: attach a customer-managed policy that lists only the actions the workload needs.`);
+    }
+}
+
 export const iamNoWildcardActions: ResourceValidationPolicy = {
     name: "iam-no-wildcard-actions",
     description:
-        'IAM identity policies (managed, role/user/group inline, Role.inlinePolicies) allow no "*" or "service:*" actions and no Allow+NotAction; assume-role documents are exempt (Checkov CKV_AWS_63, CKV_AWS_62; cdk-nag AwsSolutions-IAM5).',
+        'IAM identity policies (managed, role/user/group inline, Role.inlinePolicies) allow no "*" or "service:*" actions and no Allow+NotAction, and no AdministratorAccess, PowerUserAccess or IAMFullAccess is attached; assume-role documents are exempt (Checkov CKV_AWS_63, CKV_AWS_62, CKV_AWS_274; cdk-nag AwsSolutions-IAM4, AwsSolutions-IAM5).',
     validateResource: validateByType(
         validateResourceOfType(aws.iam.Policy, (policy, _args, reportViolation) => checkPolicyDocument(policy.policy, "", reportViolation)),
         validateResourceOfType(aws.iam.RolePolicy, (policy, _args, reportViolation) => checkPolicyDocument(policy.policy, "", reportViolation)),
@@ -242,8 +320,13 @@ export const iamNoWildcardActions: ResourceValidationPolicy = {
                     }
                 }),
             );
+            (role.managedPolicyArns ?? []).forEach((arn, i) => tracker.check(() => checkManagedPolicy(arn, `managedPolicyArns[${i}]`, reportViolation)));
             tracker.finish();
         }),
+        validateResourceOfType(aws.iam.RolePolicyAttachment, (attachment, _args, reportViolation) => checkManagedPolicy(attachment.policyArn, "policyArn", reportViolation)),
+        validateResourceOfType(aws.iam.UserPolicyAttachment, (attachment, _args, reportViolation) => checkManagedPolicy(attachment.policyArn, "policyArn", reportViolation)),
+        validateResourceOfType(aws.iam.GroupPolicyAttachment, (attachment, _args, reportViolation) => checkManagedPolicy(attachment.policyArn, "policyArn", reportViolation)),
+        validateResourceOfType(aws.iam.PolicyAttachment, (attachment, _args, reportViolation) => checkManagedPolicy(attachment.policyArn, "policyArn", reportViolation)),
     ),
 };
 

@@ -118,6 +118,8 @@ export const lbDeletionProtection: ResourceValidationPolicy = {
 export const DEFAULT_STATEFUL_TYPES = [
     "aws:rds/cluster:Cluster",
     "aws:rds/instance:Instance",
+    // Replacing or destroying an Aurora instance drops a reader (or the writer) from the cluster.
+    "aws:rds/clusterInstance:ClusterInstance",
     "aws:dynamodb/table:Table",
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:elasticache/serverlessCache:ServerlessCache",

@@ -132,12 +132,23 @@ export const snsTopicCmk: ResourceValidationPolicy = {
 export const eventbridgeBusCmk: ResourceValidationPolicy = {
     name: "eventbridge-bus-cmk",
     description:
-        "EventBridge event buses encrypt events with a customer-managed KMS key (kmsKeyIdentifier). No Checkov/cdk-nag rule targets event buses; modelled on Checkov CKV_AWS_158 and cdk-nag AwsSolutions-SNS2.",
-    validateResource: validateResourceOfType(aws.cloudwatch.EventBus, (bus, _args, reportViolation) => {
-        if (!bus.kmsKeyIdentifier) {
-            reportViolation("kmsKeyIdentifier is not set: events (and archives) are encrypted with an AWS owned key; set kmsKeyIdentifier to a customer-managed KMS key ARN.");
-        }
-    }),
+        "EventBridge event buses and event archives encrypt events with a customer-managed KMS key (kmsKeyIdentifier on each: an archive does not inherit its bus's key). No Checkov/cdk-nag rule targets EventBridge; modelled on Checkov CKV_AWS_158 and cdk-nag AwsSolutions-SNS2.",
+    validateResource: validateByType(
+        validateResourceOfType(aws.cloudwatch.EventBus, (bus, _args, reportViolation) => {
+            if (!bus.kmsKeyIdentifier) {
+                reportViolation("kmsKeyIdentifier is not set: events on the bus are encrypted with an AWS owned key; set kmsKeyIdentifier to a customer-managed KMS key ARN.");
+            }
+        }),
+        // Archives default to an AWS owned key whatever the bus uses (EventBridge user guide,
+        // "Encrypting EventBridge archives with AWS KMS keys").
+        validateResourceOfType(aws.cloudwatch.EventArchive, (archive, _args, reportViolation) => {
+            if (!archive.kmsKeyIdentifier) {
+                reportViolation(
+                    "kmsKeyIdentifier is not set: archived events (kept for replay) are encrypted with an AWS owned key, whatever key the bus uses; set kmsKeyIdentifier to a customer-managed KMS key ARN.",
+                );
+            }
+        }),
+    ),
 };
 
 export const cloudwatchLogGroupCmk: ResourceValidationPolicy = {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { PolicyResource, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { ofClasses, references } from "../lib/correlate";
-import { deniesInsecureTransport, parsePolicyDocument } from "../lib/iam";
+import { listing, ofClasses, references } from "../lib/correlate";
+import { insecureTransportDenial, parsePolicyDocument } from "../lib/iam";
 import { validateByType, validateResourceOfTypes } from "../lib/typed";
 import { UnknownTracker } from "../lib/unknowns";
 
@@ -33,13 +33,7 @@ export const lbListenerHttpsOnly: ResourceValidationPolicy = {
             );
         }
         actions.forEach((action, i) => {
-            let problem: string | undefined;
-            if (action.type !== "redirect") {
-                problem = `is "${action.type}", not a redirect to HTTPS`;
-            } else if (action.redirect?.protocol !== "HTTPS") {
-                // A redirect without protocol keeps "#{protocol}", i.e. stays on HTTP.
-                problem = `redirects with redirect.protocol "${action.redirect?.protocol ?? "#{protocol}"}", not "HTTPS"`;
-            }
+            const problem = notHttpsRedirect(action);
             if (problem) {
                 reportViolation(
                     `protocol is HTTP and defaultActions[${i}] ${problem}: plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.`,
@@ -47,6 +41,65 @@ export const lbListenerHttpsOnly: ResourceValidationPolicy = {
             }
         });
     }),
+};
+
+/** Why a listener (rule) action is not a redirect to HTTPS, or undefined when it is one. */
+function notHttpsRedirect(action: { type?: unknown; redirect?: { protocol?: unknown } }): string | undefined {
+    if (action.type !== "redirect") {
+        return `is "${typeof action.type === "string" ? action.type : "(no type)"}", not a redirect to HTTPS`;
+    }
+    const protocol = action.redirect?.protocol;
+    if (protocol !== "HTTPS") {
+        // A redirect without protocol keeps "#{protocol}", i.e. stays on HTTP.
+        return `redirects with redirect.protocol "${typeof protocol === "string" ? protocol : "#{protocol}"}", not "HTTPS"`;
+    }
+    return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export const lbListenerRuleHttpsOnly: StackValidationPolicy = {
+    name: "lb-listener-rule-https-only",
+    description:
+        "Listener rules on a plain HTTP listener only redirect to HTTPS, as its default action must: a forward or fixed-response rule there serves plaintext (Checkov CKV2_AWS_20, CKV_AWS_2).",
+    validateStack: (args, reportViolation) => {
+        const tracker = new UnknownTracker();
+        const rules = ofClasses(args.resources, aws.lb.ListenerRule, aws.alb.ListenerRule);
+        const listeners = ofClasses(args.resources, aws.lb.Listener, aws.alb.Listener);
+        if (rules.length === 0) {
+            return args.notApplicable("The stack has no load balancer listener rules");
+        }
+        let checked = 0;
+        for (const rule of rules) {
+            tracker.check(() => {
+                const listener = listeners.find((l) => references(rule, "listenerArn", l, ["arn", "id"]));
+                if (!listener) {
+                    return; // a listener of another stack: its protocol is not visible here
+                }
+                checked++;
+                // ALB listeners default to HTTP when protocol is omitted.
+                if (String(listener.props["protocol"] ?? "HTTP").toUpperCase() !== "HTTP") {
+                    return;
+                }
+                const actions: unknown = rule.props["actions"];
+                (Array.isArray(actions) ? actions : []).forEach((action: unknown, i) => {
+                    const problem = notHttpsRedirect(isRecord(action) ? action : {});
+                    if (problem) {
+                        reportViolation(
+                            `the rule is on the HTTP listener "${listener.name}" and actions[${i}] ${problem}: plaintext requests matching it are served; attach the rule to the HTTPS listener, or make its only action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.`,
+                            rule.urn,
+                        );
+                    }
+                });
+            });
+        }
+        tracker.finish();
+        if (checked === 0) {
+            return args.notApplicable("The stack's listener rules belong to listeners of other stacks, whose protocol is not visible here");
+        }
+    },
 };
 
 /** TLS 1.3-capable ALB/NLB security policies with TLS 1.2 as the minimum and no legacy ciphers. */
@@ -353,65 +406,115 @@ export const rdsForceSsl: StackValidationPolicy = {
 
 const PLURALS: Record<string, string> = { bucket: "S3 buckets", queue: "SQS queues", topic: "SNS topics" };
 
+/** How one service's resource policies must deny requests without TLS. */
+interface SecureTransportSubject {
+    readonly noun: "bucket" | "queue" | "topic";
+    /** The policy resource class, for messages. */
+    readonly policyClass: string;
+    /** Property of the policy resource that names the target, and the target's keys it may hold. */
+    readonly refProp: string;
+    readonly targetKeys: string[];
+    /** Actions one of which the deny must list, the one suggested first. */
+    readonly actions: string[];
+    /** ARNs the deny must cover for `target`; undefined when they cannot be derived. */
+    arns(target: PolicyResource): string[] | undefined;
+}
+
+/** `a, b or c`. */
+function either(items: readonly string[]): string {
+    return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
+function knownString(value: unknown): string | undefined {
+    return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
 /**
  * Checks that every resource of `targets` has a resource policy (inline `policy`, or a separate
- * policy resource pointing at it through `refProp`) with a Deny statement on aws:SecureTransport
- * false.
+ * policy resource pointing at it through `refProp`) whose Deny on aws:SecureTransport false covers
+ * the service's actions and the resource's ARN(s).
  */
 function checkSecureTransport(
+    subject: SecureTransportSubject,
     targets: PolicyResource[],
     policies: PolicyResource[],
-    refProp: string,
-    targetKeys: string[],
-    noun: string,
-    policyClass: string,
     args: StackValidationArgs,
     reportViolation: (message: string, urn?: string) => void,
 ): void {
+    const { noun } = subject;
     if (targets.length === 0) {
-        return args.notApplicable(`The stack has no ${PLURALS[noun] ?? noun}`);
+        return args.notApplicable(`The stack has no ${PLURALS[noun]}`);
     }
     const tracker = new UnknownTracker();
-    const denyStatement = '{ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }';
     for (const target of targets) {
         tracker.check(() => {
+            const arns = subject.arns(target);
+            const resource = arns === undefined ? '"*"' : arns.length === 1 ? `"${arns[0]}"` : `[${arns.map((a) => `"${a}"`).join(", ")}]`;
+            const statement = `{ Effect: "Deny", Principal: "*", Action: "${subject.actions[subject.actions.length - 1]}", Resource: ${resource}, Condition: { Bool: { "aws:SecureTransport": "false" } } }`;
             const documents: unknown[] = [];
             const inline: unknown = target.props["policy"];
             if (inline) {
                 documents.push(inline);
             }
             for (const p of policies) {
-                if (references(p, refProp, target, targetKeys)) {
+                if (references(p, subject.refProp, target, subject.targetKeys)) {
                     documents.push(p.props["policy"]);
                 }
             }
             if (documents.length === 0) {
-                reportViolation(`${noun} has no resource policy denying requests without TLS: add an ${policyClass} with a statement ${denyStatement}.`, target.urn);
+                reportViolation(`${noun} has no resource policy denying requests without TLS: add an ${subject.policyClass} with a statement ${statement}.`, target.urn);
                 return;
             }
-            const denies = documents.some((d) => {
+            const statements = documents.flatMap((d) => {
                 const parsed = parsePolicyDocument(d);
-                return "statements" in parsed && deniesInsecureTransport(parsed.statements);
+                return "statements" in parsed ? parsed.statements : [];
             });
-            if (!denies) {
-                reportViolation(`${noun}'s resource policy does not deny requests without TLS: add a statement ${denyStatement}.`, target.urn);
+            const verdict = insecureTransportDenial(statements, { actions: subject.actions, resources: arns ?? ["*"] });
+            if (verdict.problem === "no-deny") {
+                reportViolation(`${noun}'s resource policy does not deny requests without TLS: add a statement ${statement}.`, target.urn);
+            } else if (verdict.problem === "actions") {
+                reportViolation(
+                    `${noun}'s resource policy denies requests without TLS only for ${listing(verdict.actions.map((a) => `"${a}"`))}, which leaves other actions open over plain HTTP: deny ${either(subject.actions.map((a) => `"${a}"`))} instead, e.g. ${statement}.`,
+                    target.urn,
+                );
+            } else if (verdict.problem === "resources") {
+                reportViolation(
+                    `${noun}'s resource policy denies requests without TLS, but not on ${listing(verdict.missing.map((a) => `"${a}"`))}: name it in the statement's Resource, e.g. ${statement}.`,
+                    target.urn,
+                );
             }
         });
     }
     tracker.finish();
 }
 
+/*
+ * Actions: S3 and SQS as AWS recommends (s3:* in "Enforce encryption of data in transit" of the S3
+ * security best practices, sqs:* as CDK's enforceSSL writes it); SNS's own best-practice statement
+ * denies SNS:Publish only (sns-security-best-practices.html#enforce-encryption-data-in-transit, also
+ * what cdk-nag AwsSolutions-SNS3 checks), so sns:Publish is enough there. "*" always covers.
+ */
+
 export const s3BucketDenyInsecureTransport: StackValidationPolicy = {
     name: "s3-bucket-deny-insecure-transport",
-    description: "Every S3 bucket has a bucket policy that denies requests without TLS (aws:SecureTransport false) (cdk-nag AwsSolutions-S10).",
+    description:
+        "Every S3 bucket has a bucket policy that denies requests without TLS (aws:SecureTransport false) for s3:* (or *) on the bucket and its objects (cdk-nag AwsSolutions-S10).",
     validateStack: (args, reportViolation) =>
         checkSecureTransport(
+            {
+                noun: "bucket",
+                policyClass: "aws.s3.BucketPolicy",
+                refProp: "bucket",
+                targetKeys: ["id", "bucket"],
+                actions: ["*", "s3:*"],
+                arns: (bucket) => {
+                    const name = knownString(bucket.props["bucket"]) ?? knownString(bucket.props["id"]);
+                    const arn = knownString(bucket.props["arn"]) ?? (name ? `arn:aws:s3:::${name}` : undefined);
+                    return arn ? [arn, `${arn}/*`] : undefined;
+                },
+            },
             ofClasses(args.resources, aws.s3.Bucket, aws.s3.BucketV2),
             ofClasses(args.resources, aws.s3.BucketPolicy),
-            "bucket",
-            ["id", "bucket"],
-            "bucket",
-            "aws.s3.BucketPolicy",
             args,
             reportViolation,
         ),
@@ -419,16 +522,23 @@ export const s3BucketDenyInsecureTransport: StackValidationPolicy = {
 
 export const sqsQueueDenyInsecureTransport: StackValidationPolicy = {
     name: "sqs-queue-deny-insecure-transport",
-    description: "Every SQS queue has a queue policy that denies requests without TLS (aws:SecureTransport false) (cdk-nag AwsSolutions-SQS4).",
+    description: "Every SQS queue has a queue policy that denies requests without TLS (aws:SecureTransport false) for sqs:* (or *) on the queue (cdk-nag AwsSolutions-SQS4).",
     validateStack: (args, reportViolation) =>
         checkSecureTransport(
+            {
+                noun: "queue",
+                policyClass: "aws.sqs.QueuePolicy",
+                // A queue's id is its URL.
+                refProp: "queueUrl",
+                targetKeys: ["id", "url"],
+                actions: ["*", "sqs:*"],
+                arns: (queue) => {
+                    const arn = knownString(queue.props["arn"]);
+                    return arn ? [arn] : undefined;
+                },
+            },
             ofClasses(args.resources, aws.sqs.Queue),
             ofClasses(args.resources, aws.sqs.QueuePolicy),
-            // A queue's id is its URL.
-            "queueUrl",
-            ["id", "url"],
-            "queue",
-            "aws.sqs.QueuePolicy",
             args,
             reportViolation,
         ),
@@ -436,16 +546,24 @@ export const sqsQueueDenyInsecureTransport: StackValidationPolicy = {
 
 export const snsTopicDenyInsecureTransport: StackValidationPolicy = {
     name: "sns-topic-deny-insecure-transport",
-    description: "Every SNS topic has a topic policy that denies requests without TLS (aws:SecureTransport false) (cdk-nag AwsSolutions-SNS3).",
+    description:
+        "Every SNS topic has a topic policy that denies requests without TLS (aws:SecureTransport false) for sns:Publish, sns:* or * on the topic, as AWS's SNS best practices show (cdk-nag AwsSolutions-SNS3).",
     validateStack: (args, reportViolation) =>
         checkSecureTransport(
+            {
+                noun: "topic",
+                policyClass: "aws.sns.TopicPolicy",
+                // A topic's id is its ARN.
+                refProp: "arn",
+                targetKeys: ["id", "arn"],
+                actions: ["*", "sns:*", "sns:Publish"],
+                arns: (topic) => {
+                    const arn = knownString(topic.props["arn"]) ?? knownString(topic.props["id"]);
+                    return arn ? [arn] : undefined;
+                },
+            },
             ofClasses(args.resources, aws.sns.Topic),
             ofClasses(args.resources, aws.sns.TopicPolicy),
-            // A topic's id is its ARN.
-            "arn",
-            ["id", "arn"],
-            "topic",
-            "aws.sns.TopicPolicy",
             args,
             reportViolation,
         ),
@@ -453,6 +571,7 @@ export const snsTopicDenyInsecureTransport: StackValidationPolicy = {
 
 export const encryptionInTransitPolicies = [
     lbListenerHttpsOnly,
+    lbListenerRuleHttpsOnly,
     lbListenerTlsPolicy,
     apigatewayDomainTls,
     apigatewayMtlsExecuteApiDisabled,

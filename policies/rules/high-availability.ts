@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
-import { ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { ofClasses, references } from "../lib/correlate";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { listing, ofClasses, references } from "../lib/correlate";
 import { validateResourceOfTypes } from "../lib/typed";
 import { UnknownTracker } from "../lib/unknowns";
+import { distinct, isPublicSubnet, stackVpcs, subnetAz } from "../lib/vpc";
 
 /*
  * Multi-AZ / high availability: no single instance, node, subnet or NAT gateway whose loss takes a
@@ -193,42 +193,119 @@ export const asgMultiSubnet: ResourceValidationPolicy = {
     }),
 };
 
-export const vpcNatGatewayPerAz: ResourceValidationPolicy = {
+function strategyOf(args: Record<string, unknown>): string {
+    const natGateways: unknown = args["natGateways"];
+    const strategy: unknown = typeof natGateways === "object" && natGateways !== null && !Array.isArray(natGateways) ? Reflect.get(natGateways, "strategy") : undefined;
+    // awsx defaults to one NAT gateway per AZ when natGateways (or its strategy) is omitted.
+    return typeof strategy === "string" ? strategy : "OnePerAz";
+}
+
+function unverifiable(components: readonly PolicyResource[], what: string): string {
+    const names = listing(components.map((c) => `"${c.name}"`));
+    return `awsx VPC ${names} has no recorded children (aws.ec2.Subnet, aws.ec2.NatGateway) and no inputs in its props, so ${what} cannot be checked`;
+}
+
+export const vpcNatGatewayPerAz: StackValidationPolicy = {
     name: "vpc-nat-gateway-per-az",
     description:
-        "awsx VPCs run one NAT gateway per AZ (natGateways.strategy \"OnePerAz\"), so losing an AZ does not cut the others' egress. No Checkov/cdk-nag rule checks NAT redundancy; listed with cdk-nag's VPC rules (AwsSolutions-VPC7).",
-    validateResource: validateResourceOfType(awsx.ec2.Vpc, (vpc, _args, reportViolation) => {
-        // awsx defaults to one NAT gateway per AZ when natGateways is omitted.
-        const strategy = vpc.natGateways?.strategy ?? "OnePerAz";
-        if (strategy === "Single") {
-            reportViolation(
-                'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.',
-            );
-        } else if (strategy !== "OnePerAz") {
-            reportViolation(`natGateways.strategy is "${strategy}": private subnets get no NAT gateway per AZ; set natGateways: { strategy: "OnePerAz" }.`);
+        'VPCs run a NAT gateway in every AZ that has public subnets (awsx natGateways.strategy "OnePerAz"), judged on the aws.ec2.Subnet and aws.ec2.NatGateway resources awsx creates, so losing an AZ does not cut the others\' egress. No Checkov/cdk-nag rule checks NAT redundancy; the network counterpart of Checkov CKV_AWS_157 (Multi-AZ).',
+    validateStack: (args, reportViolation) => {
+        const tracker = new UnknownTracker();
+        const { withChildren, componentsOnly } = stackVpcs(args.resources, tracker);
+        for (const vpc of withChildren) {
+            tracker.check(() => {
+                if (vpc.natGateways.length === 0) {
+                    // No NAT egress to make redundant (awsx strategy "None" allows no private subnets).
+                    return;
+                }
+                const publicAzs = distinct(vpc.subnets.filter(isPublicSubnet).map(subnetAz));
+                const natAzs = distinct(vpc.natGateways.map((n) => subnetAz(n.subnet)));
+                const missing = publicAzs.filter((az) => !natAzs.includes(az));
+                if (missing.length > 0) {
+                    const fix = vpc.awsx
+                        ? 'set natGateways: { strategy: "OnePerAz" }'
+                        : "add an aws.ec2.NatGateway in a public subnet of each AZ and route that AZ's private subnets to it";
+                    reportViolation(
+                        `NAT gateways are in ${natAzs.length} of the ${publicAzs.length} AZs with public subnets (${listing(natAzs)}); ${listing(missing)} ${missing.length === 1 ? "has" : "have"} none, so private subnets there send egress through another AZ and lose it when that AZ fails: ${fix}.`,
+                        vpc.urn,
+                    );
+                }
+            });
         }
-    }),
+        const unchecked = componentsOnly.filter((c) => c.args === undefined).map((c) => c.component);
+        for (const { component, args: vpcArgs } of componentsOnly) {
+            if (vpcArgs === undefined) {
+                continue;
+            }
+            tracker.check(() => {
+                // awsx accepts OnePerAz, Single and None (case-insensitively); "None" allows no private
+                // subnets, so only "Single" leaves egress of some AZs to a NAT gateway in another.
+                if (strategyOf(vpcArgs).toLowerCase() === "single") {
+                    reportViolation(
+                        'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.',
+                        component.urn,
+                    );
+                }
+            });
+        }
+        tracker.finish();
+        if (unchecked.length > 0) {
+            return args.notApplicable(unverifiable(unchecked, "NAT gateways per AZ"));
+        }
+        if (withChildren.length === 0 && componentsOnly.length === 0) {
+            return args.notApplicable("The stack has no VPC subnets or awsx VPCs");
+        }
+    },
 };
 
 export const DEFAULT_MIN_AZS = 2;
 
-export const vpcMultiAz: ResourceValidationPolicy = {
+export const vpcMultiAz: StackValidationPolicy = {
     name: "vpc-multi-az",
     description:
-        "awsx VPCs spread subnets over at least the configured number of AZs (numberOfAvailabilityZones or availabilityZoneNames). No Checkov/cdk-nag rule checks it; the network counterpart of Checkov CKV_AWS_157 (Multi-AZ).",
+        "VPCs spread their subnets over at least the configured number of AZs, counted from the aws.ec2.Subnet resources (awsx numberOfAvailabilityZones or availabilityZoneNames when no subnets are recorded). No Checkov/cdk-nag rule checks it; the network counterpart of Checkov CKV_AWS_157 (Multi-AZ).",
     configSchema: {
         properties: {
             minAvailabilityZones: { type: "integer", minimum: 1, default: DEFAULT_MIN_AZS, description: "Minimum number of AZs." },
         },
     },
-    validateResource: validateResourceOfType(awsx.ec2.Vpc, (vpc, args, reportViolation) => {
+    validateStack: (args, reportViolation) => {
         const minimum = args.getConfig<{ minAvailabilityZones?: number }>().minAvailabilityZones ?? DEFAULT_MIN_AZS;
-        // awsx uses the first 3 AZs of the region when neither is given.
-        const count = vpc.availabilityZoneNames?.length ?? vpc.numberOfAvailabilityZones ?? 3;
-        if (count < minimum) {
-            reportViolation(`the VPC spans ${count} AZ(s): at least ${minimum} are required; set numberOfAvailabilityZones >= ${minimum}.`);
+        const tracker = new UnknownTracker();
+        const { withChildren, componentsOnly } = stackVpcs(args.resources, tracker);
+        for (const vpc of withChildren) {
+            tracker.check(() => {
+                // A subnet created without an AZ lands where AWS puts it: it proves no spread.
+                const azs = distinct(vpc.subnets.map(subnetAz));
+                if (azs.length < minimum) {
+                    const fix = vpc.awsx ? `set numberOfAvailabilityZones >= ${minimum}` : `create subnets in at least ${minimum} AZs`;
+                    reportViolation(`the VPC's subnets span ${azs.length} AZ(s)${azs.length > 0 ? ` (${listing(azs)})` : ""}: at least ${minimum} are required; ${fix}.`, vpc.urn);
+                }
+            });
         }
-    }),
+        const unchecked = componentsOnly.filter((c) => c.args === undefined).map((c) => c.component);
+        for (const { component, args: vpcArgs } of componentsOnly) {
+            if (vpcArgs === undefined) {
+                continue;
+            }
+            tracker.check(() => {
+                const names: unknown = vpcArgs["availabilityZoneNames"];
+                const number: unknown = vpcArgs["numberOfAvailabilityZones"];
+                // awsx uses the first 3 AZs of the region when neither is given.
+                const count = Array.isArray(names) ? names.length : typeof number === "number" ? number : 3;
+                if (count < minimum) {
+                    reportViolation(`the VPC spans ${count} AZ(s): at least ${minimum} are required; set numberOfAvailabilityZones >= ${minimum}.`, component.urn);
+                }
+            });
+        }
+        tracker.finish();
+        if (unchecked.length > 0) {
+            return args.notApplicable(unverifiable(unchecked, "its AZs"));
+        }
+        if (withChildren.length === 0 && componentsOnly.length === 0) {
+            return args.notApplicable("The stack has no VPC subnets or awsx VPCs");
+        }
+    },
 };
 
 export const highAvailabilityPolicies = [

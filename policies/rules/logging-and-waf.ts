@@ -162,4 +162,42 @@ export const cloudfrontWaf: ResourceValidationPolicy = {
     }),
 };
 
-export const loggingAndWafPolicies = [apigatewayStageAccessLogging, lbAccessLogging, cloudfrontAccessLogging, cloudwatchLogGroupRetention, apigatewayStageWaf, cloudfrontWaf];
+export const lbWaf: StackValidationPolicy = {
+    name: "lb-waf",
+    description:
+        "Internet-facing application load balancers are associated with an AWS WAFv2 web ACL (a WebAclAssociation whose resourceArn is the load balancer ARN) (Checkov CKV2_AWS_28).",
+    validateStack: (args, reportViolation) => {
+        const tracker = new UnknownTracker();
+        const associations = ofClasses(args.resources, aws.wafv2.WebAclAssociation);
+        let checked = 0;
+        for (const lb of ofClasses(args.resources, aws.lb.LoadBalancer, aws.alb.LoadBalancer)) {
+            tracker.check(() => {
+                // WAF web ACLs attach to application load balancers only (not network or gateway).
+                if (lb.props["internal"] === true || (lb.props["loadBalancerType"] ?? "application") !== "application") {
+                    return;
+                }
+                checked++;
+                if (!associations.some((a) => references(a, "resourceArn", lb, ["arn", "id"]))) {
+                    reportViolation(
+                        `internet-facing load balancer "${lb.name}" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is the load balancer's ARN (web ACL scope REGIONAL).`,
+                        lb.urn,
+                    );
+                }
+            });
+        }
+        tracker.finish();
+        if (checked === 0) {
+            return args.notApplicable("The stack has no internet-facing application load balancers");
+        }
+    },
+};
+
+export const loggingAndWafPolicies = [
+    apigatewayStageAccessLogging,
+    lbAccessLogging,
+    cloudfrontAccessLogging,
+    cloudwatchLogGroupRetention,
+    apigatewayStageWaf,
+    cloudfrontWaf,
+    lbWaf,
+];

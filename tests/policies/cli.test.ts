@@ -18,7 +18,7 @@ const STAGING = "policies/config/staging.json";
 
 /** The parts of a `pulumi stack export` document these tests edit. */
 interface StackExport {
-    deployment: { resources: { urn: string; inputs: Record<string, unknown> }[] };
+    deployment: { resources: { urn: string; inputs: Record<string, unknown>; outputs?: Record<string, unknown> }[] };
 }
 
 /** What `--json <file>` writes. */
@@ -32,10 +32,10 @@ interface Run {
     stderr: string;
 }
 
-function run(args: string[], viaNpm = false): Promise<Run> {
+function run(args: string[], viaNpm = false, nodeArgs: string[] = []): Promise<Run> {
     const [command, argv] = viaNpm
         ? ["npm", ["run", "-s", "policy:check", "--", ...args]]
-        : [process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/policy-check.ts", ...args]];
+        : [process.execPath, ["-r", "ts-node/register/transpile-only", ...nodeArgs, "scripts/policy-check.ts", ...args]];
     return new Promise((resolve, reject) => {
         const child = spawn(command, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
@@ -61,10 +61,12 @@ const URN = {
     queue: "urn:pulumi:prod::platform::platform:events:EventBus$aws:sqs/queue:Queue::orders",
     cluster: "urn:pulumi:prod::platform::platform:data:DataTier$aws:rds/cluster:Cluster::orders-db",
     logsBucket: "urn:pulumi:prod::platform::aws:s3/bucket:Bucket::alb-logs",
+    rolePolicy: "urn:pulumi:prod::platform::platform:app:InternalAlbService$aws:iam/rolePolicy:RolePolicy::svc-a-events",
+    cache: "urn:pulumi:prod::platform::platform:cache:CacheTier$aws:elasticache/replicationGroup:ReplicationGroup::cache",
 };
 
 const MESSAGES = {
-    nat: 'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.',
+    nat: 'NAT gateways are in 1 of the 3 AZs with public subnets (eu-west-1a); eu-west-1b and eu-west-1c have none, so private subnets there send egress through another AZ and lose it when that AZ fails: set natGateways: { strategy: "OnePerAz" }.',
     sg: "ingress[1] allows 0.0.0.0/0 on tcp port 22: only tcp port(s) 443 may be open to the internet; restrict the source to a security group or a known CIDR.",
     listener:
         'protocol is HTTP and defaultActions[0] is "forward", not a redirect to HTTPS: plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.',
@@ -102,14 +104,32 @@ describe("policy-check CLI", function () {
         queue.inputs.kmsMasterKeyId = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: '"alias/aws/sqs"' };
         fs.writeFileSync(out("show-secrets.json"), JSON.stringify(doc));
         fs.writeFileSync(out("old-version.json"), JSON.stringify({ ...doc, version: 1 }));
+        // An export written without --show-secrets: secrets are ciphertext the CLI cannot read.
+        const encrypted = JSON.parse(fs.readFileSync(path.join(ROOT, FIXTURES, "compliant-stack.json"), "utf8")) as StackExport;
+        const ciphertext = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:c2FsdA==:Y2lwaGVy" };
+        for (const [urn, key] of [
+            [URN.queue, "kmsMasterKeyId"],
+            [URN.rolePolicy, "policy"],
+        ]) {
+            const resource = encrypted.deployment.resources.find((r) => r.urn === urn);
+            assert.ok(resource?.outputs, `the fixture has no resource ${urn} with outputs`);
+            resource.inputs[key] = ciphertext;
+            resource.outputs[key] = ciphertext;
+        }
+        fs.writeFileSync(out("encrypted.json"), JSON.stringify(encrypted));
 
-        const invocations: Record<string, [string[], boolean?]> = {
+        const invocations: Record<string, [string[], boolean?, string[]?]> = {
             compliantProd: [["--file", `${FIXTURES}/compliant-stack.json`, "--policy-config", PROD, "--json", out("compliant.json")]],
             compliantDefault: [["--file", `${FIXTURES}/compliant-stack.json`]],
             violatingProd: [["--file", `${FIXTURES}/violating-stack.json`, "--policy-config", PROD, "--json", out("violating-prod.json")]],
             violatingDev: [[`--file=${FIXTURES}/violating-stack.json`, `--policy-config=${DEV}`, `--json=${out("violating-dev.json")}`]],
             advisoryStaging: [["--file", `${FIXTURES}/advisory-only-stack.json`, "--policy-config", STAGING, "--json", out("advisory.json")]],
             showSecrets: [["--file", out("show-secrets.json"), "--policy-config", PROD]],
+            encrypted: [["--file", out("encrypted.json"), "--policy-config", PROD]],
+            jsonNotWritable: [["--file", `${FIXTURES}/compliant-stack.json`, "--json", out("no-such-dir/report.json")]],
+            configMissing: [["--file", `${FIXTURES}/compliant-stack.json`, "--policy-config", `${FIXTURES}/does-not-exist.json`]],
+            configNotJson: [["--file", `${FIXTURES}/compliant-stack.json`, "--policy-config", `${FIXTURES}/not-json.txt`]],
+            crash: [["--help"], false, ["-r", "./tests/policies/support/crash-on-output.ts"]],
             notJson: [["--file", `${FIXTURES}/not-json.txt`]],
             notExport: [["--file", `${FIXTURES}/not-an-export.json`]],
             oldVersion: [["--file", out("old-version.json")]],
@@ -119,7 +139,7 @@ describe("policy-check CLI", function () {
             unknownOption: [["--file", `${FIXTURES}/compliant-stack.json`, "--stack", "prod"]],
             help: [["--help"], true],
         };
-        const results = await Promise.all(Object.entries(invocations).map(async ([name, [args, viaNpm]]) => [name, await run(args, viaNpm)] as const));
+        const results = await Promise.all(Object.entries(invocations).map(async ([name, [args, viaNpm, nodeArgs]]) => [name, await run(args, viaNpm, nodeArgs)] as const));
         for (const [name, result] of results) {
             runs[name] = result;
         }
@@ -136,7 +156,7 @@ describe("policy-check CLI", function () {
         assert.strictEqual(r.code, 0, r.stderr);
         assert.deepStrictEqual(lines(r.stdout), [
             `Policy pack platform-guardrails on ${FIXTURES}/compliant-stack.json with ${PROD}`,
-            "52 policies, 40 resources: 0 mandatory and 0 advisory violation(s).",
+            "54 policies, 50 resources: 0 mandatory and 0 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("compliant.json"), { violations: [] });
     });
@@ -144,7 +164,7 @@ describe("policy-check CLI", function () {
     it("exits 0 on a compliant export with the pack defaults (no --policy-config)", () => {
         const r = runs["compliantDefault"];
         assert.strictEqual(r.code, 0, r.stderr);
-        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["52 policies, 40 resources: 0 mandatory and 0 advisory violation(s)."]);
+        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["54 policies, 50 resources: 0 mandatory and 0 advisory violation(s)."]);
     });
 
     it("exits 1 on mandatory violations, prints each one and writes them to --json", () => {
@@ -153,10 +173,6 @@ describe("policy-check CLI", function () {
         assert.deepStrictEqual(lines(r.stdout), [
             `Policy pack platform-guardrails on ${FIXTURES}/violating-stack.json with ${PROD}`,
             "mandatory violations (8):",
-            `  [mandatory] vpc-nat-gateway-per-az  ${URN.vpc}`,
-            `      ${MESSAGES.nat}`,
-            `  [mandatory] security-group-no-public-ingress  ${URN.sg}`,
-            `      ${MESSAGES.sg}`,
             `  [mandatory] lb-listener-https-only  ${URN.listener}`,
             `      ${MESSAGES.listener}`,
             `  [mandatory] dynamodb-point-in-time-recovery  ${URN.table}`,
@@ -165,21 +181,25 @@ describe("policy-check CLI", function () {
             `      ${MESSAGES.sqs}`,
             `  [mandatory] aurora-cluster-min-instances  ${URN.cluster}`,
             `      ${MESSAGES.aurora}`,
+            `  [mandatory] vpc-nat-gateway-per-az  ${URN.vpc}`,
+            `      ${MESSAGES.nat}`,
             `  [mandatory] s3-bucket-public-access-block  ${URN.logsBucket}`,
             `      ${MESSAGES.pab}`,
+            `  [mandatory] security-group-no-public-ingress  ${URN.sg}`,
+            `      ${MESSAGES.sg}`,
             `  [mandatory] stateful-resources-protected  ${URN.table}`,
             `      ${MESSAGES.protect}`,
-            "52 policies, 38 resources: 8 mandatory and 0 advisory violation(s).",
+            "54 policies, 46 resources: 8 mandatory and 0 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("violating-prod.json"), {
             violations: [
-                { policy: "vpc-nat-gateway-per-az", enforcementLevel: "mandatory", urn: URN.vpc, message: MESSAGES.nat },
-                { policy: "security-group-no-public-ingress", enforcementLevel: "mandatory", urn: URN.sg, message: MESSAGES.sg },
                 { policy: "lb-listener-https-only", enforcementLevel: "mandatory", urn: URN.listener, message: MESSAGES.listener },
                 { policy: "dynamodb-point-in-time-recovery", enforcementLevel: "mandatory", urn: URN.table, message: MESSAGES.pitr },
                 { policy: "sqs-queue-cmk", enforcementLevel: "mandatory", urn: URN.queue, message: MESSAGES.sqs },
                 { policy: "aurora-cluster-min-instances", enforcementLevel: "mandatory", urn: URN.cluster, message: MESSAGES.aurora },
+                { policy: "vpc-nat-gateway-per-az", enforcementLevel: "mandatory", urn: URN.vpc, message: MESSAGES.nat },
                 { policy: "s3-bucket-public-access-block", enforcementLevel: "mandatory", urn: URN.logsBucket, message: MESSAGES.pab },
+                { policy: "security-group-no-public-ingress", enforcementLevel: "mandatory", urn: URN.sg, message: MESSAGES.sg },
                 { policy: "stateful-resources-protected", enforcementLevel: "mandatory", urn: URN.table, message: MESSAGES.protect },
             ],
         });
@@ -191,17 +211,17 @@ describe("policy-check CLI", function () {
         assert.deepStrictEqual(
             json("violating-dev.json").violations.map((v) => [v.policy, v.enforcementLevel]),
             [
-                ["vpc-nat-gateway-per-az", "advisory"],
-                ["security-group-no-public-ingress", "mandatory"],
                 ["lb-listener-https-only", "mandatory"],
                 ["dynamodb-point-in-time-recovery", "advisory"],
                 ["sqs-queue-cmk", "mandatory"],
                 ["aurora-cluster-min-instances", "advisory"],
+                ["vpc-nat-gateway-per-az", "advisory"],
                 ["s3-bucket-public-access-block", "mandatory"],
+                ["security-group-no-public-ingress", "mandatory"],
                 ["stateful-resources-protected", "advisory"],
             ],
         );
-        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["52 policies, 38 resources: 4 mandatory and 4 advisory violation(s)."]);
+        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["54 policies, 46 resources: 4 mandatory and 4 advisory violation(s)."]);
     });
 
     it("exits 0 when only advisory violations remain, and skips resources pending deletion", () => {
@@ -212,7 +232,7 @@ describe("policy-check CLI", function () {
             "advisory violations (1):",
             `  [advisory] vpc-nat-gateway-per-az  ${URN.vpc}`,
             `      ${MESSAGES.nat}`,
-            "52 policies, 40 resources: 0 mandatory and 1 advisory violation(s).",
+            "54 policies, 48 resources: 0 mandatory and 1 advisory violation(s).",
         ]);
         assert.deepStrictEqual(json("advisory.json"), { violations: [{ policy: "vpc-nat-gateway-per-az", enforcementLevel: "advisory", urn: URN.vpc, message: MESSAGES.nat }] });
     });
@@ -224,8 +244,42 @@ describe("policy-check CLI", function () {
             "mandatory violations (1):",
             `  [mandatory] sqs-queue-cmk  ${URN.queue}`,
             `      ${MESSAGES.sqs}`,
-            "52 policies, 40 resources: 1 mandatory and 0 advisory violation(s).",
+            "54 policies, 50 resources: 1 mandatory and 0 advisory violation(s).",
         ]);
+    });
+
+    it("treats encrypted secrets as unknown: a policy that needs one says it cannot check it (not a pass, not a false violation), and the CLI names them", () => {
+        const r = runs["encrypted"];
+        assert.strictEqual(r.code, 0, r.stderr);
+        const unknown = (policy: string, property: string) =>
+            `can't run policy '${policy}' from policy pack 'platform-guardrails@v0.1.0' during preview: string value at .${property} can't be known during preview`;
+        assert.deepStrictEqual(lines(r.stdout).slice(1), [
+            "advisory violations (2):",
+            `  [advisory] iam-no-wildcard-actions  ${URN.rolePolicy}`,
+            `      ${unknown("iam-no-wildcard-actions", "policy")}`,
+            `  [advisory] sqs-queue-cmk  ${URN.queue}`,
+            `      ${unknown("sqs-queue-cmk", "kmsMasterKeyId")}`,
+            "54 policies, 50 resources: 0 mandatory and 2 advisory violation(s).",
+        ]);
+        assert.deepStrictEqual(lines(r.stderr), [
+            `note: 3 encrypted secret value(s) in --file cannot be read (policy of ${URN.rolePolicy}; authToken of ${URN.cache}; kmsMasterKeyId of ${URN.queue}): policies see them as unknown and report "can't run policy" where they need one. Export with \`pulumi stack export --show-secrets\` to check them.`,
+        ]);
+    });
+
+    it("exits 2 when the --json report cannot be written, after printing the report", () => {
+        const r = runs["jsonNotWritable"];
+        const file = out("no-such-dir/report.json");
+        assert.strictEqual(r.code, 2, r.stdout + r.stderr);
+        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["54 policies, 50 resources: 0 mandatory and 0 advisory violation(s)."]);
+        assert.strictEqual(lines(r.stderr).filter((l) => !l.startsWith("note: "))[0], `error: cannot write --json ${file}: ENOENT: no such file or directory, open '${file}'`);
+    });
+
+    it("exits 3 on an internal error (a bug, not bad input), with the stack trace", () => {
+        const r = runs["crash"];
+        assert.strictEqual(r.code, 3, r.stdout + r.stderr);
+        const errors = lines(r.stderr);
+        assert.strictEqual(errors[0], "internal error (please report it with this trace): Error: simulated crash");
+        assert.match(errors[1], /^\s+at /);
     });
 
     const badInput: Array<[string, string, string]> = [
@@ -250,6 +304,16 @@ describe("policy-check CLI", function () {
             `error: cannot read --file ${FIXTURES}/does-not-exist.json: ENOENT: no such file or directory, open '${FIXTURES}/does-not-exist.json'. Check the path.`,
         ],
         ["a config naming an unknown policy", "unknownPolicy", `error: invalid policy config ${FIXTURES}/config-unknown-policy.json:`],
+        [
+            "a --policy-config that cannot be read",
+            "configMissing",
+            `error: cannot read --policy-config ${FIXTURES}/does-not-exist.json: ENOENT: no such file or directory, open '${FIXTURES}/does-not-exist.json'. Check the path.`,
+        ],
+        [
+            "a --policy-config that is not JSON",
+            "configNotJson",
+            `error: --policy-config ${FIXTURES}/not-json.txt is not valid JSON (${jsonError(path.join(ROOT, FIXTURES, "not-json.txt"))}): it must be a JSON object mapping policy names to an enforcement level or { "enforcementLevel": ..., <property>: ... }, as policies/config/prod.json does.`,
+        ],
         [
             "no --file",
             "noFile",

@@ -1,7 +1,17 @@
 import * as assert from "assert";
 import * as path from "path";
 import { StackValidationPolicy } from "@pulumi/policy";
-import { EvaluationInputError, evaluatePolicies, formatReport, fromRecorded, hasMandatoryViolations, PolicyReport, RecordedResource } from "../../policies/evaluate";
+import {
+    EncryptedSecret,
+    EvaluationInputError,
+    evaluatePolicies,
+    formatReport,
+    fromRecorded,
+    fromStackExport,
+    hasMandatoryViolations,
+    PolicyReport,
+    RecordedResource,
+} from "../../policies/evaluate";
 import { allPolicies } from "../../policies/rules";
 import { policyNamed, res, secret, UNKNOWN, unknownMessage, urnOf } from "./helpers";
 
@@ -74,7 +84,7 @@ describe("evaluatePolicies", () => {
                 enforcementLevel: "mandatory",
                 urn: queue.urn,
                 message:
-                    'queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement { Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }.',
+                    'queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement { Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }.',
             },
         ]);
     });
@@ -176,6 +186,33 @@ describe("fromRecorded (mock-engine records)", () => {
         ];
         const report = await evaluatePolicies(fromRecorded(withState), { policies: [policyNamed("s3-bucket-default-encryption")] });
         assert.deepStrictEqual(report.violations, []);
+    });
+});
+
+describe("fromStackExport (pulumi stack export documents)", () => {
+    const SIG = "4dabf18193072939515e22adb298388d";
+    const SECRET = "1b47061264138c4ac30d75fd1eb44270";
+    const exportOf = (inputs: Record<string, unknown>) => ({
+        version: 3,
+        deployment: { resources: [{ urn: urnOf("aws:sqs/queue:Queue", "q"), type: "aws:sqs/queue:Queue", custom: true, id: "https://sqs/q", inputs }] },
+    });
+
+    it("decodes --show-secrets plaintext, and turns ciphertext into the unknown value, reporting where it was", () => {
+        const found: EncryptedSecret[] = [];
+        const [queue] = fromStackExport(exportOf({ kmsMasterKeyId: { [SIG]: SECRET, ciphertext: "v1:abc:def" }, tags: { owner: { [SIG]: SECRET, plaintext: '"team-a"' } } }), (s) =>
+            found.push(s),
+        );
+        assert.deepStrictEqual(queue.props, { kmsMasterKeyId: { [SIG]: SECRET, value: UNKNOWN }, tags: { owner: { [SIG]: SECRET, value: "team-a" } } });
+        // Without outputs, stack policies see the inputs: each encrypted value is reported once.
+        assert.deepStrictEqual(found, [{ urn: queue.urn, path: "inputs.kmsMasterKeyId" }]);
+    });
+
+    it("an encrypted value is reported by the policy that needs it as unknown, not passed and not judged as a placeholder", async () => {
+        const resources = fromStackExport(exportOf({ kmsMasterKeyId: { [SIG]: SECRET, ciphertext: "v1:abc:def" } }));
+        const report = await evaluatePolicies(resources, { policies: [policyNamed("sqs-queue-cmk")] });
+        assert.deepStrictEqual(report.violations, [
+            { policy: "sqs-queue-cmk", enforcementLevel: "advisory", urn: resources[0].urn, message: unknownMessage("sqs-queue-cmk", "kmsMasterKeyId") },
+        ]);
     });
 });
 

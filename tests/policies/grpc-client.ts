@@ -21,6 +21,7 @@
  * resources; AnalyzeStack with every resource.
  */
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -31,20 +32,16 @@ import {
     AnalyzeResponse,
     AnalyzeStackRequest,
     AnalyzerInfo,
+    AnalyzerPropertyDependencies,
+    AnalyzerResource,
+    AnalyzerResourceOptions,
     ConfigureAnalyzerRequest,
     EnforcementLevel as ProtoLevel,
     PolicyConfig,
 } from "@pulumi/pulumi/proto/analyzer_pb";
-import {
-    buildAnalyzeRequest,
-    buildAnalyzeStackRequest,
-    EvaluatedResource,
-    fromAnalyzeResponse,
-    isInternalResource,
-    loadPolicyConfig,
-    PolicyConfigFile,
-    PolicyReport,
-} from "../../policies/evaluate";
+// Types only: requests are built and responses read here, independently of policies/evaluate.ts,
+// so a marshalling bug there cannot hide by appearing on both sides of the comparison.
+import type { EvaluatedResource, NotApplicable, PolicyConfigFile, PolicyReport, Violation } from "../../policies/evaluate";
 
 const ROOT = path.join(__dirname, "..", "..");
 export const POLICY_PACK_DIR = path.join(ROOT, "policies");
@@ -221,7 +218,7 @@ export function reconcileConfig(info: AnalyzerInfo, config: PolicyConfigFile): C
  */
 export async function analyzeViaGrpc(pack: ServedPack, resources: readonly EvaluatedResource[], config: PolicyConfigFile | string = {}): Promise<PolicyReport> {
     const info = await getAnalyzerInfo(pack);
-    const file = typeof config === "string" ? loadPolicyConfig(config) : config;
+    const file = typeof config === "string" ? (JSON.parse(fs.readFileSync(config, "utf8")) as PolicyConfigFile) : config;
     const configure = reconcileConfig(info, file);
     await unary<ConfigureAnalyzerRequest, Empty>((r, cb) => pack.client.configure(r, cb), configure);
     const descriptions = new Map(info.getPoliciesList().map((p) => [p.getName(), p.getDescription()]));
@@ -237,18 +234,102 @@ export async function analyzeViaGrpc(pack: ServedPack, resources: readonly Evalu
         resourcesAnalyzed: 0,
     };
     for (const r of resources) {
-        if (isInternalResource(r.type)) {
+        // The engine does not analyze its own bookkeeping: the stack and provider resources.
+        if (r.type === "pulumi:pulumi:Stack" || r.type.startsWith("pulumi:providers:")) {
             continue;
         }
         report.resourcesAnalyzed++;
-        const response = await unary<AnalyzeRequest, AnalyzeResponse>((q, cb) => pack.client.analyze(q, cb), buildAnalyzeRequest(r));
-        const { violations, notApplicable } = fromAnalyzeResponse(response, r.urn, descriptions);
+        const response = await unary<AnalyzeRequest, AnalyzeResponse>((q, cb) => pack.client.analyze(q, cb), analyzeRequest(r));
+        const { violations, notApplicable } = readResponse(response, r.urn, descriptions);
         report.violations.push(...violations);
         report.notApplicable.push(...notApplicable);
     }
-    const stack = await unary<AnalyzeStackRequest, AnalyzeResponse>((q, cb) => pack.client.analyzeStack(q, cb), buildAnalyzeStackRequest(resources));
-    const { violations, notApplicable } = fromAnalyzeResponse(stack, "", descriptions);
+    const stack = await unary<AnalyzeStackRequest, AnalyzeResponse>((q, cb) => pack.client.analyzeStack(q, cb), analyzeStackRequest(resources));
+    const { violations, notApplicable } = readResponse(stack, "", descriptions);
     report.violations.push(...violations);
     report.notApplicable.push(...notApplicable);
     return report;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Requests and responses, written from the analyzer protocol (pulumi/proto/pulumi/analyzer.proto)
+// ------------------------------------------------------------------------------------------------
+
+/** A property bag as the engine sends it: JSON (no undefined; an undefined array element is null). */
+function struct(props: Record<string, unknown>): Struct {
+    return Struct.fromJavaScript(JSON.parse(JSON.stringify(props)) as Parameters<typeof Struct.fromJavaScript>[0]);
+}
+
+function resourceName(r: EvaluatedResource): string {
+    return r.name ?? r.urn.split("::").pop() ?? r.urn;
+}
+
+function resourceOptions(r: EvaluatedResource): AnalyzerResourceOptions {
+    const options = new AnalyzerResourceOptions();
+    options.setProtect(r.opts?.protect === true);
+    if (r.opts?.parent) {
+        options.setParent(r.opts.parent);
+    }
+    return options;
+}
+
+/** Analyze: one resource's inputs. */
+function analyzeRequest(r: EvaluatedResource): AnalyzeRequest {
+    const request = new AnalyzeRequest();
+    request.setUrn(r.urn);
+    request.setType(r.type);
+    request.setName(resourceName(r));
+    request.setProperties(struct(r.props));
+    request.setOptions(resourceOptions(r));
+    return request;
+}
+
+/** AnalyzeStack: every resource's outputs (EvaluatedResource: `outputs ?? props`, plus `id` when they lack one). */
+function analyzeStackRequest(resources: readonly EvaluatedResource[]): AnalyzeStackRequest {
+    const request = new AnalyzeStackRequest();
+    for (const r of resources) {
+        const resource = new AnalyzerResource();
+        resource.setUrn(r.urn);
+        resource.setType(r.type);
+        resource.setName(resourceName(r));
+        const outputs = r.outputs ?? r.props;
+        resource.setProperties(struct(r.id !== undefined && outputs["id"] === undefined ? { ...outputs, id: r.id } : outputs));
+        resource.setOptions(resourceOptions(r));
+        if (r.opts?.parent) {
+            resource.setParent(r.opts.parent);
+        }
+        resource.setDependenciesList(r.dependencies ?? []);
+        for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+            if (urns.length > 0) {
+                resource.getPropertydependenciesMap().set(key, new AnalyzerPropertyDependencies().setUrnsList(urns));
+            }
+        }
+        request.addResources(resource);
+    }
+    return request;
+}
+
+const LEVEL_NAMES: Record<number, Violation["enforcementLevel"]> = {
+    [ProtoLevel.ADVISORY]: "advisory",
+    [ProtoLevel.MANDATORY]: "mandatory",
+    [ProtoLevel.REMEDIATE]: "remediate",
+    [ProtoLevel.DISABLED]: "disabled",
+};
+
+/**
+ * Diagnostics and not-applicable verdicts of a response. The server sends a violation's message as
+ * "<policy description>\n<message>" (the CLI prints both); the description is removed here.
+ */
+function readResponse(response: AnalyzeResponse, urn: string, descriptions: ReadonlyMap<string, string>): { violations: Violation[]; notApplicable: NotApplicable[] } {
+    const violations = response.getDiagnosticsList().map((d): Violation => {
+        const prefix = `${descriptions.get(d.getPolicyname()) ?? ""}\n`;
+        const message = d.getMessage();
+        const level = LEVEL_NAMES[d.getEnforcementlevel()];
+        if (level === undefined) {
+            throw new Error(`diagnostic of ${d.getPolicyname()} has enforcement level ${d.getEnforcementlevel()}`);
+        }
+        return { policy: d.getPolicyname(), enforcementLevel: level, urn: d.getUrn() || urn, message: message.startsWith(prefix) ? message.slice(prefix.length) : message };
+    });
+    const notApplicable = response.getNotApplicableList().map((n): NotApplicable => ({ policy: n.getPolicyName(), urn, reason: n.getReason() }));
+    return { violations, notApplicable };
 }

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { EvaluatedResource, evaluatePolicies, fromStackExport, PolicyConfigFile, PolicyReport } from "../../policies/evaluate";
+import { runStack } from "../../engine/run-stack";
+import { EvaluatedResource, evaluatePolicies, fromRecorded, fromStackExport, PolicyConfigFile, PolicyReport } from "../../policies/evaluate";
 import { allPolicies } from "../../policies/rules";
 import { analyzeViaGrpc, getAnalyzerInfo, ServedPack, servePack } from "./grpc-client";
 import { patched, secret, UNKNOWN, unknownMessage } from "./helpers";
@@ -14,7 +15,8 @@ import { patched, secret, UNKNOWN, unknownMessage } from "./helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(ROOT, "tests", "fixtures", "policies");
-const CONFIGS = ["prod", "staging", "dev"].map((env) => path.join(ROOT, "policies", "config", `${env}.json`));
+const configFile = (env: string) => path.join(ROOT, "policies", "config", `${env}.json`);
+const CONFIGS = ["prod", "staging", "dev"].map(configFile);
 
 function fixture(name: string): EvaluatedResource[] {
     return fromStackExport(JSON.parse(fs.readFileSync(path.join(FIXTURES, name), "utf8")));
@@ -129,6 +131,49 @@ describe("policy pack served over gRPC", function () {
             [["rds-backup-retention", "mandatory", "backupRetentionPeriod is 14: at least 30 days of automated backups are required; set backupRetentionPeriod >= 30."]],
         );
     });
+});
+
+describe("policy pack served over gRPC agrees with the offline evaluator on the real stacks (mock runner)", function () {
+    this.timeout(300000);
+    let pack: ServedPack;
+    const stacks = new Map<string, EvaluatedResource[]>();
+
+    before(async () => {
+        pack = await servePack();
+        // Sequentially: each run installs its own mock engine in this process.
+        for (const name of ["dev", "staging", "prod"]) {
+            const run = await runStack(name);
+            stacks.set(name, fromRecorded(run.resources.map((r) => ({ ...r, dependencies: [...r.dependencies] }))));
+        }
+    });
+
+    after(async () => {
+        await pack?.close();
+    });
+
+    const cases: Array<[stack: string, config: string, expectMandatory: boolean]> = [
+        ["dev", "dev", false],
+        ["staging", "staging", false],
+        ["prod", "prod", false],
+        // dev judged by prod's config: mandatory violations, so the agreement covers real findings.
+        ["dev", "prod", true],
+    ];
+    for (const [stack, config, expectMandatory] of cases) {
+        it(`${stack} under policies/config/${config}.json`, async () => {
+            const resources = stacks.get(stack) ?? [];
+            assert.ok(resources.length > 100, `${stack} recorded ${resources.length} resources`);
+            const served = await analyzeViaGrpc(pack, resources, configFile(config));
+            const offline = await evaluatePolicies(resources, { config: configFile(config) });
+            assert.deepStrictEqual(comparable(served), comparable(offline));
+            assert.strictEqual(
+                served.violations.some((v) => v.enforcementLevel === "mandatory"),
+                expectMandatory,
+            );
+            if (stack === "prod") {
+                assert.deepStrictEqual(served.violations, []);
+            }
+        });
+    }
 });
 
 describe("policy pack started by Pulumi's own run-policy-pack harness (type-checked, as the CLI does)", function () {

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as ts from "typescript";
 import * as YAML from "yaml";
 import { loadPolicyConfig, PolicyConfigError, resolvePolicyConfig } from "../../policies/evaluate";
 import { allPolicies, PACK_ENFORCEMENT_LEVEL, PACK_NAME, policiesByTheme } from "../../policies/rules";
@@ -28,11 +29,11 @@ describe("policy pack metadata", () => {
         assert.deepStrictEqual(themed, names);
         assert.deepStrictEqual(Object.fromEntries(Object.entries(policiesByTheme).map(([theme, ps]) => [theme, ps.length])), {
             "encryption-at-rest": 13,
-            "encryption-in-transit": 11,
+            "encryption-in-transit": 12,
             "high-availability": 10,
             baseline: 5,
             "data-protection": 7,
-            "logging-and-waf": 6,
+            "logging-and-waf": 7,
         });
     });
 
@@ -105,20 +106,62 @@ describe("policy pack layout", () => {
         assert.match(project.description, /platform-guardrails/);
     });
 
-    it("package.json has a version, main index.ts, and the root's exact dependency versions", () => {
+    it("package.json has a version, main index.ts, and the root's exact versions of everything a published pack installs", () => {
         const pack = readJson(path.join(POLICIES, "package.json")) as { version: string; main: string; dependencies: Record<string, string> };
-        const root = readJson(path.join(ROOT, "package.json")) as { dependencies: Record<string, string> };
+        const root = readJson(path.join(ROOT, "package.json")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+        const rootVersions = { ...root.devDependencies, ...root.dependencies };
         assert.match(pack.version, /^\d+\.\d+\.\d+$/);
         assert.strictEqual(pack.main, "index.ts");
+        // `pulumi policy publish` uploads policies/ alone and the service installs these: without
+        // typescript and ts-node the harness falls back to the TypeScript bundled with the CLI, and
+        // tsconfig's types: ["node"] needs @types/node.
+        assert.deepStrictEqual(Object.keys(pack.dependencies).sort(), ["@pulumi/aws", "@pulumi/awsx", "@pulumi/policy", "@pulumi/pulumi", "@types/node", "ts-node", "typescript"]);
         for (const [dep, version] of Object.entries(pack.dependencies)) {
-            assert.strictEqual(version, root.dependencies[dep], `${dep} must resolve from the root node_modules`);
+            assert.strictEqual(version, rootVersions[dep], `${dep} must pin the root's version`);
         }
     });
 
+    it("tsconfig.json is self-contained (a published pack has no parent directory) and as strict as the root's", () => {
+        const read = (file: string) => {
+            const parsed = ts.readConfigFile(file, (f) => fs.readFileSync(f, "utf8"));
+            assert.strictEqual(parsed.error, undefined, file);
+            return parsed.config as { extends?: unknown; compilerOptions: Record<string, unknown> };
+        };
+        const pack = read(path.join(POLICIES, "tsconfig.json"));
+        const root = read(path.join(ROOT, "tsconfig.json"));
+        assert.strictEqual(pack.extends, undefined);
+        for (const option of [
+            "target",
+            "lib",
+            "strict",
+            "noImplicitReturns",
+            "noFallthroughCasesInSwitch",
+            "noUnusedLocals",
+            "noUnusedParameters",
+            "esModuleInterop",
+            "skipLibCheck",
+        ]) {
+            assert.deepStrictEqual(pack.compilerOptions[option], root.compilerOptions[option], option);
+        }
+        // What run-policy-pack's ts-node needs in place of its "nodenext" defaults.
+        assert.deepStrictEqual([pack.compilerOptions["module"], pack.compilerOptions["moduleResolution"]], ["commonjs", "node"]);
+    });
+
+    it("policies/ is not an npm workspace: the root lockfile does not list it", () => {
+        const lock = readJson(path.join(ROOT, "package-lock.json")) as { packages: Record<string, unknown> };
+        assert.deepStrictEqual(
+            Object.keys(lock.packages).filter((key) => key === "policies" || key.startsWith("policies/")),
+            [],
+        );
+        assert.strictEqual((readJson(path.join(ROOT, "package.json")) as { workspaces?: unknown }).workspaces, undefined);
+    });
+
     it("the pack's dependencies resolve from the repository root (no policies/node_modules needed)", () => {
-        for (const dep of ["@pulumi/policy", "@pulumi/pulumi/cmd/run-policy-pack", "@pulumi/aws", "@pulumi/awsx", "ts-node", "typescript"]) {
-            const resolved = require.resolve(dep, { paths: [POLICIES] });
-            assert.ok(resolved.startsWith(path.join(ROOT, "node_modules") + path.sep), `${dep} -> ${resolved}`);
+        // realpath: node_modules may be a symlink (a git worktree sharing another checkout's install).
+        const rootModules = fs.realpathSync(path.join(ROOT, "node_modules")) + path.sep;
+        for (const dep of ["@pulumi/policy", "@pulumi/pulumi/cmd/run-policy-pack", "@pulumi/aws", "@pulumi/awsx", "ts-node", "typescript", "@types/node/package.json"]) {
+            const resolved = fs.realpathSync(require.resolve(dep, { paths: [POLICIES] }));
+            assert.ok(resolved.startsWith(rootModules), `${dep} -> ${resolved}`);
         }
     });
 
@@ -151,7 +194,7 @@ describe("policy config files", () => {
 
     const resolved = (env: string) => resolvePolicyConfig(loadPolicyConfig(path.join(POLICIES, "config", `${env}.json`)));
 
-    it("prod: every policy mandatory, 3 AZs", () => {
+    it("prod: every policy mandatory, 3 AZs, 7 days of backups, 3 cache nodes", () => {
         const prod = resolved("prod");
         assert.deepStrictEqual(
             Object.entries(prod)
@@ -161,6 +204,8 @@ describe("policy config files", () => {
         );
         assert.strictEqual(prod["vpc-multi-az"].properties["minAvailabilityZones"], 3);
         assert.strictEqual(prod["rds-backup-retention"].properties["minBackupRetentionDays"], 7);
+        // Issue 4: prod's cache is one primary and at least two replicas.
+        assert.strictEqual(prod["elasticache-multi-az-failover"].properties["minNodes"], 3);
     });
 
     it("dev: encryption at rest, TLS, baseline and logging mandatory; Multi-AZ, cost-heavy HA and teardown blockers advisory", () => {

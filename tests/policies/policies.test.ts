@@ -110,6 +110,14 @@ describe("stack policies", () => {
                 assert.deepStrictEqual(report.notApplicable, [{ policy: c.policy, urn: "", reason: c.notApplicable.reason }]);
             });
 
+            for (const v of c.moreNotApplicable ?? []) {
+                it(`is not applicable to ${v.when}`, async () => {
+                    const report = await runPolicy(c.policy, v.resources);
+                    assert.deepStrictEqual(report.violations, []);
+                    assert.deepStrictEqual(report.notApplicable, [{ policy: c.policy, urn: "", reason: v.reason }]);
+                });
+            }
+
             const unknown = c.unknown;
             if ("path" in unknown) {
                 it(`reports .${unknown.path} unknown in preview as advisory, not as a pass or a crash`, async () => {

@@ -58,6 +58,7 @@ const T = {
     queue: "aws:sqs/queue:Queue",
     topic: "aws:sns/topic:Topic",
     bus: "aws:cloudwatch/eventBus:EventBus",
+    archive: "aws:cloudwatch/eventArchive:EventArchive",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     secret: "aws:secretsmanager/secret:Secret",
     volume: "aws:ebs/volume:Volume",
@@ -81,8 +82,6 @@ const T = {
     ecsService: "aws:ecs/service:Service",
     scalingTarget: "aws:appautoscaling/target:Target",
     asg: "aws:autoscaling/group:Group",
-    awsxVpc: "awsx:ec2:Vpc",
-    ec2Vpc: "aws:ec2/vpc:Vpc",
     sg: "aws:ec2/securityGroup:SecurityGroup",
     sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
     sgIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
@@ -93,6 +92,10 @@ const T = {
     groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
     role: "aws:iam/role:Role",
     rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+    instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
     stage: "aws:apigateway/stage:Stage",
     stageV2: "aws:apigatewayv2/stage:Stage",
     deployment: "aws:apigateway/deployment:Deployment",
@@ -187,11 +190,12 @@ const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17",
 const readQueue = { Sid: "ReadQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: "arn:aws:sqs:eu-west-1:111122223333:orders" };
 const WILDCARD_FIX = "wildcards grant every current and future action; list only the actions the workload needs.";
 const NOT_ACTION_FIX = "uses NotAction with Allow, which grants every action except the listed ones: list the allowed actions in Action instead.";
-const SG_FIX = "only tcp port(s) 443 may be open to the internet; restrict the source to a security group or a known CIDR.";
 const LISTENER_FIX =
     'plaintext requests are served; use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.';
 const API_TLS_ALLOWED = "TLS_1_2, SecurityPolicy_TLS13_*";
 const CF_TLS_ALLOWED = "TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025";
+const BUS_ARN = "arn:aws:events:eu-west-1:111122223333:event-bus/orders";
+const MANAGED_FIX = "attach a customer-managed policy that lists only the actions the workload needs.";
 const EBS_FIX = "set encrypted: true and kmsKeyId to a customer-managed KMS key ARN.";
 
 /** JSON.parse's own message for `text` (it differs between Node versions). */
@@ -359,14 +363,23 @@ export const resourceCases: ResourceCase[] = [
         policy: "eventbridge-bus-cmk",
         type: T.bus,
         base: { name: "orders", kmsKeyIdentifier: KEY },
+        compliant: [{ when: "an archive with its own key", type: T.archive, props: { eventSourceArn: BUS_ARN, retentionDays: 30, kmsKeyIdentifier: KEY } }],
         violations: [
             {
                 when: "kmsKeyIdentifier is missing",
                 patch: { kmsKeyIdentifier: undefined },
-                messages: ["kmsKeyIdentifier is not set: events (and archives) are encrypted with an AWS owned key; set kmsKeyIdentifier to a customer-managed KMS key ARN."],
+                messages: ["kmsKeyIdentifier is not set: events on the bus are encrypted with an AWS owned key; set kmsKeyIdentifier to a customer-managed KMS key ARN."],
+            },
+            {
+                when: "an archive without a key (it does not inherit the bus's)",
+                type: T.archive,
+                props: { eventSourceArn: BUS_ARN, retentionDays: 30 },
+                messages: [
+                    "kmsKeyIdentifier is not set: archived events (kept for replay) are encrypted with an AWS owned key, whatever key the bus uses; set kmsKeyIdentifier to a customer-managed KMS key ARN.",
+                ],
             },
         ],
-        otherType: { type: T.topic, props: {}, reason: only(T.bus) },
+        otherType: { type: T.topic, props: {}, reason: only(T.bus, T.archive) },
         unknown: { patch: { kmsKeyIdentifier: UNKNOWN }, path: "kmsKeyIdentifier" },
     },
     {
@@ -524,6 +537,13 @@ export const resourceCases: ResourceCase[] = [
                 when: "an HTTP redirect keeps the protocol",
                 props: { ...redirectListener, defaultActions: [{ type: "redirect", redirect: { port: "8080", statusCode: "HTTP_302" } }] },
                 messages: [`protocol is HTTP and defaultActions[0] redirects with redirect.protocol "#{protocol}", not "HTTPS": ${LISTENER_FIX}`],
+            },
+            {
+                when: "an HTTP listener without default actions",
+                props: { ...redirectListener, defaultActions: [] },
+                messages: [
+                    'protocol is HTTP and there is no default action redirecting to HTTPS: use protocol HTTPS, or make the only default action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.',
+                ],
             },
             {
                 when: "an aws:alb listener on HTTP forwards",
@@ -865,58 +885,6 @@ export const resourceCases: ResourceCase[] = [
         otherType: { type: T.ecsService, props: ecsService, reason: only(T.asg) },
         unknown: { patch: { vpcZoneIdentifiers: UNKNOWN }, path: "vpcZoneIdentifiers" },
     },
-    {
-        policy: "vpc-nat-gateway-per-az",
-        type: T.awsxVpc,
-        base: {
-            cidrBlock: "10.0.0.0/16",
-            numberOfAvailabilityZones: 3,
-            natGateways: { strategy: "OnePerAz" },
-            subnetSpecs: [
-                { type: "Private", cidrMask: 20 },
-                { type: "Public", cidrMask: 24 },
-            ],
-        },
-        compliant: [{ when: "natGateways omitted (awsx default: one per AZ)", patch: { natGateways: undefined } }],
-        violations: [
-            {
-                when: "a single NAT gateway",
-                patch: { "natGateways.strategy": "Single" },
-                messages: [
-                    'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.',
-                ],
-            },
-            {
-                when: "no NAT gateways",
-                patch: { "natGateways.strategy": "None" },
-                messages: ['natGateways.strategy is "None": private subnets get no NAT gateway per AZ; set natGateways: { strategy: "OnePerAz" }.'],
-            },
-        ],
-        otherType: { type: T.ec2Vpc, props: { cidrBlock: "10.0.0.0/16" }, reason: only(T.awsxVpc) },
-        unknown: { patch: { "natGateways.strategy": UNKNOWN }, path: "natGateways.strategy" },
-    },
-    {
-        policy: "vpc-multi-az",
-        type: T.awsxVpc,
-        base: { cidrBlock: "10.0.0.0/16", numberOfAvailabilityZones: 3 },
-        compliant: [{ when: "AZ count omitted (awsx default: 3)", patch: { numberOfAvailabilityZones: undefined } }],
-        violations: [
-            { when: "one AZ", patch: { numberOfAvailabilityZones: 1 }, messages: ["the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2."] },
-            {
-                when: "one named AZ",
-                patch: { numberOfAvailabilityZones: undefined, availabilityZoneNames: ["eu-west-1a"] },
-                messages: ["the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2."],
-            },
-            {
-                when: "prod's config requires 3 AZs",
-                config: { "vpc-multi-az": { minAvailabilityZones: 3 } },
-                patch: { numberOfAvailabilityZones: 2 },
-                messages: ["the VPC spans 2 AZ(s): at least 3 are required; set numberOfAvailabilityZones >= 3."],
-            },
-        ],
-        otherType: { type: T.ec2Vpc, props: { cidrBlock: "10.0.0.0/16" }, reason: only(T.awsxVpc) },
-        unknown: { patch: { numberOfAvailabilityZones: UNKNOWN }, path: "numberOfAvailabilityZones" },
-    },
 
     // --------------------------------------------------------------------------------------------
     // Baseline
@@ -973,85 +941,6 @@ export const resourceCases: ResourceCase[] = [
         unknown: { patch: { acl: UNKNOWN }, path: "acl" },
     },
     {
-        policy: "security-group-no-public-ingress",
-        type: T.sg,
-        base: {
-            vpcId: "vpc-1",
-            description: "edge",
-            ingress: [
-                { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
-                { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: ["sg-app"] },
-                { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] },
-            ],
-            egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
-        },
-        compliant: [
-            {
-                when: "a SecurityGroupRule ingress from a private CIDR",
-                type: T.sgRule,
-                props: { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] },
-            },
-            { when: "a vpc ingress rule on 443 from ::/0", type: T.sgIngress, props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" } },
-            {
-                when: "port 80 allowed by config",
-                config: { "security-group-no-public-ingress": { allowedPublicPorts: [443, 80] } },
-                type: T.sgIngress,
-                props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" },
-            },
-        ],
-        violations: [
-            {
-                when: "inline SSH from anywhere",
-                patch: { "ingress.0.fromPort": 22, "ingress.0.toPort": 22, "ingress.0.ipv6CidrBlocks": undefined },
-                messages: [`ingress[0] allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}`],
-            },
-            {
-                when: "inline all traffic from anywhere",
-                patch: { "ingress.0.protocol": "-1", "ingress.0.fromPort": 0, "ingress.0.toPort": 0 },
-                messages: [`ingress[0] allows 0.0.0.0/0 and ::/0 on all protocols and ports: ${SG_FIX}`],
-            },
-            {
-                when: "inline port range from ::/0",
-                patch: { "ingress.0.fromPort": 80, "ingress.0.cidrBlocks": undefined },
-                messages: [`ingress[0] allows ::/0 on tcp ports 80-443: ${SG_FIX}`],
-            },
-            {
-                when: "a SecurityGroupRule SSH from anywhere",
-                type: T.sgRule,
-                props: { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
-                messages: [`the rule allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}`],
-            },
-            {
-                when: "a vpc ingress rule RDP from anywhere",
-                type: T.sgIngress,
-                props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/0" },
-                messages: [`the rule allows 0.0.0.0/0 on tcp port 3389: ${SG_FIX}`],
-            },
-            {
-                when: "a vpc ingress rule for all protocols from ::/0",
-                type: T.sgIngress,
-                props: { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv6: "::/0" },
-                messages: [`the rule allows ::/0 on all protocols and ports: ${SG_FIX}`],
-            },
-            {
-                when: "udp 443 from anywhere",
-                type: T.sgIngress,
-                props: { securityGroupId: "sg-1", ipProtocol: "udp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" },
-                messages: [`the rule allows 0.0.0.0/0 on udp port 443: ${SG_FIX}`],
-            },
-        ],
-        notApplicable: [
-            {
-                when: "an egress SecurityGroupRule",
-                type: T.sgRule,
-                props: { type: "egress", securityGroupId: "sg-1", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] },
-                reason: "Policy only applies to ingress rules",
-            },
-        ],
-        otherType: { type: T.sgEgress, props: { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }, reason: only(T.sg, T.sgRule, T.sgIngress) },
-        unknown: { patch: { "ingress.0.cidrBlocks": UNKNOWN }, path: "ingress.0.cidrBlocks" },
-    },
-    {
         policy: "iam-no-wildcard-actions",
         type: T.iamPolicy,
         base: { policy: doc(readQueue) },
@@ -1061,6 +950,16 @@ export const resourceCases: ResourceCase[] = [
                 patch: { policy: doc(readQueue, { Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }) },
             },
             { when: "a partial wildcard (s3:Get*)", patch: { policy: doc({ Effect: "Allow", Action: "s3:Get*", Resource: "arn:aws:s3:::site/*" }) } },
+            {
+                when: "a RolePolicyAttachment of a narrow AWS managed policy",
+                type: T.rolePolicyAttachment,
+                props: { role: "app", policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" },
+            },
+            {
+                when: "a customer-managed policy named like an AWS one",
+                type: T.rolePolicyAttachment,
+                props: { role: "app", policyArn: "arn:aws:iam::111122223333:policy/AdministratorAccess" },
+            },
             {
                 when: "a role whose trust policy uses a wildcard principal (assume-role documents are exempt)",
                 type: T.role,
@@ -1119,11 +1018,56 @@ export const resourceCases: ResourceCase[] = [
                 },
                 messages: [`inlinePolicies[0] ("app"): statement 1 allows "*": ${WILDCARD_FIX}`],
             },
+            {
+                when: "a RolePolicyAttachment of AdministratorAccess",
+                type: T.rolePolicyAttachment,
+                props: { role: "app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+                messages: [`policyArn attaches the AWS managed policy AdministratorAccess, which allows "*" on every resource: ${MANAGED_FIX}`],
+            },
+            {
+                when: "a UserPolicyAttachment of PowerUserAccess",
+                type: T.userPolicyAttachment,
+                props: { user: "ci", policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" },
+                messages: [
+                    `policyArn attaches the AWS managed policy PowerUserAccess, which allows every action outside IAM, Organizations and Account (NotAction): ${MANAGED_FIX}`,
+                ],
+            },
+            {
+                when: "a GroupPolicyAttachment of IAMFullAccess (another partition)",
+                type: T.groupPolicyAttachment,
+                props: { group: "ops", policyArn: "arn:aws-us-gov:iam::aws:policy/IAMFullAccess" },
+                messages: [`policyArn attaches the AWS managed policy IAMFullAccess, which allows "iam:*", so its holder can grant itself anything: ${MANAGED_FIX}`],
+            },
+            {
+                when: "a PolicyAttachment of AdministratorAccess",
+                type: T.policyAttachment,
+                props: { name: "admins", roles: ["app"], policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+                messages: [`policyArn attaches the AWS managed policy AdministratorAccess, which allows "*" on every resource: ${MANAGED_FIX}`],
+            },
+            {
+                when: "a Role's managedPolicyArns",
+                type: T.role,
+                props: {
+                    assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }),
+                    managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"],
+                },
+                messages: [`managedPolicyArns[1] attaches the AWS managed policy AdministratorAccess, which allows "*" on every resource: ${MANAGED_FIX}`],
+            },
         ],
         otherType: {
-            type: T.rolePolicyAttachment,
-            props: { role: "app", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" },
-            reason: only(T.iamPolicy, T.rolePolicy, T.userPolicy, T.groupPolicy, T.role),
+            type: T.instanceProfile,
+            props: { role: "app" },
+            reason: only(
+                T.iamPolicy,
+                T.rolePolicy,
+                T.userPolicy,
+                T.groupPolicy,
+                T.role,
+                T.rolePolicyAttachment,
+                T.userPolicyAttachment,
+                T.groupPolicyAttachment,
+                T.policyAttachment,
+            ),
         },
         unknown: { patch: { policy: UNKNOWN }, path: "policy" },
     },

@@ -23,6 +23,8 @@ export interface StackCase {
     compliantVariants?: StackVariant[];
     violations: Array<StackVariant & { expect: Array<{ urn: string; message: string }> }>;
     notApplicable: { resources: EvaluatedResource[]; reason: string };
+    /** More situations the policy declares itself not applicable to (after any violations). */
+    moreNotApplicable?: Array<{ when: string; resources: EvaluatedResource[]; reason: string }>;
     /** null: the policy reads no property that can be unknown (explained in `why`). */
     unknown: { resources: EvaluatedResource[]; path: string } | { why: string; resources: EvaluatedResource[] };
 }
@@ -52,18 +54,32 @@ const T = {
     distribution: "aws:cloudfront/distribution:Distribution",
     source: "aws:cloudwatch/logDeliverySource:LogDeliverySource",
     delivery: "aws:cloudwatch/logDelivery:LogDelivery",
+    awsxVpc: "awsx:ec2:Vpc",
+    ec2Vpc: "aws:ec2/vpc:Vpc",
+    subnet: "aws:ec2/subnet:Subnet",
+    nat: "aws:ec2/natGateway:NatGateway",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+    sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+    sgIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    lb: "aws:lb/loadBalancer:LoadBalancer",
+    alb: "aws:alb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    albListener: "aws:alb/listener:Listener",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
+    albListenerRule: "aws:alb/listenerRule:ListenerRule",
 };
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-const denyInsecure = (resource: string) => ({
+const denyInsecure = (resource: string | string[], action: string | string[] = "*") => ({
     Sid: "DenyInsecureTransport",
     Effect: "Deny",
     Principal: "*",
-    Action: "*",
+    Action: action,
     Resource: resource,
     Condition: { Bool: { "aws:SecureTransport": "false" } },
 });
-const DENY_STATEMENT = '{ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }';
+const TLS_CONDITION = 'Condition: { Bool: { "aws:SecureTransport": "false" } } }';
+const S3_DENY = `{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::site-7f3a", "arn:aws:s3:::site-7f3a/*"], ${TLS_CONDITION}`;
 
 // S3 -----------------------------------------------------------------------------------------------
 const bucket = res(T.bucket, "site", { bucket: "site-7f3a", id: "site-7f3a", arn: "arn:aws:s3:::site-7f3a" });
@@ -91,6 +107,8 @@ const queuePolicy = (policy: unknown, url: unknown = QUEUE_URL) => res(T.queuePo
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:111122223333:events";
 const topic = res(T.topic, "events", { name: "events", id: TOPIC_ARN, arn: TOPIC_ARN, kmsMasterKeyId: KEY });
 const topicPolicy = (policy: unknown, arn: unknown = TOPIC_ARN) => res(T.topicPolicy, "events-policy", { arn, policy });
+const SQS_DENY = `{ Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: "arn:aws:sqs:eu-west-1:111122223333:orders", ${TLS_CONDITION}`;
+const SNS_DENY = `{ Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: "${TOPIC_ARN}", ${TLS_CONDITION}`;
 
 // API Gateway -----------------------------------------------------------------------------------------
 const mtlsDomain = res(T.domain, "api-domain", {
@@ -128,6 +146,100 @@ const dist = (props: Record<string, unknown> = {}) => res(T.distribution, "edge"
 const source = (resourceArn: unknown) => res(T.source, "edge-logs-src", { name: "edge-logs-src", logType: "ACCESS_LOGS", resourceArn });
 const delivery = (deliverySourceName: string) =>
     res(T.delivery, "edge-logs", { deliverySourceName, deliveryDestinationArn: "arn:aws:logs:us-east-1:111122223333:delivery-destination:edge" });
+
+// VPC: what awsx.ec2.Vpc registers under a real preview (awsx/ec2/vpc.ts): the component with
+// props {} (inputs only under `args`, if at all), an aws.ec2.Vpc child, per AZ a public and a
+// private subnet (parent: the aws.ec2.Vpc) and NAT gateways (parent: their public subnet).
+const AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
+const awsxVpc = (props: Record<string, unknown> = {}) => res(T.awsxVpc, "network", props);
+const NETWORK = urnOf(T.awsxVpc, "network");
+const ec2Vpc = (parent: string | undefined = NETWORK) => res(T.ec2Vpc, "network", { id: "vpc-0net", cidrBlock: "10.0.0.0/16" }, parent ? { parent } : undefined);
+const SUBNET_PARENT = urnOf(T.ec2Vpc, "network");
+const subnet = (tier: "public" | "private", az: number, props: Record<string, unknown> = {}, linked = true) =>
+    res(
+        T.subnet,
+        `network-${tier}-${az + 1}`,
+        {
+            id: `subnet-${tier}${az}`,
+            vpcId: "vpc-0net",
+            availabilityZone: AZS[az],
+            mapPublicIpOnLaunch: tier === "public",
+            tags: { Name: `network-${tier}-${az + 1}`, SubnetType: tier === "public" ? "Public" : "Private" },
+            ...props,
+        },
+        linked ? { parent: SUBNET_PARENT } : undefined,
+    );
+const natGateway = (az: number, props: Record<string, unknown> = {}, linked = true) =>
+    res(
+        T.nat,
+        `network-${az + 1}`,
+        { id: `nat-0${az}`, subnetId: `subnet-public${az}`, allocationId: `eipalloc-0${az}`, ...props },
+        linked ? { parent: urnOf(T.subnet, `network-public-${az + 1}`) } : undefined,
+    );
+/** An awsx VPC's children over `azs` AZs with NAT gateways in the AZs `nats`. */
+const vpcTree = (azs: number, nats: number[]) => [
+    awsxVpc(),
+    ec2Vpc(),
+    ...Array.from({ length: azs }, (_, az) => [subnet("public", az), subnet("private", az)]).flat(),
+    ...nats.map((az) => natGateway(az)),
+];
+/** A hand-written VPC (no awsx, no parent links): children correlate by vpcId / subnetId. */
+const handWritten = (azs: number, nats: number[]) => [
+    ec2Vpc(undefined),
+    ...Array.from({ length: azs }, (_, az) => [subnet("public", az, {}, false), subnet("private", az, {}, false)]).flat(),
+    ...nats.map((az) => natGateway(az, {}, false)),
+];
+const NO_VPC = "The stack has no VPC subnets or awsx VPCs";
+const NAT_FIX = 'set natGateways: { strategy: "OnePerAz" }';
+const SINGLE_NAT = 'natGateways.strategy is "Single": one NAT gateway is a single point of failure for every private subnet\'s egress; set natGateways: { strategy: "OnePerAz" }.';
+const unverifiableVpc = (what: string) =>
+    `awsx VPC "network" has no recorded children (aws.ec2.Subnet, aws.ec2.NatGateway) and no inputs in its props, so ${what} cannot be checked`;
+
+// Security groups and load balancers ------------------------------------------------------------------
+const LB_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/edge/50dc6c495c0c9188";
+const loadBalancer = (name: string, props: Record<string, unknown> = {}, type: string = T.lb) =>
+    res(type, name, {
+        id: `arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/${name}/1`,
+        arn: `arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/${name}/1`,
+        loadBalancerType: "application",
+        subnets: ["subnet-a", "subnet-b"],
+        ...props,
+    });
+const edgeLb = loadBalancer("edge", { id: LB_ARN, arn: LB_ARN, internal: false, securityGroups: ["sg-edge"] });
+const internalLb = loadBalancer("app", { internal: true, securityGroups: ["sg-app"] });
+const https = (cidrs: Record<string, unknown> = { cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }) => ({ protocol: "tcp", fromPort: 443, toPort: 443, ...cidrs });
+const group = (name: string, id: string, ingress: unknown[]) =>
+    res(T.sg, name, { id, vpcId: "vpc-1", description: name, ingress, egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+const edgeGroup = (ingress: unknown[] = [https()]) => group("edge-sg", "sg-edge", ingress);
+const appGroup = (ingress: unknown[] = [{ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: ["sg-edge"] }]) => group("app-sg", "sg-app", ingress);
+const ingressRule = (name: string, props: Record<string, unknown>) =>
+    res(T.sgIngress, name, { securityGroupId: "sg-edge", ipProtocol: "tcp", fromPort: 443, toPort: 443, ...props });
+const groupRule = (name: string, props: Record<string, unknown>) =>
+    res(T.sgRule, name, { type: "ingress", securityGroupId: "sg-edge", protocol: "tcp", fromPort: 443, toPort: 443, ...props });
+const SG_FIX = "only tcp port(s) 443 may be open to the internet; restrict the source to a security group or a known CIDR.";
+const NOT_EDGE =
+    "but the security group is not attached to an internet-facing load balancer: only the security groups of internet-facing load balancers may accept the internet; restrict the source to a security group or a known CIDR.";
+const wafFor = (resourceArn: unknown, name = "edge-waf") => res(T.waf, name, { resourceArn, webAclArn: "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/edge/abc" });
+
+// Listener rules ---------------------------------------------------------------------------------------
+const listenerArn = (name: string) => `arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/app/1/${name}`;
+const listener = (name: string, protocol: string | undefined, type: string = T.listener) =>
+    res(type, name, {
+        id: listenerArn(name),
+        arn: listenerArn(name),
+        loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/app/1",
+        port: protocol === "HTTPS" ? 443 : 80,
+        protocol,
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    });
+const httpsListener = listener("https", "HTTPS");
+const httpListener = listener("http", "HTTP");
+const FORWARD = { type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/orders/1" };
+const REDIRECT = { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } };
+const listenerRule = (name: string, listenerArnValue: unknown, actions: unknown[], type: string = T.listenerRule) =>
+    res(type, name, { listenerArn: listenerArnValue, priority: 10, conditions: [{ pathPattern: { values: ["/orders/*"] } }], actions });
+const RULE_FIX =
+    'plaintext requests matching it are served; attach the rule to the HTTPS listener, or make its only action { type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }.';
 
 // Stateful --------------------------------------------------------------------------------------------
 const protectedTable = res(T.table, "orders", { name: "orders" }, { protect: true });
@@ -233,7 +345,7 @@ export const stackCases: StackCase[] = [
             bucket,
             bucketPolicy(
                 "site-7f3a",
-                doc(denyInsecure("arn:aws:s3:::site-7f3a/*"), {
+                doc(denyInsecure(["arn:aws:s3:::site-7f3a", "arn:aws:s3:::site-7f3a/*"], "s3:*"), {
                     Effect: "Allow",
                     Principal: { Service: "cloudfront.amazonaws.com" },
                     Action: "s3:GetObject",
@@ -243,7 +355,7 @@ export const stackCases: StackCase[] = [
         ],
         compliantVariants: [
             {
-                when: 'an inline bucket policy with BoolIfExists and Principal {AWS: "*"}',
+                when: 'an inline bucket policy with BoolIfExists, Principal {AWS: "*"} and Resource "*"',
                 resources: [
                     res(T.bucket, "legacy", {
                         bucket: "legacy-1",
@@ -252,24 +364,46 @@ export const stackCases: StackCase[] = [
                 ],
             },
             { when: "a policy document given as an object", resources: [bucket, bucketPolicy("site-7f3a", { Version: "2012-10-17", Statement: denyInsecure("*") })] },
+            {
+                when: "the bucket and its objects denied in two statements, one through a wildcard (S3:* in any case)",
+                resources: [bucket, bucketPolicy("site-7f3a", doc(denyInsecure("arn:aws:s3:::site-7f3a", "S3:*"), denyInsecure("arn:aws:s3:::site-*", "s3:*")))],
+            },
         ],
         violations: [
             {
                 when: "no bucket policy",
                 resources: [bucket],
-                expect: [
-                    { urn: bucket.urn, message: `bucket has no resource policy denying requests without TLS: add an aws.s3.BucketPolicy with a statement ${DENY_STATEMENT}.` },
-                ],
+                expect: [{ urn: bucket.urn, message: `bucket has no resource policy denying requests without TLS: add an aws.s3.BucketPolicy with a statement ${S3_DENY}.` }],
             },
             {
                 when: "a policy without the TLS deny",
                 resources: [bucket, bucketPolicy("site-7f3a", doc({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "*" }))],
-                expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${S3_DENY}.` }],
             },
             {
                 when: "a deny on SecureTransport true (wrong value)",
                 resources: [bucket, bucketPolicy("site-7f3a", doc({ ...denyInsecure("*"), Condition: { Bool: { "aws:SecureTransport": "true" } } }))],
-                expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: bucket.urn, message: `bucket's resource policy does not deny requests without TLS: add a statement ${S3_DENY}.` }],
+            },
+            {
+                when: "a deny of s3:PutObject only (reads stay open over HTTP)",
+                resources: [bucket, bucketPolicy("site-7f3a", doc(denyInsecure("*", "s3:PutObject")))],
+                expect: [
+                    {
+                        urn: bucket.urn,
+                        message: `bucket's resource policy denies requests without TLS only for "s3:PutObject", which leaves other actions open over plain HTTP: deny "*" or "s3:*" instead, e.g. ${S3_DENY}.`,
+                    },
+                ],
+            },
+            {
+                when: "a deny on the objects only (bucket-level calls stay open)",
+                resources: [bucket, bucketPolicy("site-7f3a", doc(denyInsecure("arn:aws:s3:::site-7f3a/*", "s3:*")))],
+                expect: [
+                    {
+                        urn: bucket.urn,
+                        message: `bucket's resource policy denies requests without TLS, but not on "arn:aws:s3:::site-7f3a": name it in the statement's Resource, e.g. ${S3_DENY}.`,
+                    },
+                ],
             },
         ],
         notApplicable: { resources: [queue], reason: "The stack has no S3 buckets" },
@@ -277,18 +411,28 @@ export const stackCases: StackCase[] = [
     },
     {
         policy: "sqs-queue-deny-insecure-transport",
-        compliant: [queue, queuePolicy(doc(denyInsecure(queue.props["arn"] as string)))],
+        compliant: [queue, queuePolicy(doc(denyInsecure(queue.props["arn"] as string, "sqs:*")))],
         compliantVariants: [{ when: "an inline queue policy", resources: [res(T.queue, "dlq", { name: "dlq", id: "https://sqs/dlq", policy: doc(denyInsecure("*")) })] }],
         violations: [
             {
                 when: "no queue policy",
                 resources: [queue],
-                expect: [{ urn: queue.urn, message: `queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: queue.urn, message: `queue has no resource policy denying requests without TLS: add an aws.sqs.QueuePolicy with a statement ${SQS_DENY}.` }],
             },
             {
                 when: "a policy that only allows EventBridge",
                 resources: [queue, queuePolicy(doc({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage", Resource: "*" }))],
-                expect: [{ urn: queue.urn, message: `queue's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: queue.urn, message: `queue's resource policy does not deny requests without TLS: add a statement ${SQS_DENY}.` }],
+            },
+            {
+                when: "a deny of sqs:SendMessage only",
+                resources: [queue, queuePolicy(doc(denyInsecure("*", ["sqs:SendMessage"])))],
+                expect: [
+                    {
+                        urn: queue.urn,
+                        message: `queue's resource policy denies requests without TLS only for "sqs:SendMessage", which leaves other actions open over plain HTTP: deny "*" or "sqs:*" instead, e.g. ${SQS_DENY}.`,
+                    },
+                ],
             },
         ],
         notApplicable: { resources: [topic], reason: "The stack has no SQS queues" },
@@ -297,16 +441,39 @@ export const stackCases: StackCase[] = [
     {
         policy: "sns-topic-deny-insecure-transport",
         compliant: [topic, topicPolicy(doc(denyInsecure(TOPIC_ARN)))],
+        compliantVariants: [
+            { when: "a deny of sns:Publish, the statement AWS's SNS best practices show", resources: [topic, topicPolicy(doc(denyInsecure(TOPIC_ARN, "SNS:Publish")))] },
+        ],
         violations: [
             {
                 when: "no topic policy",
                 resources: [topic],
-                expect: [{ urn: topic.urn, message: `topic has no resource policy denying requests without TLS: add an aws.sns.TopicPolicy with a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: topic.urn, message: `topic has no resource policy denying requests without TLS: add an aws.sns.TopicPolicy with a statement ${SNS_DENY}.` }],
             },
             {
                 when: "a deny for a specific principal only",
                 resources: [topic, topicPolicy(doc({ ...denyInsecure("*"), Principal: { AWS: "arn:aws:iam::111122223333:root" } }))],
-                expect: [{ urn: topic.urn, message: `topic's resource policy does not deny requests without TLS: add a statement ${DENY_STATEMENT}.` }],
+                expect: [{ urn: topic.urn, message: `topic's resource policy does not deny requests without TLS: add a statement ${SNS_DENY}.` }],
+            },
+            {
+                when: "a deny of sns:Subscribe only (publishing stays open)",
+                resources: [topic, topicPolicy(doc(denyInsecure(TOPIC_ARN, "sns:Subscribe")))],
+                expect: [
+                    {
+                        urn: topic.urn,
+                        message: `topic's resource policy denies requests without TLS only for "sns:Subscribe", which leaves other actions open over plain HTTP: deny "*", "sns:*" or "sns:Publish" instead, e.g. ${SNS_DENY}.`,
+                    },
+                ],
+            },
+            {
+                when: "a deny on another topic",
+                resources: [topic, topicPolicy(doc(denyInsecure("arn:aws:sns:eu-west-1:111122223333:other", "sns:*")))],
+                expect: [
+                    {
+                        urn: topic.urn,
+                        message: `topic's resource policy denies requests without TLS, but not on "${TOPIC_ARN}": name it in the statement's Resource, e.g. ${SNS_DENY}.`,
+                    },
+                ],
             },
         ],
         notApplicable: { resources: [queue], reason: "The stack has no SNS topics" },
@@ -486,6 +653,296 @@ export const stackCases: StackCase[] = [
         unknown: { resources: [auroraPg(), clusterInstance("orders-db-1"), clusterInstance("orders-db-2", UNKNOWN)], path: "clusterIdentifier" },
     },
     {
+        policy: "vpc-nat-gateway-per-az",
+        compliant: vpcTree(3, [0, 1, 2]),
+        compliantVariants: [
+            { when: "a hand-written VPC with a NAT gateway per AZ (correlated by vpcId and subnetId)", resources: handWritten(3, [0, 1, 2]) },
+            {
+                when: "no NAT gateway at all (awsx strategy None allows no private subnets: no NAT egress to lose)",
+                resources: [awsxVpc(), ec2Vpc(), subnet("public", 0), subnet("public", 1)],
+            },
+            {
+                when: "an awsx VPC without children whose props carry its inputs under args (the provider's registration)",
+                resources: [awsxVpc({ name: "network", args: { cidrBlock: "10.0.0.0/16", natGateways: { strategy: "OnePerAz" } }, opts: {} })],
+            },
+            {
+                when: "an awsx VPC without children, inputs at the top level (mock-engine records), natGateways omitted (awsx default OnePerAz)",
+                resources: [awsxVpc({ cidrBlock: "10.0.0.0/16" })],
+            },
+            { when: 'args.natGateways.strategy "None"', resources: [awsxVpc({ args: { natGateways: { strategy: "None" } } })] },
+        ],
+        violations: [
+            {
+                when: "one NAT gateway for three AZs (what awsx strategy Single creates)",
+                resources: vpcTree(3, [0]),
+                expect: [
+                    {
+                        urn: NETWORK,
+                        message: `NAT gateways are in 1 of the 3 AZs with public subnets (eu-west-1a); eu-west-1b and eu-west-1c have none, so private subnets there send egress through another AZ and lose it when that AZ fails: ${NAT_FIX}.`,
+                    },
+                ],
+            },
+            {
+                when: "a private NAT gateway in one AZ (no internet egress)",
+                resources: [...vpcTree(3, [0, 2]), natGateway(1, { connectivityType: "private" })],
+                expect: [
+                    {
+                        urn: NETWORK,
+                        message: `NAT gateways are in 2 of the 3 AZs with public subnets (eu-west-1a and eu-west-1c); eu-west-1b has none, so private subnets there send egress through another AZ and lose it when that AZ fails: ${NAT_FIX}.`,
+                    },
+                ],
+            },
+            {
+                when: "a hand-written VPC with one NAT gateway for two AZs",
+                resources: handWritten(2, [1]),
+                expect: [
+                    {
+                        urn: urnOf(T.ec2Vpc, "network"),
+                        message:
+                            "NAT gateways are in 1 of the 2 AZs with public subnets (eu-west-1b); eu-west-1a has none, so private subnets there send egress through another AZ and lose it when that AZ fails: add an aws.ec2.NatGateway in a public subnet of each AZ and route that AZ's private subnets to it.",
+                    },
+                ],
+            },
+            {
+                when: 'an awsx VPC without children: args.natGateways.strategy "Single"',
+                resources: [awsxVpc({ name: "network", args: { natGateways: { strategy: "Single" } }, opts: {} })],
+                expect: [{ urn: NETWORK, message: SINGLE_NAT }],
+            },
+            {
+                when: 'an awsx VPC without children: top-level natGateways.strategy "Single" (mock-engine records)',
+                resources: [awsxVpc({ cidrBlock: "10.0.0.0/16", natGateways: { strategy: "Single" } })],
+                expect: [{ urn: NETWORK, message: SINGLE_NAT }],
+            },
+        ],
+        notApplicable: { resources: [queue], reason: NO_VPC },
+        moreNotApplicable: [
+            {
+                when: "an awsx VPC whose props are {} and whose children are not recorded (not a pass)",
+                resources: [awsxVpc()],
+                reason: unverifiableVpc("NAT gateways per AZ"),
+            },
+        ],
+        unknown: { resources: [...vpcTree(2, [0, 1]), subnet("public", 2, { availabilityZone: UNKNOWN }), subnet("private", 2), natGateway(2)], path: "availabilityZone" },
+    },
+    {
+        policy: "vpc-multi-az",
+        compliant: vpcTree(3, [0, 1, 2]),
+        compliantVariants: [
+            { when: "prod's config requires 3 AZs", config: { "vpc-multi-az": { minAvailabilityZones: 3 } }, resources: vpcTree(3, [0, 1, 2]) },
+            { when: "a hand-written VPC over 2 AZs", resources: handWritten(2, []) },
+            { when: "an awsx VPC without children: args.numberOfAvailabilityZones 2", resources: [awsxVpc({ args: { numberOfAvailabilityZones: 2 } })] },
+            { when: "an awsx VPC without children, AZ count omitted (awsx default: 3)", resources: [awsxVpc({ cidrBlock: "10.0.0.0/16" })] },
+        ],
+        violations: [
+            {
+                when: "subnets in one AZ",
+                resources: vpcTree(1, [0]),
+                expect: [{ urn: NETWORK, message: "the VPC's subnets span 1 AZ(s) (eu-west-1a): at least 2 are required; set numberOfAvailabilityZones >= 2." }],
+            },
+            {
+                when: "prod's config requires 3 AZs, subnets in 2",
+                config: { "vpc-multi-az": { minAvailabilityZones: 3 } },
+                resources: vpcTree(2, [0, 1]),
+                expect: [{ urn: NETWORK, message: "the VPC's subnets span 2 AZ(s) (eu-west-1a and eu-west-1b): at least 3 are required; set numberOfAvailabilityZones >= 3." }],
+            },
+            {
+                when: "a hand-written VPC in one AZ",
+                resources: handWritten(1, []),
+                expect: [{ urn: urnOf(T.ec2Vpc, "network"), message: "the VPC's subnets span 1 AZ(s) (eu-west-1a): at least 2 are required; create subnets in at least 2 AZs." }],
+            },
+            {
+                when: "an awsx VPC without children: one named AZ under args",
+                resources: [awsxVpc({ args: { availabilityZoneNames: ["eu-west-1a"] } })],
+                expect: [{ urn: NETWORK, message: "the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2." }],
+            },
+            {
+                when: "an awsx VPC without children: top-level numberOfAvailabilityZones 1 (mock-engine records)",
+                resources: [awsxVpc({ numberOfAvailabilityZones: 1 })],
+                expect: [{ urn: NETWORK, message: "the VPC spans 1 AZ(s): at least 2 are required; set numberOfAvailabilityZones >= 2." }],
+            },
+        ],
+        notApplicable: { resources: [queue], reason: NO_VPC },
+        moreNotApplicable: [
+            { when: "an awsx VPC whose props are {} and whose children are not recorded (not a pass)", resources: [awsxVpc()], reason: unverifiableVpc("its AZs") },
+        ],
+        unknown: { resources: [...vpcTree(2, [0, 1]), subnet("private", 2, { availabilityZone: UNKNOWN })], path: "availabilityZone" },
+    },
+    {
+        policy: "security-group-no-public-ingress",
+        compliant: [
+            edgeLb,
+            edgeGroup(),
+            internalLb,
+            appGroup(),
+            ingressRule("edge-https-v6", { cidrIpv6: "::/0" }),
+            groupRule("app-ssh", { securityGroupId: "sg-app", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] }),
+        ],
+        compliantVariants: [
+            {
+                when: "port 80 allowed by config on an internet-facing load balancer's group",
+                config: { "security-group-no-public-ingress": { allowedPublicPorts: [443, 80] } },
+                resources: [edgeLb, edgeGroup(), ingressRule("edge-http", { fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" })],
+            },
+            {
+                when: "an egress SecurityGroupRule to 0.0.0.0/0 (egress is not ingress)",
+                resources: [groupRule("egress", { type: "egress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] })],
+            },
+            { when: "the aws:alb/loadBalancer alias token", resources: [loadBalancer("edge", { internal: false, securityGroups: ["sg-edge"] }, T.alb), edgeGroup()] },
+            {
+                when: "attachment recorded only in the engine's propertyDependencies (ids not matching)",
+                resources: [
+                    edgeGroup(),
+                    { ...loadBalancer("edge", { internal: false, securityGroups: ["computed-elsewhere"] }), propertyDependencies: { securityGroups: [urnOf(T.sg, "edge-sg")] } },
+                ],
+            },
+        ],
+        violations: [
+            {
+                when: "inline SSH from anywhere, even on an internet-facing load balancer's group",
+                resources: [edgeLb, edgeGroup([{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }])],
+                expect: [{ urn: urnOf(T.sg, "edge-sg"), message: `ingress[0] allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}` }],
+            },
+            {
+                when: "inline all traffic from anywhere",
+                resources: [edgeLb, edgeGroup([https(), { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }])],
+                expect: [{ urn: urnOf(T.sg, "edge-sg"), message: `ingress[1] allows 0.0.0.0/0 and ::/0 on all protocols and ports: ${SG_FIX}` }],
+            },
+            {
+                when: "an inline port range from ::/0",
+                resources: [edgeLb, edgeGroup([https({ fromPort: 80, ipv6CidrBlocks: ["::/0"] })])],
+                expect: [{ urn: urnOf(T.sg, "edge-sg"), message: `ingress[0] allows ::/0 on tcp ports 80-443: ${SG_FIX}` }],
+            },
+            {
+                when: "a SecurityGroupRule SSH from anywhere",
+                resources: [edgeLb, edgeGroup(), groupRule("ssh", { fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] })],
+                expect: [{ urn: urnOf(T.sgRule, "ssh"), message: `the rule allows 0.0.0.0/0 on tcp port 22: ${SG_FIX}` }],
+            },
+            {
+                when: "a vpc ingress rule RDP from anywhere",
+                resources: [edgeLb, edgeGroup(), ingressRule("rdp", { fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/0" })],
+                expect: [{ urn: urnOf(T.sgIngress, "rdp"), message: `the rule allows 0.0.0.0/0 on tcp port 3389: ${SG_FIX}` }],
+            },
+            {
+                when: "a vpc ingress rule for all protocols from ::/0",
+                resources: [edgeLb, edgeGroup(), ingressRule("all", { ipProtocol: "-1", fromPort: undefined, toPort: undefined, cidrIpv6: "::/0" })],
+                expect: [{ urn: urnOf(T.sgIngress, "all"), message: `the rule allows ::/0 on all protocols and ports: ${SG_FIX}` }],
+            },
+            {
+                when: "udp 443 from anywhere",
+                resources: [edgeLb, edgeGroup(), ingressRule("quic", { ipProtocol: "udp", cidrIpv4: "0.0.0.0/0" })],
+                expect: [{ urn: urnOf(T.sgIngress, "quic"), message: `the rule allows 0.0.0.0/0 on udp port 443: ${SG_FIX}` }],
+            },
+            {
+                when: "443 from the internet on a group no load balancer uses",
+                resources: [edgeLb, edgeGroup(), appGroup([https()])],
+                expect: [{ urn: urnOf(T.sg, "app-sg"), message: `ingress[0] allows 0.0.0.0/0 and ::/0 on tcp port 443, ${NOT_EDGE}` }],
+            },
+            {
+                when: "443 from the internet on an internal load balancer's group (a SecurityGroupRule)",
+                resources: [internalLb, appGroup(), groupRule("app-https", { securityGroupId: "sg-app", cidrBlocks: ["0.0.0.0/0"] })],
+                expect: [{ urn: urnOf(T.sgRule, "app-https"), message: `the rule allows 0.0.0.0/0 on tcp port 443, ${NOT_EDGE}` }],
+            },
+            {
+                when: "443 from the internet on a group outside the stack (a vpc ingress rule)",
+                resources: [edgeLb, ingressRule("foreign", { securityGroupId: "sg-elsewhere", cidrIpv4: "0.0.0.0/0" })],
+                expect: [{ urn: urnOf(T.sgIngress, "foreign"), message: `the rule allows 0.0.0.0/0 on tcp port 443, ${NOT_EDGE}` }],
+            },
+        ],
+        notApplicable: { resources: [queue], reason: "The stack has no security groups or ingress rules" },
+        unknown: { resources: [edgeLb, edgeGroup([https({ cidrBlocks: UNKNOWN })])], path: "ingress.0.cidrBlocks" },
+    },
+    {
+        policy: "lb-waf",
+        compliant: [edgeLb, wafFor(LB_ARN), internalLb],
+        compliantVariants: [
+            { when: "the aws:alb/loadBalancer alias token", resources: [loadBalancer("edge", { internal: false }, T.alb), wafFor(loadBalancer("edge").props["arn"])] },
+            {
+                when: "an internet-facing network load balancer (WAF attaches to ALBs only) beside a protected ALB",
+                resources: [edgeLb, wafFor(LB_ARN), loadBalancer("nlb", { internal: false, loadBalancerType: "network" })],
+            },
+        ],
+        violations: [
+            {
+                when: "no association",
+                resources: [edgeLb, internalLb],
+                expect: [
+                    {
+                        urn: edgeLb.urn,
+                        message:
+                            'internet-facing load balancer "edge" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is the load balancer\'s ARN (web ACL scope REGIONAL).',
+                    },
+                ],
+            },
+            {
+                when: "internal omitted (internet-facing is the default) and the association is for another load balancer",
+                resources: [loadBalancer("edge"), wafFor(internalLb.props["arn"])],
+                expect: [
+                    {
+                        urn: urnOf(T.lb, "edge"),
+                        message:
+                            'internet-facing load balancer "edge" has no AWS WAFv2 web ACL: add an aws.wafv2.WebAclAssociation whose resourceArn is the load balancer\'s ARN (web ACL scope REGIONAL).',
+                    },
+                ],
+            },
+        ],
+        notApplicable: { resources: [internalLb], reason: "The stack has no internet-facing application load balancers" },
+        unknown: { resources: [edgeLb, wafFor(UNKNOWN)], path: "resourceArn" },
+    },
+    {
+        policy: "lb-listener-rule-https-only",
+        compliant: [httpsListener, httpListener, listenerRule("orders", listenerArn("https"), [FORWARD]), listenerRule("legacy", listenerArn("http"), [REDIRECT])],
+        compliantVariants: [
+            {
+                when: "the aws:alb listener and listener rule alias tokens",
+                resources: [listener("https", "HTTPS", T.albListener), listenerRule("orders", listenerArn("https"), [FORWARD], T.albListenerRule)],
+            },
+        ],
+        violations: [
+            {
+                when: "a forward rule on the HTTP listener",
+                resources: [httpsListener, httpListener, listenerRule("orders", listenerArn("http"), [FORWARD])],
+                expect: [
+                    { urn: urnOf(T.listenerRule, "orders"), message: `the rule is on the HTTP listener "http" and actions[0] is "forward", not a redirect to HTTPS: ${RULE_FIX}` },
+                ],
+            },
+            {
+                when: "aws:alb tokens, protocol omitted (HTTP), a redirect that keeps the protocol",
+                resources: [
+                    listener("plain", undefined, T.albListener),
+                    listenerRule("keep", listenerArn("plain"), [{ type: "redirect", redirect: { host: "www.example.com", statusCode: "HTTP_302" } }], T.albListenerRule),
+                ],
+                expect: [
+                    {
+                        urn: urnOf(T.albListenerRule, "keep"),
+                        message: `the rule is on the HTTP listener "plain" and actions[0] redirects with redirect.protocol "#{protocol}", not "HTTPS": ${RULE_FIX}`,
+                    },
+                ],
+            },
+            {
+                when: "a fixed-response rule on the HTTP listener",
+                resources: [
+                    httpListener,
+                    listenerRule("maintenance", listenerArn("http"), [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "503" } }]),
+                ],
+                expect: [
+                    {
+                        urn: urnOf(T.listenerRule, "maintenance"),
+                        message: `the rule is on the HTTP listener "http" and actions[0] is "fixed-response", not a redirect to HTTPS: ${RULE_FIX}`,
+                    },
+                ],
+            },
+        ],
+        notApplicable: { resources: [httpsListener, httpListener], reason: "The stack has no load balancer listener rules" },
+        moreNotApplicable: [
+            {
+                when: "rules whose listener is in another stack",
+                resources: [listenerRule("orders", "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/shared/1/abc", [FORWARD])],
+                reason: "The stack's listener rules belong to listeners of other stacks, whose protocol is not visible here",
+            },
+        ],
+        unknown: { resources: [httpsListener, httpListener, listenerRule("orders", UNKNOWN, [FORWARD])], path: "listenerArn" },
+    },
+    {
         policy: "stateful-resources-protected",
         compliant: [protectedTable, res(T.bucket, "site", { bucket: "site" }, { protect: true }), queue],
         compliantVariants: [
@@ -500,6 +957,11 @@ export const stackCases: StackCase[] = [
                 when: "an unprotected table",
                 resources: [res(T.table, "orders", { name: "orders" })],
                 expect: [{ urn: urnOf(T.table, "orders"), message: `${T.table} "orders" ${PROTECT_FIX}` }],
+            },
+            {
+                when: "an unprotected Aurora cluster instance (a default stateful type)",
+                resources: [protectedTable, clusterInstance("orders-db-1")],
+                expect: [{ urn: urnOf(T.clusterInstance, "orders-db-1"), message: `${T.clusterInstance} "orders-db-1" ${PROTECT_FIX}` }],
             },
             {
                 when: "protect explicitly false on a bucket",
