@@ -129,6 +129,10 @@ export const DEFAULT_STATEFUL_TYPES = [
     "aws:kms/key:Key",
     "aws:secretsmanager/secret:Secret",
     "aws:cognito/userPool:UserPool",
+    // Messages waiting in a queue (or dead-lettered) and the bus's replay archive are data too.
+    "aws:sqs/queue:Queue",
+    "aws:cloudwatch/eventBus:EventBus",
+    "aws:cloudwatch/eventArchive:EventArchive",
 ];
 
 export const statefulResourcesProtected: StackValidationPolicy = {

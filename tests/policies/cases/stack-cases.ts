@@ -944,7 +944,7 @@ export const stackCases: StackCase[] = [
     },
     {
         policy: "stateful-resources-protected",
-        compliant: [protectedTable, res(T.bucket, "site", { bucket: "site" }, { protect: true }), queue],
+        compliant: [protectedTable, res(T.bucket, "site", { bucket: "site" }, { protect: true }), res(T.queue, "orders", { name: "orders" }, { protect: true }), topic],
         compliantVariants: [
             {
                 when: "dev's config with no stateful types beyond tables",
@@ -969,13 +969,18 @@ export const stackCases: StackCase[] = [
                 expect: [{ urn: urnOf(T.bucket, "site"), message: `${T.bucket} "site" ${PROTECT_FIX}` }],
             },
             {
-                when: "config adds queues",
-                config: { "stateful-resources-protected": { statefulTypes: [T.queue] } },
+                when: "an unprotected queue (messages and dead letters are data: a default stateful type)",
                 resources: [protectedTable, queue],
                 expect: [{ urn: queue.urn, message: `${T.queue} "orders" ${PROTECT_FIX}` }],
             },
+            {
+                when: "config adds topics",
+                config: { "stateful-resources-protected": { statefulTypes: [T.topic] } },
+                resources: [protectedTable, topic],
+                expect: [{ urn: topic.urn, message: `${T.topic} "events" ${PROTECT_FIX}` }],
+            },
         ],
-        notApplicable: { resources: [queue], reason: "The stack has no stateful resources" },
+        notApplicable: { resources: [topic], reason: "The stack has no stateful resources" },
         unknown: {
             why: "the policy reads only resource options (protect), which the engine always knows, so unknown properties do not affect it",
             resources: [res(T.table, "orders", { name: UNKNOWN }, { protect: true })],
