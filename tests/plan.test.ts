@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { RecordedResource } from "../engine/mocks";
-import { runStack } from "../engine/run-stack";
+import { recordStack } from "./support/stacks";
 import { extractDiagram } from "../plan/diagram";
 import { STACK_TYPE } from "../plan/model";
 import { Plan, PlanJson, summaryLine } from "../plan/report";
@@ -220,7 +220,7 @@ describe("offline plan: npm run plan", () => {
         before(async function () {
             this.timeout(120_000);
             for (const stack of STACKS) {
-                recorded.set(stack, (await runStack(stack)).resources);
+                recorded.set(stack, (await recordStack(stack)).resources);
             }
         });
 

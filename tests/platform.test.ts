@@ -6,11 +6,12 @@
 import * as assert from "assert";
 import { ACCESS_LOG_FORMAT } from "../components/secure-api";
 import { CLOUDFRONT_MANAGED_POLICY_IDS, MOCK_ACCOUNT_ID, RecordedResource } from "../engine/mocks";
-import { PROJECT_DIR, runStack } from "../engine/run-stack";
+import { PROJECT_DIR } from "../engine/run-stack";
 import { loadStackConfig } from "../engine/stack-config";
 import { AlbRule, firstMatchingRule } from "../lib/alb-rules";
 import { evaluatePolicies, fromRecorded } from "../policies/evaluate";
 import { Recorded, policyDocument } from "./support/harness";
+import { recordStack } from "./support/stacks";
 
 type StackName = "dev" | "staging" | "prod";
 const runs = new Map<string, Promise<Recorded>>();
@@ -19,7 +20,7 @@ function stack(name: StackName, overrides?: Record<string, string>): Promise<Rec
     if (!runs.has(key)) {
         runs.set(
             key,
-            runStack(name, { overrides }).then((r) => new Recorded(r.resources)),
+            recordStack(name, overrides).then((r) => new Recorded(r.resources)),
         );
     }
     return runs.get(key) as Promise<Recorded>;

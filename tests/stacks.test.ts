@@ -5,9 +5,9 @@
 import * as assert from "assert";
 import { KEY_PURPOSES, keyPolicyStatements } from "../components/encryption-keys";
 import { MOCK_ACCOUNT_ID, mockKeyArn, mockPhysicalName } from "../engine/mocks";
-import { runStack } from "../engine/run-stack";
 import { isTaggable } from "../lib/tags";
 import { Recorded, policyDocument } from "./support/harness";
+import { recordStack } from "./support/stacks";
 
 const EXPECTED = {
     dev: { azs: 2, nat: "Single", cidr: "10.10.0.0/16", flowRetention: 14, protect: false },
@@ -18,7 +18,7 @@ const EXPECTED = {
 const runs = new Map<string, { recorded: Recorded; outputs: Record<string, unknown> }>();
 async function run(name: keyof typeof EXPECTED): Promise<{ recorded: Recorded; outputs: Record<string, unknown> }> {
     if (!runs.has(name)) {
-        const result = await runStack(name);
+        const result = await recordStack(name);
         runs.set(name, { recorded: new Recorded(result.resources), outputs: result.outputs });
     }
     return runs.get(name) as { recorded: Recorded; outputs: Record<string, unknown> };

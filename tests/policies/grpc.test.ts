@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runStack } from "../../engine/run-stack";
+import { recordStack } from "../support/stacks";
 import { EvaluatedResource, evaluatePolicies, fromRecorded, fromStackExport, PolicyConfigFile, PolicyReport } from "../../policies/evaluate";
 import { allPolicies } from "../../policies/rules";
 import { analyzeViaGrpc, getAnalyzerInfo, ServedPack, servePack } from "./grpc-client";
@@ -142,7 +142,7 @@ describe("policy pack served over gRPC agrees with the offline evaluator on the 
         pack = await servePack();
         // Sequentially: each run installs its own mock engine in this process.
         for (const name of ["dev", "staging", "prod"]) {
-            const run = await runStack(name);
+            const run = await recordStack(name);
             stacks.set(name, fromRecorded(run.resources.map((r) => ({ ...r, dependencies: [...r.dependencies] }))));
         }
     });
