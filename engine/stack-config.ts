@@ -55,6 +55,19 @@ function redactSecure(value: unknown): { value: unknown; secret: boolean } {
     return { value, secret: false };
 }
 
+/**
+ * YAML documents parsed in this process, by their text: the plan loads a stack's files twice (its
+ * up-front checks, then the run), and parsing is most of that cost. Keyed by content, so an edited
+ * file is parsed again. Callers must not mutate the result.
+ */
+const parsed = new Map<string, unknown>();
+function parseYaml(text: string): unknown {
+    if (!parsed.has(text)) {
+        parsed.set(text, parse(text));
+    }
+    return parsed.get(text);
+}
+
 /** Lists the stacks that have a Pulumi.<stack>.yaml in `projectDir`. */
 export function listStacks(projectDir: string): string[] {
     return fs
@@ -117,7 +130,7 @@ export function readProjectFile(projectDir: string): { name: string; config: Rec
     if (!fs.existsSync(file)) {
         throw new StackFileError(`${file} not found: run from the repository root`);
     }
-    const doc = parse(fs.readFileSync(file, "utf8")) as { name?: string; config?: Record<string, unknown> };
+    const doc = parseYaml(fs.readFileSync(file, "utf8")) as { name?: string; config?: Record<string, unknown> };
     if (!doc?.name) {
         throw new StackFileError(`${file} has no project name`);
     }
@@ -151,7 +164,7 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
     }
     let stackDoc: { config?: Record<string, unknown> } | null;
     try {
-        stackDoc = parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null;
+        stackDoc = parseYaml(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null;
     } catch (err) {
         throw new StackFileError(`${path.basename(stackFile)} is not valid YAML: ${(err as Error).message}`);
     }

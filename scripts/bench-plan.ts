@@ -103,9 +103,12 @@ function scaleProject(): string {
         });
         // Subscriptions keep their settings and are consumed by the first services.
         const subscriptions = Array.isArray(config["platform:eventSubscriptions"]) ? config["platform:eventSubscriptions"] : [];
+        // Usage plans cover the first generated service (prod's plans name prod's services).
+        const plans = Array.isArray(config["platform:apiUsagePlans"]) ? config["platform:apiUsagePlans"] : [];
         const stackConfig = {
             ...config,
             "platform:services": services,
+            "platform:apiUsagePlans": plans.map((p: unknown) => (p !== null && typeof p === "object" && "services" in p ? { ...p, services: [names[0]] } : p)),
             "platform:eventSubscriptions": subscriptions.map((s: unknown, i) => (s !== null && typeof s === "object" ? { ...s, consumer: names[i % names.length] } : s)),
         };
         fs.writeFileSync(path.join(dir, `Pulumi.scale${count}.yaml`), stringify({ config: stackConfig }));
