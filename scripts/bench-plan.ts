@@ -63,7 +63,7 @@ function median(values: readonly number[]): number {
 }
 
 /** A project directory with Pulumi.yaml and generated stacks scale5 / scale50 (prod's settings). */
-function scaleProject(): string {
+export function scaleProject(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-bench-"));
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     // Repository files the config may name (e.g. the mTLS truststore) resolve against the project dir.
@@ -187,4 +187,6 @@ function main(): void {
     console.log(`50 services / 5 services: ${scale.toFixed(2)}x whole plan (target <= 3.0x: ${verdict(scale <= 3)}); ${engineScale.toFixed(2)}x program run + policies`);
 }
 
-main();
+if (require.main === module) {
+    main();
+}
