@@ -91,6 +91,21 @@ function installTranspileCache() {
     return true;
 }
 
+/**
+ * V8 code cache for every module the plan loads (the SDK, the provider, the policy pack, ours):
+ * compiling JavaScript is about a quarter of a plan's wall time, and the code is the same on every
+ * run. v8-compile-cache keeps V8's cached data keyed by file and content, next to the transpile
+ * cache (so npm ci starts both afresh); V8 rejects data from another V8 version and recompiles.
+ * PLAN_COMPILE_CACHE=0 turns it off.
+ */
+function installCompileCache() {
+    process.env.V8_COMPILE_CACHE_CACHE_DIR ??= path.join(ROOT, "node_modules", ".cache", "platform-plan", `v8-${process.versions.v8}`);
+    require("v8-compile-cache");
+}
+
+if (process.env.PLAN_COMPILE_CACHE !== "0") {
+    installCompileCache();
+}
 if (process.env.PLAN_TRANSPILE_CACHE === "0" || !installTranspileCache()) {
     require("ts-node").register({ transpileOnly: true, project: path.join(ROOT, "tsconfig.json") });
 }
