@@ -26,8 +26,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../config/problems";
-import { LIMITS } from "../config/resolve";
-import { albWildcardCount } from "../lib/alb-rules";
+import { LIMITS, checkAlbRuleLimits } from "../config/resolve";
 import { parseCidr } from "../lib/cidr";
 import { PolicyStatement, assumeRolePolicy, denyInsecureTransport, policyJson } from "../lib/iam";
 import { DNS_LABEL, LB_NAME_MAX, isDomainName, isWithinZone, loadBalancerLogicalName, maxLogicalNameLength, targetGroupLogicalName } from "../lib/naming";
@@ -658,35 +657,7 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
             "needs at least one host or path pattern for its listener rule",
             "add hostPatterns and/or pathPatterns",
         );
-        problems.check(
-            hosts.length + paths.length <= LIMITS.albMaxConditionValues,
-            k(`services[${i}]`),
-            { hostPatterns: hosts, pathPatterns: paths },
-            `has ${hosts.length + paths.length} host/path values; an ALB rule allows at most ${LIMITS.albMaxConditionValues} condition values in total`,
-            "use wildcards (e.g. /orders/*) to need fewer values",
-        );
-        // ELB guide, "Condition types for listener rules": at most three match evaluations (values)
-        // per condition and five wildcards per rule, on top of five values per rule.
-        for (const [field, patterns] of [
-            ["hostPatterns", hosts],
-            ["pathPatterns", paths],
-        ] as const) {
-            problems.check(
-                patterns.length <= LIMITS.albMaxValuesPerCondition,
-                sk(field),
-                patterns,
-                `has ${patterns.length} values; an ALB rule condition allows at most ${LIMITS.albMaxValuesPerCondition} match evaluations`,
-                field === "hostPatterns" ? "use a wildcard (e.g. *.internal.example.com) to need fewer host values" : "use wildcards (e.g. /orders/*) to need fewer path values",
-            );
-        }
-        const wildcards = albWildcardCount([...hosts, ...paths]);
-        problems.check(
-            wildcards <= LIMITS.albMaxWildcardsPerRule,
-            k(`services[${i}]`),
-            { hostPatterns: hosts, pathPatterns: paths },
-            `has ${wildcards} wildcards (* or ?) in its host/path values; an ALB rule allows at most ${LIMITS.albMaxWildcardsPerRule}`,
-            "use fewer wildcards (one trailing /* per path usually suffices)",
-        );
+        checkAlbRuleLimits(problems, hosts, paths, { rule: k(`services[${i}]`), hostPatterns: sk("hostPatterns"), pathPatterns: sk("pathPatterns") });
         hosts.forEach((h, j) =>
             problems.check(HOST_PATTERN.test(h), sk(`hostPatterns[${j}]`), h, "must be a host pattern of up to 128 characters (letters, digits, . - * ?)", "correct the pattern"),
         );

@@ -122,6 +122,46 @@ export const API_EVENTS_SCOPE = "events.write";
 export const DEFAULT_API_BASE_PATH = "v1";
 
 /**
+ * The ALB's limits on one listener rule's host and path conditions (ELB guide, "Condition types
+ * for listener rules"): at most five condition values in all, three match evaluations per
+ * condition, five wildcards per rule. Shared by config validation and InternalAlbService.
+ */
+export function checkAlbRuleLimits(
+    problems: Problems,
+    hosts: readonly string[],
+    paths: readonly string[],
+    keys: { readonly rule: string; readonly hostPatterns: string; readonly pathPatterns: string },
+): void {
+    problems.check(
+        hosts.length + paths.length <= LIMITS.albMaxConditionValues,
+        keys.rule,
+        { hostPatterns: hosts, pathPatterns: paths },
+        `has ${hosts.length + paths.length} host/path values; an ALB rule allows at most ${LIMITS.albMaxConditionValues} condition values in total`,
+        "use wildcards (e.g. /orders/*) to need fewer values",
+    );
+    for (const [field, patterns] of [
+        ["hostPatterns", hosts],
+        ["pathPatterns", paths],
+    ] as const) {
+        problems.check(
+            patterns.length <= LIMITS.albMaxValuesPerCondition,
+            keys[field],
+            patterns,
+            `has ${patterns.length} values; an ALB rule condition allows at most ${LIMITS.albMaxValuesPerCondition} match evaluations`,
+            field === "hostPatterns" ? "use a wildcard (e.g. *.internal.example.com) to need fewer host values" : "use wildcards (e.g. /orders/*) to need fewer path values",
+        );
+    }
+    const wildcards = albWildcardCount([...hosts, ...paths]);
+    problems.check(
+        wildcards <= LIMITS.albMaxWildcardsPerRule,
+        keys.rule,
+        { hostPatterns: hosts, pathPatterns: paths },
+        `has ${wildcards} wildcards (* or ?) in its host/path values; an ALB rule allows at most ${LIMITS.albMaxWildcardsPerRule}`,
+        "use fewer wildcards (one trailing /* per path usually suffices)",
+    );
+}
+
+/**
  * The value a stack sets for a key, or undefined when it is not set: absent, or the "not set"
  * marker that Pulumi.yaml declares as the default of profile and optional keys (config/keys.ts).
  */
@@ -1345,35 +1385,7 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
         "needs at least one of hostPatterns or pathPatterns for its listener rule",
         "add hostPatterns and/or pathPatterns",
     );
-    problems.check(
-        hostPatterns.length + pathPatterns.length <= LIMITS.albMaxConditionValues,
-        r.path,
-        { hostPatterns, pathPatterns },
-        `has ${hostPatterns.length + pathPatterns.length} host/path values; an ALB rule allows at most ${LIMITS.albMaxConditionValues} condition values in total`,
-        "use wildcards (e.g. /orders/*) to need fewer values",
-    );
-    // ELB guide, "Condition types for listener rules": at most three match evaluations (values)
-    // per condition and five wildcards per rule, on top of the five values per rule above.
-    for (const [field, patterns] of [
-        ["hostPatterns", hostPatterns],
-        ["pathPatterns", pathPatterns],
-    ] as const) {
-        problems.check(
-            patterns.length <= LIMITS.albMaxValuesPerCondition,
-            key(field),
-            patterns,
-            `has ${patterns.length} values; an ALB rule condition allows at most ${LIMITS.albMaxValuesPerCondition} match evaluations`,
-            field === "hostPatterns" ? "use a wildcard (e.g. *.internal.example.com) to need fewer host values" : "use wildcards (e.g. /orders/*) to need fewer path values",
-        );
-    }
-    const wildcards = albWildcardCount([...hostPatterns, ...pathPatterns]);
-    problems.check(
-        wildcards <= LIMITS.albMaxWildcardsPerRule,
-        r.path,
-        { hostPatterns, pathPatterns },
-        `has ${wildcards} wildcards (* or ?) in its host/path values; an ALB rule allows at most ${LIMITS.albMaxWildcardsPerRule}`,
-        "use fewer wildcards (one trailing /* per path usually suffices)",
-    );
+    checkAlbRuleLimits(problems, hostPatterns, pathPatterns, { rule: r.path, hostPatterns: key("hostPatterns"), pathPatterns: key("pathPatterns") });
     hostPatterns.forEach((h, i) =>
         problems.check(
             /^[a-z0-9*?.-]{1,128}$/.test(h),
