@@ -15,10 +15,16 @@ export interface Problem {
     readonly fix: string;
 }
 
+/** A value that must not be echoed (it may be a secret, e.g. another namespace's config). */
+export const NOT_SHOWN: unique symbol = Symbol("not shown");
+
 /** Renders a value compactly and unambiguously for an error message. */
 export function show(value: unknown): string {
     if (value === undefined) {
         return "(not set)";
+    }
+    if (value === NOT_SHOWN) {
+        return "(value not shown)";
     }
     if (typeof value === "string") {
         return JSON.stringify(value);

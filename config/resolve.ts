@@ -27,7 +27,7 @@ import {
     targetGroupLogicalName,
 } from "../lib/naming";
 import { KEYS, KEY_NAMES, KeyName, KeySpec, declaredDefault, fullKey, isNotSetMarker } from "./keys";
-import { Problems, show } from "./problems";
+import { NOT_SHOWN, Problems, show } from "./problems";
 import { EntryReader, parseRaw } from "./reader";
 import { truststoreProblems } from "../lib/truststore";
 import {
@@ -109,7 +109,16 @@ export interface ResolveContext {
     readonly region: string | undefined;
     /** Reads a repository file (mTLS truststore); returns undefined when it does not exist. */
     readonly readFile: (path: string) => string | undefined;
+    /**
+     * The stack's config keys outside the project's namespace (e.g. `aws:region`), so that one in
+     * a namespace nothing reads (a typo such as `platfrom:vpcCidr`) is reported, not ignored.
+     * @default none checked
+     */
+    readonly otherKeys?: readonly string[];
 }
+
+/** Config namespaces besides the project's that something reads: the providers and the engine. */
+export const KNOWN_CONFIG_NAMESPACES = ["aws", "awsx", "random", "pulumi"] as const;
 
 /** Raw config of the project namespace: key without namespace -> string value as Pulumi stores it. */
 export type RawConfig = Readonly<Record<string, string | undefined>>;
@@ -188,6 +197,18 @@ export function isExplicit(raw: RawConfig, name: KeyName): boolean {
 export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): PlatformConfig {
     const problems = new Problems();
     const k = (name: string) => fullKey(ctx.project, name);
+
+    for (const full of ctx.otherKeys ?? []) {
+        const namespace = full.split(":")[0];
+        if (!(KNOWN_CONFIG_NAMESPACES as readonly string[]).includes(namespace)) {
+            problems.add(
+                full,
+                NOT_SHOWN,
+                `unknown namespace "${namespace}": the program reads ${ctx.project}:* and its providers ${KNOWN_CONFIG_NAMESPACES.map((n) => `${n}:*`).join(", ")}`,
+                `correct the namespace (e.g. ${ctx.project}:${full.slice(namespace.length + 1)}) or remove the key`,
+            );
+        }
+    }
 
     // Unknown keys are typos until proven otherwise: report them instead of ignoring them.
     for (const name of Object.keys(raw)) {
@@ -979,6 +1000,23 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     }
     if (!eventsEnabled) {
         onlyWhen(["notificationsEnabled", "eventArchiveRetentionDays"], `${k("eventsEnabled")} is true`, `set ${k("eventsEnabled")} to true`);
+    }
+    if (!cdnEnabled) {
+        onlyWhen(
+            [
+                "cdnAliases",
+                "cdnPriceClass",
+                "cdnMinimumProtocolVersion",
+                "cdnGeoRestrictionType",
+                "cdnGeoRestrictionLocations",
+                "cdnContentSecurityPolicy",
+                "cdnApiCacheTtlSeconds",
+                "cdnApiCachePaths",
+                "cdnWafRateLimit",
+            ],
+            `${k("cdnEnabled")} is true`,
+            `set ${k("cdnEnabled")} to true`,
+        );
     }
 
     // An unknown environment makes every profile-derived value meaningless: stop here.

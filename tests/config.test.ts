@@ -469,6 +469,12 @@ describe("config: validation", () => {
         assert.deepStrictEqual(problems, ["aws:region = (not set): an AWS Region code such as eu-west-1 is required. Fix: set aws:region in Pulumi.<stack>.yaml"]);
     });
 
+    it("reports a key in a namespace nothing reads (a typo), and accepts the providers' and the engine's", () => {
+        assert.deepStrictEqual(problemsOf({}, { ...CONTEXT, otherKeys: ["platfrom:vpcCidr", "aws:region", "aws:defaultTags", "pulumi:tags", "random:x", "awsx:y"] }), [
+            'platfrom:vpcCidr = (value not shown): unknown namespace "platfrom": the program reads platform:* and its providers aws:*, awsx:*, random:*, pulumi:*. Fix: correct the namespace (e.g. platform:vpcCidr) or remove the key',
+        ]);
+    });
+
     it("accepts only Regions of the aws partition: China and GovCloud ARNs and endpoints differ", () => {
         for (const region of ["cn-north-1", "us-gov-west-1", "eu-west"]) {
             assert.deepStrictEqual(problemsOf({}, { ...CONTEXT, region }), [
@@ -494,7 +500,7 @@ describe("config: API settings", () => {
         ...CONTEXT,
         readFile: (f: string) => (f === "certs/truststore.pem" ? fs.readFileSync(path.join(chains, file), "utf8") : undefined),
     });
-    const mtls = { cdnEnabled: false, apiMtlsTruststoreFile: "certs/truststore.pem" };
+    const mtls = { cdnEnabled: false, cdnAliases: undefined, apiMtlsTruststoreFile: "certs/truststore.pem" };
 
     it("rejects a truststore chain deeper than API Gateway's 4 certificates, before any resource", () => {
         assert.deepStrictEqual(problemsOf(mtls, withTruststore("chain-5.pem")), [
@@ -551,10 +557,15 @@ describe("config: CDN settings are checked by EdgeCdn's validator, under config 
         assert.deepStrictEqual(resolvePlatformConfig(validRaw(), CONTEXT).cdn.apiCachePaths, []);
     });
 
-    it("needs no alias while the CDN is disabled, but still checks the aliases it is given", () => {
+    it("needs no alias while the CDN is disabled; CDN settings given then are reported, not ignored (and still checked)", () => {
         assert.deepStrictEqual(problemsOf({ cdnEnabled: false, cdnAliases: [] }), []);
         assert.deepStrictEqual(problemsOf({ cdnEnabled: false, cdnAliases: ["www.example.org"] }), [
             'platform:cdnAliases[0] = "www.example.org": must be within the public zone example.com (its certificate is DNS-validated and its alias records are created there). Fix: use a name ending in ".example.com", or pass the zone that holds www.example.org',
+            'platform:cdnAliases = ["www.example.org"]: applies only when platform:cdnEnabled is true. Fix: remove platform:cdnAliases, or set platform:cdnEnabled to true',
+        ]);
+        assert.deepStrictEqual(problemsOf({ cdnEnabled: false, cdnAliases: undefined, cdnPriceClass: "PriceClass_All", cdnWafRateLimit: 500 }), [
+            'platform:cdnPriceClass = "PriceClass_All": applies only when platform:cdnEnabled is true. Fix: remove platform:cdnPriceClass, or set platform:cdnEnabled to true',
+            "platform:cdnWafRateLimit = 500: applies only when platform:cdnEnabled is true. Fix: remove platform:cdnWafRateLimit, or set platform:cdnEnabled to true",
         ]);
     });
 
@@ -588,7 +599,10 @@ describe("config: CDN settings are checked by EdgeCdn's validator, under config 
 
 describe("config: profiles", () => {
     const resolve = (env: string, overrides: Record<string, unknown> = {}) =>
-        resolvePlatformConfig(validRaw({ environment: env, ...(env === "dev" ? { services: svc({ minCount: 1, publishesNotifications: false }) } : {}), ...overrides }), CONTEXT);
+        resolvePlatformConfig(
+            validRaw({ environment: env, ...(env === "dev" ? { services: svc({ minCount: 1, publishesNotifications: false }), cdnAliases: undefined } : {}), ...overrides }),
+            CONTEXT,
+        );
 
     it("dev is cheap: single NAT, 2 AZs, one Aurora instance, one cache node, no CDN, advisory Multi-AZ", () => {
         const c = resolve("dev");

@@ -188,6 +188,21 @@ describe("stack config: the real stacks under the CLI's rules", () => {
         );
     });
 
+    it("a key in a misspelt namespace is reported through the real program, its value not echoed", async () => {
+        const yaml = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace(/^config:\n/m, "config:\n  platfrom:vpcCidr: 10.99.0.0/16\n");
+        const dir = project(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"), { typo: yaml });
+        fs.symlinkSync(path.join(ROOT, "certs"), path.join(dir, "certs"));
+        try {
+            await assert.rejects(
+                runStack("typo", { projectDir: dir }),
+                (err: unknown) =>
+                    err instanceof Error && err.message.includes('platfrom:vpcCidr = (value not shown): unknown namespace "platfrom"') && !err.message.includes("10.99.0.0/16"),
+            );
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("a stack without aws:region runs into the config validation, not a silent default Region", async () => {
         const yaml = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").replace(/^ {2}aws:region: .*\n/m, "");
         const dir = project(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"), { noregion: yaml });
