@@ -155,12 +155,20 @@ export class Network extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // awsx has no flow-log option; the role may write only to this log group.
+        // awsx has no flow-log option; the role may write only to this log group, and only the flow
+        // logs of this account and Region may assume it (confused-deputy guard, as the VPC guide's
+        // "IAM role for publishing flow logs to CloudWatch Logs" shows).
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const role = new aws.iam.Role(
             `${name}-flow-logs`,
             {
                 description: "VPC flow logs delivery to CloudWatch Logs",
-                assumeRolePolicy: assumeRolePolicy("vpc-flow-logs.amazonaws.com"),
+                assumeRolePolicy: account.apply((accountId) =>
+                    assumeRolePolicy("vpc-flow-logs.amazonaws.com", {
+                        StringEquals: { "aws:SourceAccount": accountId },
+                        ArnLike: { "aws:SourceArn": `arn:aws:ec2:${args.region}:${accountId}:vpc-flow-log/*` },
+                    }),
+                ),
             },
             { parent: this },
         );
