@@ -26,7 +26,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../config/problems";
-import { LIMITS, checkAlbRuleLimits } from "../config/resolve";
+import { LIMITS } from "../config/resolve";
+import { checkAlbRuleLimits } from "../lib/alb-rules";
 import { parseCidr } from "../lib/cidr";
 import { PolicyStatement, assumeRolePolicy, denyInsecureTransport, policyJson } from "../lib/iam";
 import { DNS_LABEL, LB_NAME_MAX, isDomainName, isWithinZone, loadBalancerLogicalName, maxLogicalNameLength, targetGroupLogicalName } from "../lib/naming";

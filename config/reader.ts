@@ -12,12 +12,11 @@ export function parseRaw(raw: string, type: "string" | "integer" | "number" | "b
     switch (type) {
         case "string":
             return { ok: true, value: raw };
+        // Decimal only, as the CLI reads them (an optional sign; no hex, octal, exponent or spaces).
         case "integer":
-            return /^-?\d+$/.test(raw.trim()) ? { ok: true, value: Number(raw) } : { ok: false, expected: "an integer" };
-        case "number": {
-            const n = Number(raw);
-            return raw.trim() !== "" && Number.isFinite(n) ? { ok: true, value: n } : { ok: false, expected: "a number" };
-        }
+            return /^[+-]?\d+$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false, expected: "an integer" };
+        case "number":
+            return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false, expected: "a number" };
         case "boolean":
             return raw === "true" || raw === "false" ? { ok: true, value: raw === "true" } : { ok: false, expected: "true or false" };
         case "string[]":

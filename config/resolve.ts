@@ -5,7 +5,7 @@
  *
  * Pure: no Pulumi runtime, no file system except through `ctx.readFile`, so tests call it directly.
  */
-import { albPatternsCoverAllBelow, albPatternsOverlap, albWildcardCount, hostConditionMatches, pathConditionMatches } from "../lib/alb-rules";
+import { ALB_RULE_LIMITS, albPatternsCoverAllBelow, albPatternsOverlap, checkAlbRuleLimits, hostConditionMatches, pathConditionMatches } from "../lib/alb-rules";
 import { cacheEngineVersionRule, cacheNodeTypeRule } from "../components/cache-tier";
 import { auroraEngineVersionRule, validateTable } from "../components/data-tier";
 import { detailFilterProblems } from "../components/event-bus";
@@ -57,10 +57,10 @@ export const LIMITS = {
     apiAccountBurstLimit: 5_000,
     /** ALB: rules per listener (excluding the default), condition values per rule. */
     albMaxRules: 100,
-    albMaxConditionValues: 5,
+    albMaxConditionValues: ALB_RULE_LIMITS.conditionValues,
     /** ALB: match evaluations (values) per condition, wildcards (`*`, `?`) per rule (ELB guide, "Condition types for listener rules"). */
-    albMaxValuesPerCondition: 3,
-    albMaxWildcardsPerRule: 5,
+    albMaxValuesPerCondition: ALB_RULE_LIMITS.valuesPerCondition,
+    albMaxWildcardsPerRule: ALB_RULE_LIMITS.wildcardsPerRule,
     albMaxPriority: 50_000,
     /** CloudWatch Logs retention values accepted by PutRetentionPolicy. */
     logRetentionDays: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
@@ -69,7 +69,6 @@ export const LIMITS = {
     /** API Gateway stage cache cluster sizes (GB). */
     apiCacheSizes: ["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"],
     /** Aurora Serverless v2 capacity range (ACUs). */
-    auroraMinAcu: 0,
     auroraMaxAcu: 256,
     /** RDS enhanced monitoring intervals. */
     monitoringIntervals: [0, 1, 5, 10, 15, 30, 60],
@@ -131,46 +130,6 @@ export const API_EVENTS_SCOPE = "events.write";
 export const DEFAULT_API_BASE_PATH = "v1";
 
 /**
- * The ALB's limits on one listener rule's host and path conditions (ELB guide, "Condition types
- * for listener rules"): at most five condition values in all, three match evaluations per
- * condition, five wildcards per rule. Shared by config validation and InternalAlbService.
- */
-export function checkAlbRuleLimits(
-    problems: Problems,
-    hosts: readonly string[],
-    paths: readonly string[],
-    keys: { readonly rule: string; readonly hostPatterns: string; readonly pathPatterns: string },
-): void {
-    problems.check(
-        hosts.length + paths.length <= LIMITS.albMaxConditionValues,
-        keys.rule,
-        { hostPatterns: hosts, pathPatterns: paths },
-        `has ${hosts.length + paths.length} host/path values; an ALB rule allows at most ${LIMITS.albMaxConditionValues} condition values in total`,
-        "use wildcards (e.g. /orders/*) to need fewer values",
-    );
-    for (const [field, patterns] of [
-        ["hostPatterns", hosts],
-        ["pathPatterns", paths],
-    ] as const) {
-        problems.check(
-            patterns.length <= LIMITS.albMaxValuesPerCondition,
-            keys[field],
-            patterns,
-            `has ${patterns.length} values; an ALB rule condition allows at most ${LIMITS.albMaxValuesPerCondition} match evaluations`,
-            field === "hostPatterns" ? "use a wildcard (e.g. *.internal.example.com) to need fewer host values" : "use wildcards (e.g. /orders/*) to need fewer path values",
-        );
-    }
-    const wildcards = albWildcardCount([...hosts, ...paths]);
-    problems.check(
-        wildcards <= LIMITS.albMaxWildcardsPerRule,
-        keys.rule,
-        { hostPatterns: hosts, pathPatterns: paths },
-        `has ${wildcards} wildcards (* or ?) in its host/path values; an ALB rule allows at most ${LIMITS.albMaxWildcardsPerRule}`,
-        "use fewer wildcards (one trailing /* per path usually suffices)",
-    );
-}
-
-/**
  * The value a stack sets for a key, or undefined when it is not set: absent, or the "not set"
  * marker that Pulumi.yaml declares as the default of profile and optional keys (config/keys.ts).
  */
@@ -213,7 +172,8 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     // Unknown keys are typos until proven otherwise: report them instead of ignoring them.
     for (const name of Object.keys(raw)) {
         if (!(KEY_NAMES as string[]).includes(name)) {
-            problems.add(k(name), raw[name], `unknown key; known keys are listed in Pulumi.yaml`, `remove ${k(name)} or correct its spelling`);
+            // Not echoed: a misspelt key may hold a secret, which the CLI hands over decrypted.
+            problems.add(k(name), NOT_SHOWN, `unknown key; known keys are listed in Pulumi.yaml`, `remove ${k(name)} or correct its spelling`);
         }
     }
 
@@ -466,28 +426,26 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     }
     const minAcu = num("auroraMinCapacity", 0.5);
     const maxAcu = num("auroraMaxCapacity", 1);
-    for (const name of ["auroraMinCapacity", "auroraMaxCapacity"] as const) {
-        const value = num(name, 1);
-        problems.check(
-            value >= LIMITS.auroraMinAcu && value <= LIMITS.auroraMaxAcu && Number.isInteger(value * 2),
-            k(name),
-            values.get(name),
-            "must be 0-256 ACUs in steps of 0.5",
-            `set ${k(name)} to e.g. 0.5, 1, 2 ... 256`,
-        );
+    // Serverless v2: 0.5-256 ACUs in steps of 0.5 (0 means auto-pause, which needs
+    // secondsUntilAutoPause; the platform does not configure it: auto-pause also needs a recent engine
+    // minor, and a paused writer adds seconds of resume latency to the first request), and the
+    // maximum at least 1.
+    for (const [name, min, why] of [
+        ["auroraMinCapacity", 0.5, " (0 would mean auto-pause, which the platform does not configure)"],
+        ["auroraMaxCapacity", 1, ""],
+    ] as const) {
+        const value = values.get(name);
+        if (typeof value === "number") {
+            problems.check(
+                value >= min && value <= LIMITS.auroraMaxAcu && Number.isInteger(value * 2),
+                k(name),
+                value,
+                `must be ${min}-${LIMITS.auroraMaxAcu} ACUs in steps of 0.5${why}`,
+                `set ${k(name)} to e.g. ${min}, 1, 2 ... ${LIMITS.auroraMaxAcu}`,
+            );
+        }
     }
-    // Aurora accepts 0 ACUs only with auto-pause (secondsUntilAutoPause), which the platform does not
-    // configure (no key: auto-pause also needs a recent engine minor, and a paused writer adds
-    // seconds of resume latency to the first request); DataTier would reject 0 without it.
-    problems.check(
-        minAcu !== 0,
-        k("auroraMinCapacity"),
-        minAcu,
-        "must be at least 0.5 ACUs: 0 means auto-pause, which the platform does not configure",
-        `set ${k("auroraMinCapacity")} to 0.5 (the smallest running size)`,
-    );
     problems.check(minAcu <= maxAcu, k("auroraMinCapacity"), minAcu, `must not exceed ${k("auroraMaxCapacity")} (${maxAcu})`, "raise the maximum or lower the minimum");
-    problems.check(maxAcu >= 1, k("auroraMaxCapacity"), maxAcu, "must be at least 1 ACU", `set ${k("auroraMaxCapacity")} to 1 or more`);
     inRange("auroraReaderMaxCount", 1, 15);
     const readerMax = num("auroraReaderMaxCount", 1);
     problems.check(
@@ -746,7 +704,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         );
     });
     const usagePlans = entries("apiUsagePlans").map((entry, i) =>
-        readUsagePlan(new EntryReader(entry, `${k("apiUsagePlans")}[${i}]`, problems), problems, apiRate, apiBurst, "scopes" in entry),
+        readUsagePlan(new EntryReader(entry, `${k("apiUsagePlans")}[${i}]`, problems), problems, apiRate, apiBurst, Array.isArray(entry.scopes)),
     );
     duplicates(usagePlans.map((u) => u.name)).forEach((name) => problems.add(k("apiUsagePlans"), name, "usage plan names must be unique", "rename one of them"));
     duplicates(usagePlans.flatMap((u) => [...new Set(u.consumers)])).forEach((consumer) =>
@@ -954,7 +912,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     const onlyWhen = (names: readonly KeyName[], condition: string, fix: string): void => {
         // isExplicit: set by the stack, not a profile/unset marker nor the declared default.
         for (const name of names.filter((n) => isExplicit(raw, n))) {
-            problems.add(k(name), values.get(name), `applies only when ${condition}`, `remove ${k(name)}, or ${fix}`);
+            problems.add(k(name), values.get(name) ?? setValue(raw, name), `applies only when ${condition}`, `remove ${k(name)}, or ${fix}`);
         }
     };
     if (dataKind === "nosql") {

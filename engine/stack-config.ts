@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { show } from "../config/problems";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 
@@ -204,16 +205,20 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
         // The CLI checks scalars as the strings it stores them as, lists and mappings as parsed.
         const content = value !== null && typeof value === "object" ? value : toEngineString(value);
         if (declaration.type !== undefined && !secretKeys.includes(full) && !matchesDeclaredType(declaration.type, declaration.items, content)) {
-            wrongType.push(`Stack '${stack}' with configuration key '${key}' must be of type '${typeName(declaration.type, declaration.items)}'`);
+            wrongType.push(`Stack '${stack}' with configuration key '${key}' must be of type '${typeName(declaration.type, declaration.items)}' (it is ${show(value)})`);
         }
     }
-    if (missing.length > 0) {
-        throw new StackFileError(
-            `Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${quotedList(missing)}. Set ${missing.length === 1 ? "it" : "them"} in ${path.basename(stackFile)} (Pulumi.yaml declares ${missing.length === 1 ? "it" : "them"} without a default).`,
-        );
-    }
-    if (wrongType.length > 0) {
-        throw new StackFileError(`${wrongType.join("; ")}. Fix the value${wrongType.length === 1 ? "" : "s"} in ${path.basename(stackFile)} (types are declared in Pulumi.yaml).`);
+    // Both kinds at once (the CLI stops at the first), so one run shows everything to fix.
+    const found = [
+        ...(missing.length > 0
+            ? [
+                  `Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${quotedList(missing)}: set ${missing.length === 1 ? "it" : "them"} in ${path.basename(stackFile)} (Pulumi.yaml declares ${missing.length === 1 ? "it" : "them"} without a default)`,
+              ]
+            : []),
+        ...wrongType.map((w) => `${w}: fix the value in ${path.basename(stackFile)} (types are declared in Pulumi.yaml)`),
+    ];
+    if (found.length > 0) {
+        throw new StackFileError(found.join("\n"));
     }
     return { project: project.name, stack, region: config["aws:region"], config, secretKeys };
 }

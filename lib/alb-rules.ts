@@ -15,6 +15,13 @@
  * - rules are evaluated in priority order, lowest number first; the first rule that matches wins;
  *   the listener's default action answers what no rule matches.
  */
+import { Problems } from "../config/problems";
+
+/**
+ * The ALB's limits on one rule's conditions (ELB guide, "Condition types for listener rules"):
+ * condition values per rule, match evaluations per condition, wildcards per rule.
+ */
+export const ALB_RULE_LIMITS = { conditionValues: 5, valuesPerCondition: 3, wildcardsPerRule: 5 } as const;
 
 /** The host-header and path-pattern values of one listener rule (empty: no such condition). */
 export interface AlbRuleConditions {
@@ -161,4 +168,44 @@ export function albPatternsCoverAllBelow(patterns: readonly string[], prefix: st
 /** Number of wildcard characters (`*`, `?`) in a rule's values: an ALB rule allows at most five. */
 export function albWildcardCount(values: readonly string[]): number {
     return values.reduce((n, value) => n + [...value].filter((ch) => ch === "*" || ch === "?").length, 0);
+}
+
+/**
+ * The ALB's limits on one listener rule's host and path conditions (ELB guide, "Condition types
+ * for listener rules"): at most five condition values in all, three match evaluations per
+ * condition, five wildcards per rule. Shared by config validation and InternalAlbService.
+ */
+export function checkAlbRuleLimits(
+    problems: Problems,
+    hosts: readonly string[],
+    paths: readonly string[],
+    keys: { readonly rule: string; readonly hostPatterns: string; readonly pathPatterns: string },
+): void {
+    problems.check(
+        hosts.length + paths.length <= ALB_RULE_LIMITS.conditionValues,
+        keys.rule,
+        { hostPatterns: hosts, pathPatterns: paths },
+        `has ${hosts.length + paths.length} host/path values; an ALB rule allows at most ${ALB_RULE_LIMITS.conditionValues} condition values in total`,
+        "use wildcards (e.g. /orders/*) to need fewer values",
+    );
+    for (const [field, patterns] of [
+        ["hostPatterns", hosts],
+        ["pathPatterns", paths],
+    ] as const) {
+        problems.check(
+            patterns.length <= ALB_RULE_LIMITS.valuesPerCondition,
+            keys[field],
+            patterns,
+            `has ${patterns.length} values; an ALB rule condition allows at most ${ALB_RULE_LIMITS.valuesPerCondition} match evaluations`,
+            field === "hostPatterns" ? "use a wildcard (e.g. *.internal.example.com) to need fewer host values" : "use wildcards (e.g. /orders/*) to need fewer path values",
+        );
+    }
+    const wildcards = albWildcardCount([...hosts, ...paths]);
+    problems.check(
+        wildcards <= ALB_RULE_LIMITS.wildcardsPerRule,
+        keys.rule,
+        { hostPatterns: hosts, pathPatterns: paths },
+        `has ${wildcards} wildcards (* or ?) in its host/path values; an ALB rule allows at most ${ALB_RULE_LIMITS.wildcardsPerRule}`,
+        "use fewer wildcards (one trailing /* per path usually suffices)",
+    );
 }

@@ -48,9 +48,13 @@ export function renderCounts(resources: readonly RecordedResource[]): string {
 /** The order levels are reported in: what blocks a deployment first. */
 const LEVEL_ORDER = ["mandatory", "remediate", "advisory"] as const;
 
-export function violationCounts(report: PolicyReport): Record<(typeof LEVEL_ORDER)[number], number> {
-    const count = (level: (typeof LEVEL_ORDER)[number]) => report.violations.filter((v) => v.enforcementLevel === level).length;
-    return { mandatory: count("mandatory"), remediate: count("remediate"), advisory: count("advisory") };
+/**
+ * Violations by level. @pulumi/policy reports a remediate policy's violations as mandatory (the
+ * server turns the level into mandatory in every diagnostic), so these two are all there are.
+ */
+export function violationCounts(report: PolicyReport): { mandatory: number; advisory: number } {
+    const count = (level: "mandatory" | "advisory") => report.violations.filter((v) => v.enforcementLevel === level).length;
+    return { mandatory: count("mandatory"), advisory: count("advisory") };
 }
 
 /** The policy report, grouped by enforcement level, each violation naming its resource. */
@@ -78,10 +82,8 @@ export function renderPolicyReport(plan: Plan): string {
 /** The one grep-able line every plan ends with. */
 export function summaryLine(plan: Plan): string {
     const { resources, components } = countedResources(plan.resources);
-    const { mandatory, remediate, advisory } = violationCounts(plan.policies);
-    // remediate is only named when a policy config uses it (the shipped configs do not).
-    const levels = remediate > 0 ? `${mandatory} mandatory, ${remediate} remediate and ${advisory} advisory` : `${mandatory} mandatory and ${advisory} advisory`;
-    return `plan ${plan.stack}: ${resources} resources (${components} components), ${levels} violations`;
+    const { mandatory, advisory } = violationCounts(plan.policies);
+    return `plan ${plan.stack}: ${resources} resources (${components} components), ${mandatory} mandatory and ${advisory} advisory violations`;
 }
 
 /**

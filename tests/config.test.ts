@@ -24,7 +24,8 @@ const LONG_CSP = `default-src 'self'; img-src ${"x".repeat(1784 - "default-src '
 const INVALID: [title: string, overrides: Record<string, unknown>, expected: string][] = [
     ["unknown environment", { environment: "qa" }, 'platform:environment = "qa": must be one of dev, staging, prod'],
     ["missing environment", { environment: undefined }, "platform:environment = (not set): required; one of dev, staging, prod"],
-    ["unknown key (typo)", { vpcCidrr: "10.0.0.0/16" }, 'platform:vpcCidrr = "10.0.0.0/16": unknown key'],
+    // The value of an unknown key is not echoed: a misspelt key may hold a (decrypted) secret.
+    ["unknown key (typo)", { vpcCidrr: "10.0.0.0/16" }, "platform:vpcCidrr = (value not shown): unknown key"],
     ["malformed CIDR", { vpcCidr: "10.0.0.300/16" }, 'platform:vpcCidr = "10.0.0.300/16": must be an IPv4 network in CIDR notation'],
     ["CIDR with host bits", { vpcCidr: "10.0.0.1/16" }, 'platform:vpcCidr = "10.0.0.1/16": must be an IPv4 network in CIDR notation with no host bits set'],
     ["VPC prefix too small", { vpcCidr: "10.0.0.0/8" }, 'platform:vpcCidr = "10.0.0.0/8": prefix length must be /16 to /24'],
@@ -102,7 +103,9 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
     ],
     ["data kind not sql|nosql", { dataKind: "graph" }, 'platform:dataKind = "graph": must be one of sql, nosql'],
     ["Aurora min ACU > max", { auroraMinCapacity: "16", auroraMaxCapacity: "8" }, "platform:auroraMinCapacity = 16: must not exceed platform:auroraMaxCapacity (8)"],
-    ["Aurora ACU out of range", { auroraMaxCapacity: "300" }, "platform:auroraMaxCapacity = 300: must be 0-256 ACUs in steps of 0.5"],
+    ["Aurora ACU out of range", { auroraMaxCapacity: "300" }, "platform:auroraMaxCapacity = 300: must be 1-256 ACUs in steps of 0.5"],
+    ["Aurora ACU not a decimal number", { auroraMinCapacity: "0x2" }, 'platform:auroraMinCapacity = "0x2": must be a number'],
+    ["Aurora ACU not in steps of 0.5", { auroraMinCapacity: "0.7" }, "platform:auroraMinCapacity = 0.7: must be 0.5-256 ACUs in steps of 0.5"],
     ["Aurora single instance when Multi-AZ is required", { auroraInstanceCount: 1 }, "platform:auroraInstanceCount = 1: must be >= 2 when platform:requireMultiAz is true"],
     ["Aurora backup retention out of range", { auroraBackupRetentionDays: 40 }, "platform:auroraBackupRetentionDays = 40: must be between 1 and 35"],
     [
@@ -361,7 +364,7 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
     [
         "Aurora 0 ACUs (auto-pause is not configured)",
         { auroraMinCapacity: "0" },
-        "platform:auroraMinCapacity = 0: must be at least 0.5 ACUs: 0 means auto-pause, which the platform does not configure. Fix: set platform:auroraMinCapacity to 0.5 (the smallest running size)",
+        "platform:auroraMinCapacity = 0: must be 0.5-256 ACUs in steps of 0.5 (0 would mean auto-pause, which the platform does not configure). Fix: set platform:auroraMinCapacity to e.g. 0.5, 1, 2 ... 256",
     ],
     [
         "DynamoDB attribute with two types",
@@ -467,6 +470,20 @@ describe("config: validation", () => {
     it("requires an AWS Region", () => {
         const problems = problemsOf({}, { ...CONTEXT, region: undefined });
         assert.deepStrictEqual(problems, ["aws:region = (not set): an AWS Region code such as eu-west-1 is required. Fix: set aws:region in Pulumi.<stack>.yaml"]);
+    });
+
+    it("a setting of a disabled feature that does not parse is reported with its value, both ways", () => {
+        assert.deepStrictEqual(problemsOf({ cacheEnabled: false, cacheNodeCount: "abc", services: svc({ usesCache: false }) }), [
+            'platform:cacheNodeCount = "abc": must be an integer. Fix: correct platform:cacheNodeCount in Pulumi.<stack>.yaml',
+            'platform:cacheNodeCount = "abc": applies only when platform:cacheEnabled is true. Fix: remove platform:cacheNodeCount, or set platform:cacheEnabled to true',
+        ]);
+    });
+
+    it("a usage plan's scopes that are not a list are one problem, not two", () => {
+        const plan = { name: "partners", consumers: ["acme"], services: ["orders"], scopes: "orders.read", rateLimit: 10, burstLimit: 5 };
+        assert.deepStrictEqual(problemsOf({ apiUsagePlans: [plan] }), [
+            'platform:apiUsagePlans[0].scopes = "orders.read": must be a list of strings. Fix: write scopes as a YAML list of strings',
+        ]);
     });
 
     it("reports a key in a namespace nothing reads (a typo), and accepts the providers' and the engine's", () => {

@@ -88,23 +88,27 @@ describe("stack config: loaded as the Pulumi CLI hands it to the program", () =>
     it("refuses a stack that leaves a key declared without a default unset, naming every one as the CLI does", () => {
         assert.strictEqual(
             loadError("config:\n  demo:owner: team\n"),
-            "Stack 'dev' is missing configuration value 'region'. Set it in Pulumi.dev.yaml (Pulumi.yaml declares it without a default).",
+            "Stack 'dev' is missing configuration value 'region': set it in Pulumi.dev.yaml (Pulumi.yaml declares it without a default)",
         );
         assert.strictEqual(
             loadError("config: {}\n"),
-            "Stack 'dev' is missing configuration values 'owner' and 'region'. Set them in Pulumi.dev.yaml (Pulumi.yaml declares them without a default).",
+            "Stack 'dev' is missing configuration values 'owner' and 'region': set them in Pulumi.dev.yaml (Pulumi.yaml declares them without a default)",
         );
     });
 
-    it("checks stack values against the declared types, reporting every wrong one", () => {
+    it("checks stack values against the declared types, reporting every wrong one with its value, and missing keys in the same error", () => {
         assert.strictEqual(
-            loadError("config:\n  owner: team\n  region: x\n  count: two\n  enabled: yes-please\n  zones: eu-west-1a\n"),
-            "Stack 'dev' with configuration key 'count' must be of type 'integer'; Stack 'dev' with configuration key 'enabled' must be of type 'boolean'; " +
-                "Stack 'dev' with configuration key 'zones' must be of type 'array<string>'. Fix the values in Pulumi.dev.yaml (types are declared in Pulumi.yaml).",
+            loadError("config:\n  owner: team\n  count: two\n  enabled: yes-please\n  zones: eu-west-1a\n"),
+            [
+                "Stack 'dev' is missing configuration value 'region': set it in Pulumi.dev.yaml (Pulumi.yaml declares it without a default)",
+                `Stack 'dev' with configuration key 'count' must be of type 'integer' (it is "two"): fix the value in Pulumi.dev.yaml (types are declared in Pulumi.yaml)`,
+                `Stack 'dev' with configuration key 'enabled' must be of type 'boolean' (it is "yes-please"): fix the value in Pulumi.dev.yaml (types are declared in Pulumi.yaml)`,
+                `Stack 'dev' with configuration key 'zones' must be of type 'array<string>' (it is "eu-west-1a"): fix the value in Pulumi.dev.yaml (types are declared in Pulumi.yaml)`,
+            ].join("\n"),
         );
         assert.strictEqual(
             loadError("config:\n  owner: [a, b]\n  region: x\n"),
-            "Stack 'dev' with configuration key 'owner' must be of type 'string'. Fix the value in Pulumi.dev.yaml (types are declared in Pulumi.yaml).",
+            `Stack 'dev' with configuration key 'owner' must be of type 'string' (it is ["a","b"]): fix the value in Pulumi.dev.yaml (types are declared in Pulumi.yaml)`,
         );
     });
 
