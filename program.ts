@@ -19,11 +19,12 @@ import { CLOUDFRONT_CONTROL_REGION, EdgeCdn } from "./components/edge-cdn";
 import { EncryptionKeys } from "./components/encryption-keys";
 import { EventBus } from "./components/event-bus";
 import { AlarmTopic } from "./components/alarm-topic";
-import { AlbServiceArgs, InternalAlbService, kmsViaService } from "./components/internal-alb-service";
+import { AlbServiceArgs, InternalAlbService } from "./components/internal-alb-service";
 import { Network } from "./components/network";
 import { PrivateDns, privateDnsNames } from "./components/private-dns";
 import { SecureApi } from "./components/secure-api";
-import { PolicyStatement } from "./lib/iam";
+import { PolicyStatement, kmsViaService } from "./lib/iam";
+import { defaultCognitoDomainPrefixStem } from "./lib/cognito";
 import { COMPONENT_NAMES } from "./lib/naming";
 import { registerDefaultTags } from "./lib/tags";
 
@@ -319,7 +320,8 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
         auth: {
             // Cognito prefix domains are unique per Region across all AWS customers: the account id
             // makes the default unique, project and environment keep this account's stacks apart.
-            domainPrefix: config.api.authDomainPrefix ?? pulumi.interpolate`${stackName}-${aws.getCallerIdentityOutput().accountId}`,
+            domainPrefix:
+                config.api.authDomainPrefix ?? pulumi.interpolate`${defaultCognitoDomainPrefixStem(config.project, config.environment)}${aws.getCallerIdentityOutput().accountId}`,
             mfa: config.api.cognitoMfa,
             deletionProtection: config.deletionProtection,
             callbackUrls: config.api.callbackUrls,
@@ -350,12 +352,16 @@ export function createPlatform(config: PlatformConfig, options: CreatePlatformOp
     let cdn: EdgeCdn | undefined;
     let edgeAlarms: AlarmTopic | undefined;
     if (config.cdn.enabled && config.api.domainName !== undefined) {
-        edgeAlarms = new AlarmTopic(`${COMPONENT_NAMES.alarms}-${CLOUDFRONT_CONTROL_REGION}`, {
-            region: CLOUDFRONT_CONTROL_REGION,
-            emails: config.alarmEmails,
-            keyDeletionWindowDays: config.kmsDeletionWindowDays,
-            protect: config.protectStatefulResources,
-        });
+        // A stack in us-east-1 already has its alarm topic there.
+        edgeAlarms =
+            config.region === CLOUDFRONT_CONTROL_REGION
+                ? alarms
+                : new AlarmTopic(`${COMPONENT_NAMES.alarms}-${CLOUDFRONT_CONTROL_REGION}`, {
+                      region: CLOUDFRONT_CONTROL_REGION,
+                      emails: config.alarmEmails,
+                      keyDeletionWindowDays: config.kmsDeletionWindowDays,
+                      protect: config.protectStatefulResources,
+                  });
         cdn = new EdgeCdn(COMPONENT_NAMES.edge, {
             aliases: config.cdn.aliases,
             publicZoneId,

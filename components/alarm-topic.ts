@@ -16,6 +16,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../config/problems";
 import { PolicyStatement, denyInsecureTransport, policyJson } from "../lib/iam";
+import { AWS_PARTITION_REGION } from "../lib/naming";
 
 export interface AlarmTopicArgs {
     /**
@@ -53,17 +54,16 @@ export const ALARM_TOPIC_DEFAULTS = {
 } as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 export function validateAlarmTopicArgs(args: AlarmTopicArgs): Problems {
     const problems = new Problems();
     (args.emails ?? []).forEach((email, i) => problems.check(EMAIL.test(email), `AlarmTopicArgs.emails[${i}]`, email, "must be an e-mail address", "correct the address"));
     if (args.region !== undefined) {
         problems.check(
-            REGION.test(args.region),
+            AWS_PARTITION_REGION.test(args.region),
             "AlarmTopicArgs.region",
             args.region,
-            "must be an AWS Region code such as us-east-1",
+            "must be a Region of the aws partition such as us-east-1",
             "correct the Region, or leave it unset for the stack's",
         );
     }

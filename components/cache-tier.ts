@@ -21,7 +21,7 @@ import * as random from "@pulumi/random";
 import { Problems } from "../config/problems";
 import { LIMITS } from "../config/resolve";
 import { CacheEngine } from "../config/types";
-import { PolicyStatement } from "../lib/iam";
+import { PolicyStatement, viaServiceCondition } from "../lib/iam";
 
 /** How the AUTH token is generated. */
 export interface CacheAuthTokenArgs {
@@ -429,18 +429,12 @@ export function validateCacheTierArgs(args: CacheTierArgs): Problems {
     return problems;
 }
 
-/** The `kms:ViaService` DNS suffix of a partition. */
-function dnsSuffix(partition: string): string {
-    return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
-}
-
 /**
  * IAM statements a client needs to read the AUTH secret: GetSecretValue on exactly the secret and
  * Decrypt on exactly the data key, only when Secrets Manager calls KMS on the client's behalf.
  * The Region and partition come from the secret's ARN (no invoke needed).
  */
 export function cacheClientPolicyStatements(secretArn: string, dataKeyArn: string): PolicyStatement[] {
-    const [, partition, , region] = secretArn.split(":");
     return [
         { Sid: "CacheAuthSecretRead", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
         {
@@ -448,7 +442,7 @@ export function cacheClientPolicyStatements(secretArn: string, dataKeyArn: strin
             Effect: "Allow",
             Action: ["kms:Decrypt"],
             Resource: [dataKeyArn],
-            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.${dnsSuffix(partition)}` } },
+            Condition: viaServiceCondition("secretsmanager", secretArn),
         },
     ];
 }

@@ -23,7 +23,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problem, Problems, ValidationError } from "../config/problems";
 import type { DataKind, DynamoKey, DynamoStreamView } from "../config/types";
-import { PolicyStatement } from "../lib/iam";
+import { PolicyStatement, arnParts, viaServiceCondition } from "../lib/iam";
 import { AUTONAME_SUFFIX_LENGTH } from "../lib/naming";
 
 /** A DynamoDB global secondary index (mirrors config DynamoGsiConfig). */
@@ -748,21 +748,6 @@ export function attributeDefinitions(t: DynamoTableArgs): { name: string; type: 
 }
 
 /** Account, Region and partition of an ARN (`arn:<partition>:<service>:<region>:<account>:...`). */
-function arnParts(arn: string): { partition: string; region: string; account: string } {
-    const parts = arn.split(":");
-    return { partition: parts[1] ?? "aws", region: parts[3] ?? "", account: parts[4] ?? "" };
-}
-
-/**
- * The `kms:ViaService` condition of a task-role KMS grant: the key may be used only when `service`
- * calls KMS on the role's behalf in this Region, never directly (AWS KMS developer guide,
- * "kms:ViaService"). Region and partition come from an ARN of the stack, so no invoke is needed.
- */
-function viaService(service: string, arn: string): NonNullable<PolicyStatement["Condition"]> {
-    const { partition, region } = arnParts(arn);
-    return { StringEquals: { "kms:ViaService": `${service}.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}` } };
-}
-
 /** DynamoDB item actions a service needs (no table management, no PartiQL, Scan only on request). */
 export function dynamoItemActions(allowScan: boolean): string[] {
     return [
@@ -890,7 +875,13 @@ export class DataTier extends pulumi.ComponentResource {
                 ];
                 if (grantSecret && secretArn !== undefined) {
                     statements.push({ Sid: "ReadMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] });
-                    statements.push({ Sid: "DecryptMasterSecret", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key], Condition: viaService("secretsmanager", secretArn) });
+                    statements.push({
+                        Sid: "DecryptMasterSecret",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt"],
+                        Resource: [key],
+                        Condition: viaServiceCondition("secretsmanager", secretArn),
+                    });
                 }
                 return statements;
             }),
@@ -915,7 +906,7 @@ export class DataTier extends pulumi.ComponentResource {
             tableArns: arns,
             clientPolicyStatements: pulumi.all([arns, keyArn]).apply(([byName, key]): PolicyStatement[] => [
                 { Sid: "ReadWriteItems", Effect: "Allow", Action: actions, Resource: Object.values(byName).flatMap((arn) => [arn, `${arn}/index/*`]) },
-                { Sid: "UseTableKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [key], Condition: viaService("dynamodb", key) },
+                { Sid: "UseTableKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [key], Condition: viaServiceCondition("dynamodb", key) },
             ]),
         };
     }
@@ -1082,7 +1073,9 @@ export class DataTier extends pulumi.ComponentResource {
                         monitoringInterval: interval,
                         ...(monitoringRole !== undefined ? { monitoringRoleArn: monitoringRole.arn } : {}),
                     },
-                    { ...stateful, dependsOn: i === 0 ? [] : [instances[0]] },
+                    // The AZ is placement at creation: a later change of the AZ list (or an AZ an
+                    // instance was restored into) must not replace a database instance.
+                    { ...stateful, dependsOn: i === 0 ? [] : [instances[0]], ignoreChanges: ["availabilityZone"] },
                 ),
             );
         }

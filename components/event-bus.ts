@@ -21,7 +21,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problem, Problems, ValidationError } from "../config/problems";
-import { PolicyStatement, denyInsecureTransport, policyJson } from "../lib/iam";
+import { PolicyStatement, arnParts, denyInsecureTransport, policyJson, viaServiceCondition } from "../lib/iam";
 import { AUTONAME_SUFFIX_LENGTH, DNS_LABEL } from "../lib/naming";
 
 /** One subscription: a rule on the bus and the queue it delivers to (mirrors config EventSubscriptionConfig). */
@@ -394,11 +394,6 @@ export function validateEventBusArgs(name: string, args: EventBusArgs): Problem[
 }
 
 /** Account, Region and partition of an ARN (`arn:<partition>:<service>:<region>:<account>:...`). */
-function arnParts(arn: string): { partition: string; region: string; account: string } {
-    const parts = arn.split(":");
-    return { partition: parts[1] ?? "aws", region: parts[3] ?? "", account: parts[4] ?? "" };
-}
-
 /** The EventBridge pattern of a subscription (source, detail-type and optional detail filters). */
 export function eventPattern(s: EventSubscriptionArgs): Record<string, unknown> {
     return {
@@ -406,15 +401,6 @@ export function eventPattern(s: EventSubscriptionArgs): Record<string, unknown> 
         "detail-type": [...s.detailTypes],
         ...(s.detailFilter !== undefined ? { detail: s.detailFilter } : {}),
     };
-}
-
-/**
- * The `kms:ViaService` condition of a task-role KMS grant: the key may be used only when `service`
- * calls KMS on the role's behalf in the Region of `arn` (AWS KMS developer guide, "kms:ViaService").
- */
-function viaService(service: string, arn: string): NonNullable<PolicyStatement["Condition"]> {
-    const { partition, region } = arnParts(arn);
-    return { StringEquals: { "kms:ViaService": `${service}.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}` } };
 }
 
 /**
@@ -429,7 +415,7 @@ export function consumerStatements(queueArn: string, messagingKeyArn: string): P
             Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
             Resource: [queueArn],
         },
-        { Sid: "DecryptMessages", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [messagingKeyArn], Condition: viaService("sqs", queueArn) },
+        { Sid: "DecryptMessages", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [messagingKeyArn], Condition: viaServiceCondition("sqs", queueArn) },
     ];
 }
 
@@ -461,7 +447,13 @@ export function producerStatements(busArn: string, sources: readonly string[]): 
 export function notificationPublisherStatements(topicArn: string, messagingKeyArn: string): PolicyStatement[] {
     return [
         { Sid: "PublishNotifications", Effect: "Allow", Action: ["sns:Publish"], Resource: [topicArn] },
-        { Sid: "EncryptNotifications", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [messagingKeyArn], Condition: viaService("sns", topicArn) },
+        {
+            Sid: "EncryptNotifications",
+            Effect: "Allow",
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: [messagingKeyArn],
+            Condition: viaServiceCondition("sns", topicArn),
+        },
     ];
 }
 

@@ -27,9 +27,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../config/problems";
 import { LIMITS } from "../config/resolve";
+import { APP_KEY_CONTEXT_KEY } from "./encryption-keys";
 import { checkAlbRuleLimits } from "../lib/alb-rules";
 import { parseCidr } from "../lib/cidr";
-import { PolicyStatement, assumeRolePolicy, denyInsecureTransport, policyJson } from "../lib/iam";
+import { PolicyStatement, assumeRolePolicy, denyInsecureTransport, kmsViaService, policyJson } from "../lib/iam";
 import { DNS_LABEL, LB_NAME_MAX, isDomainName, isWithinZone, loadBalancerLogicalName, maxLogicalNameLength, targetGroupLogicalName } from "../lib/naming";
 
 /** A dependency a service connects to (database, cache, ...), identified by its security group. */
@@ -846,11 +847,6 @@ export function secretArnOf(valueFrom: string): string {
     return valueFrom.split(":").slice(0, 7).join(":");
 }
 
-/** The `kms:ViaService` value of an AWS service in a Region, e.g. `secretsmanager.eu-west-1.amazonaws.com`. */
-export function kmsViaService(service: string, region: string): string {
-    return `${service}.${region}.${region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com"}`;
-}
-
 export class InternalAlbService extends pulumi.ComponentResource {
     public readonly albArn: pulumi.Output<string>;
     /** `app/<name>/<id>`: the CloudWatch dimension and scaling resource label part of the ALB. */
@@ -1231,7 +1227,7 @@ export class InternalAlbService extends pulumi.ComponentResource {
                 Effect: "Allow",
                 Action: ["kms:GenerateDataKey", "kms:Decrypt"],
                 Resource: [appKeyArn],
-                Condition: { StringEquals: { "kms:EncryptionContext:service": svc.name } },
+                Condition: { StringEquals: { [`kms:EncryptionContext:${APP_KEY_CONTEXT_KEY}`]: svc.name } },
             },
         ]);
         new aws.iam.RolePolicy(`${prefix}-task-policy`, { role: taskRole.id, policy: policyJson(taskStatements) }, opts);

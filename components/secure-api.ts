@@ -1262,7 +1262,13 @@ export class SecureApi extends pulumi.ComponentResource {
             },
             stateful,
         );
-        const authDomain = new aws.cognito.UserPoolDomain(`${name}-auth-domain`, { domain: auth.domainPrefix, userPoolId: userPool.id }, { parent: this });
+        // A user pool has one prefix domain: a changed prefix must delete the old domain before
+        // creating the new one (Cognito refuses a second: "User pool already has a domain configured").
+        const authDomain = new aws.cognito.UserPoolDomain(
+            `${name}-auth-domain`,
+            { domain: auth.domainPrefix, userPoolId: userPool.id },
+            { parent: this, deleteBeforeReplace: true },
+        );
         const resourceServer = new aws.cognito.ResourceServer(
             `${name}-resource-server`,
             {

@@ -46,3 +46,23 @@ export function denyInsecureTransport(actions: readonly string[], resources: rea
         Condition: { Bool: { "aws:SecureTransport": "false" } },
     };
 }
+
+/** The partition, Region and account of an ARN (`arn:<partition>:<service>:<region>:<account>:...`). */
+export function arnParts(arn: string): { partition: string; region: string; account: string } {
+    const parts = arn.split(":");
+    return { partition: parts[1] ?? "aws", region: parts[3] ?? "", account: parts[4] ?? "" };
+}
+
+/**
+ * The `kms:ViaService` value of a service in a Region: a task-role KMS grant conditioned on it lets
+ * the key be used only when that service calls KMS on the role's behalf, never directly (AWS KMS
+ * developer guide, "kms:ViaService").
+ */
+export function kmsViaService(service: string, region: string): string {
+    return `${service}.${region}.${region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com"}`;
+}
+
+/** The `kms:ViaService` condition for `service` in the Region of `arn` (an ARN of the stack: no invoke needed). */
+export function viaServiceCondition(service: string, arn: string): NonNullable<PolicyStatement["Condition"]> {
+    return { StringEquals: { "kms:ViaService": kmsViaService(service, arnParts(arn).region) } };
+}

@@ -1091,9 +1091,10 @@ describe("platform: SecureApi as each stack's config composes it", () => {
 
     const orders = '["api/orders.read","api/orders.write"]';
     const catalog = '["api/catalog.read"]';
-    const events = 'POST /events/{detailType}: COGNITO_USER_POOLS ["api/events.write"] key=false method.request.path.detailType';
+    // Every stack's payments plan covers the async route: the payment provider's key is required there.
+    const events = 'POST /events/{detailType}: COGNITO_USER_POOLS ["api/events.write"] key=true method.request.path.detailType';
 
-    it("prod: every route, its authorization, scopes and API key; only the partners' fulfillment API requires a key", async () => {
+    it("prod: every route, its authorization, scopes and API key; only the partners' fulfillment API and the async route require a key", async () => {
         assert.deepStrictEqual(routes(await stack("prod")), [
             `ANY /catalog/{proxy+}: COGNITO_USER_POOLS ${catalog} key=false method.request.header.Authorization,method.request.path.proxy`,
             `ANY /catalog: COGNITO_USER_POOLS ${catalog} key=false method.request.header.Authorization`,
@@ -1108,7 +1109,7 @@ describe("platform: SecureApi as each stack's config composes it", () => {
         ]);
     });
 
-    it("dev: every route, its authorization and scopes; no usage plan, no API key anywhere", async () => {
+    it("dev: every route, its authorization and scopes; only the async route (the payments plan) requires an API key", async () => {
         assert.deepStrictEqual(routes(await stack("dev")), [
             `ANY /catalog/{proxy+}: COGNITO_USER_POOLS ${catalog} key=false method.request.path.proxy`,
             `ANY /catalog: COGNITO_USER_POOLS ${catalog} key=false`,
@@ -1119,7 +1120,10 @@ describe("platform: SecureApi as each stack's config composes it", () => {
             "HEAD /orders/health: NONE [] key=false",
             events,
         ]);
-        assert.deepStrictEqual(mine(await stack("dev"), "aws:apigateway/usagePlan:UsagePlan"), []);
+        assert.deepStrictEqual(
+            mine(await stack("dev"), "aws:apigateway/usagePlan:UsagePlan").map((p) => p.name),
+            ["api-plan-payments"],
+        );
     });
 
     it("prod: the backend path reaches the ALB segment by segment, without the stage", async () => {
@@ -1160,7 +1164,7 @@ describe("platform: SecureApi as each stack's config composes it", () => {
         }
     });
 
-    it("prod: one client-credentials client per partner with the fulfillment scope only; dev: only the user client", async () => {
+    it("one client-credentials client per plan consumer with its plan's scopes only (partners: fulfillment; payments: events); dev also the user client", async () => {
         const clients = (r: Recorded) =>
             mine(r, "aws:cognito/userPoolClient:UserPoolClient")
                 .map((c) => [c.name, c.inputs.allowedOauthFlows, c.inputs.generateSecret, c.inputs.allowedOauthScopes])
@@ -1168,16 +1172,29 @@ describe("platform: SecureApi as each stack's config composes it", () => {
         assert.deepStrictEqual(clients(await stack("prod")), [
             ["api-client-acme", ["client_credentials"], true, ["api/fulfillment.read"]],
             ["api-client-globex", ["client_credentials"], true, ["api/fulfillment.read"]],
+            ["api-client-paymentco", ["client_credentials"], true, ["api/events.write"]],
         ]);
         assert.deepStrictEqual(clients(await stack("dev")), [
+            ["api-client-paymentco", ["client_credentials"], true, ["api/events.write"]],
             ["api-user-client", ["code"], false, ["openid", "email", "api/catalog.read", "api/events.write", "api/orders.read", "api/orders.write"]],
         ]);
     });
 
-    it("prod: the partners usage plan on the stage, with throttling and quota, and one generated key per partner", async () => {
+    it("prod: the partners and payments usage plans on the stage, with throttling and quota, and one generated key per consumer", async () => {
         const r = await stack("prod");
         const api = r.one("aws:apigateway/restApi:RestApi");
-        const plan = r.one("aws:apigateway/usagePlan:UsagePlan");
+        assert.deepStrictEqual(
+            r.ofType("aws:apigateway/usagePlan:UsagePlan").map((p) => p.name),
+            ["api-plan-partners", "api-plan-payments"],
+        );
+        const payments = r.one("aws:apigateway/usagePlan:UsagePlan", "api-plan-payments");
+        assert.deepStrictEqual(untagged(payments), {
+            description: "Usage plan payments of platform-prod",
+            apiStages: [{ apiId: api.id, stage: "v1" }],
+            throttleSettings: { rateLimit: 100, burstLimit: 50 },
+            quotaSettings: { limit: 1000000, period: "DAY" },
+        });
+        const plan = r.one("aws:apigateway/usagePlan:UsagePlan", "api-plan-partners");
         assert.deepStrictEqual(
             [plan.name, untagged(plan)],
             [
@@ -1196,6 +1213,7 @@ describe("platform: SecureApi as each stack's config composes it", () => {
             [
                 ["api-key-acme", { description: "API key of acme (plan partners)", enabled: true }],
                 ["api-key-globex", { description: "API key of globex (plan partners)", enabled: true }],
+                ["api-key-paymentco", { description: "API key of paymentco (plan payments)", enabled: true }],
             ],
         );
         assert.deepStrictEqual(
@@ -1203,7 +1221,7 @@ describe("platform: SecureApi as each stack's config composes it", () => {
                 .ofType("aws:apigateway/usagePlanKey:UsagePlanKey")
                 .map((k) => [k.inputs.keyId, k.inputs.usagePlanId])
                 .sort(),
-            keys.map((k) => [k.id, plan.id]).sort(),
+            keys.map((k) => [k.id, k.name === "api-key-paymentco" ? payments.id : plan.id]).sort(),
         );
     });
 
@@ -1419,6 +1437,19 @@ describe("platform: alarms reach the alarm topic", () => {
         const subscription = r.one("aws:sns/topicSubscription:TopicSubscription", "alarms-us-east-1-platform-oncall-example-com");
         assert.deepStrictEqual(subscription.inputs.region, "us-east-1");
         assert.deepStrictEqual([subscription.inputs.topic, subscription.inputs.endpoint], [topic.state.arn, "platform-oncall@example.com"]);
+    });
+
+    it("a stack in us-east-1 sends the CDN's alarm to its one alarm topic, no second topic", async () => {
+        const r = await stack("prod", { "aws:region": "us-east-1" });
+        assert.deepStrictEqual(
+            r
+                .ofType("aws:sns/topic:Topic")
+                .filter((t) => t.name.startsWith("alarms"))
+                .map((t) => t.name),
+            ["alarms-topic"],
+        );
+        const topic = r.one("aws:sns/topic:Topic", "alarms-topic");
+        assert.deepStrictEqual(r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "edge-5xx-rate").inputs.alarmActions, [topic.state.arn]);
     });
 
     it("dev (no CDN) has no us-east-1 alarm topic", async () => {

@@ -141,11 +141,9 @@ describe("stacks: environment differences live only in config", () => {
         const prod = await types("prod");
         // dev: mTLS truststore object (apiMtlsTruststoreFile).
         assert.deepStrictEqual([...dev].filter((t) => !prod.has(t)).sort(), ["aws:s3/bucketObjectv2:BucketObjectv2"]);
-        // prod: usage plans (apiUsagePlans), the CDN (cdnEnabled), SNS subscriptions (notificationsEnabled, alarmEmails).
+        // prod: the CDN (cdnEnabled), SNS subscriptions (notificationsEnabled, alarmEmails). Both have
+        // usage plans (apiUsagePlans: the payment provider's async route).
         assert.deepStrictEqual([...prod].filter((t) => !dev.has(t)).sort(), [
-            "aws:apigateway/apiKey:ApiKey",
-            "aws:apigateway/usagePlan:UsagePlan",
-            "aws:apigateway/usagePlanKey:UsagePlanKey",
             "aws:cloudfront/distribution:Distribution",
             "aws:cloudfront/originAccessControl:OriginAccessControl",
             "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",

@@ -147,7 +147,7 @@ describe("AlarmTopic", () => {
 
         it("rejects a malformed Region", () => {
             assert.deepStrictEqual(messages({ region: "us-east" }), [
-                'AlarmTopicArgs.region = "us-east": must be an AWS Region code such as us-east-1. Fix: correct the Region, or leave it unset for the stack\'s',
+                'AlarmTopicArgs.region = "us-east": must be a Region of the aws partition such as us-east-1. Fix: correct the Region, or leave it unset for the stack\'s',
             ]);
         });
 

@@ -216,6 +216,12 @@ describe("DataTier", function () {
             });
         });
 
+        it("places instances by AZ at creation only: a changed AZ list never replaces a database instance", () => {
+            for (const name of ["data-instance-1", "data-instance-2", "data-instance-3"]) {
+                assert.deepStrictEqual(r.resources.one(T.instance, name).ignoreChanges, ["availabilityZone"], name);
+            }
+        });
+
         it("creates readers after the writer, so the first instance is the writer", () => {
             const writer = r.resources.one(T.instance, "data-instance-1");
             for (const name of ["data-instance-2", "data-instance-3"]) {

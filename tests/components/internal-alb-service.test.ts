@@ -5,13 +5,12 @@ import {
     InternalAlbService,
     InternalAlbServiceArgs,
     ecrRepositoryArn,
-    kmsViaService,
     secretArnOf,
     validateInternalAlbServiceArgs,
 } from "../../components/internal-alb-service";
 import { ValidationError, formatProblem } from "../../config/problems";
 import { ELB_ACCOUNT_BY_REGION } from "../../engine/mocks";
-import { PolicyStatement } from "../../lib/iam";
+import { PolicyStatement, kmsViaService } from "../../lib/iam";
 import {
     CACHE_SG,
     DATABASE_SG,

@@ -443,6 +443,8 @@ describe("SecureApi", function () {
         it("creates the Cognito domain and one resource server with the union of every service's scopes and the events scope", function () {
             const poolId = idOf(baseline.resources.one(T.userPool));
             assert.deepStrictEqual(baseline.resources.one(T.userPoolDomain).inputs, { domain: "platform-test-auth", userPoolId: poolId });
+            // A pool has one prefix domain: a new prefix replaces it delete-first.
+            assert.strictEqual(baseline.resources.one(T.userPoolDomain).deleteBeforeReplace, true);
             assert.deepStrictEqual(baseline.resources.one(T.resourceServer).inputs, {
                 userPoolId: poolId,
                 identifier: "api",
