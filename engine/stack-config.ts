@@ -4,9 +4,9 @@
  * the program (objects and lists as JSON). Secure values are never decrypted: they become a
  * placeholder marked secret.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
 import { show } from "../config/problems";
 
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -57,16 +57,51 @@ function redactSecure(value: unknown): { value: unknown; secret: boolean } {
 }
 
 /**
- * YAML documents parsed in this process, by their text: the plan loads a stack's files twice (its
- * up-front checks, then the run), and parsing is most of that cost. Keyed by content, so an edited
- * file is parsed again. Callers must not mutate the result.
+ * Parsed YAML documents, by their text: in this process (the plan loads a stack's files twice: its
+ * up-front checks, then the run) and across runs, as JSON under node_modules/.cache (loading the
+ * YAML library and parsing is a tenth of a warm plan). Keyed by a hash of the content, so an edited
+ * file is parsed again; written atomically; the YAML library loads only on a miss. Pulumi's files
+ * hold only strings, numbers, booleans, lists and mappings, which JSON carries exactly. Callers must
+ * not mutate the result.
  */
 const parsed = new Map<string, unknown>();
+const YAML_CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "platform-plan", "yaml");
 function parseYaml(text: string): unknown {
     if (!parsed.has(text)) {
-        parsed.set(text, parse(text));
+        // PLAN_TRANSPILE_CACHE=0 turns the plan's file caches off, this one included.
+        const file = process.env.PLAN_TRANSPILE_CACHE === "0" ? undefined : path.join(YAML_CACHE_DIR, `${createHash("sha256").update(text).digest("hex").slice(0, 32)}.json`);
+        const cached = file !== undefined ? readCachedJson(file) : undefined;
+        if (cached !== undefined) {
+            parsed.set(text, cached.value);
+        } else {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only on a cache miss (see above)
+            const value: unknown = (require("yaml") as typeof import("yaml")).parse(text);
+            if (file !== undefined) {
+                writeCachedJson(file, value);
+            }
+            parsed.set(text, value);
+        }
     }
     return parsed.get(text);
+}
+
+function readCachedJson(file: string): { value: unknown } | undefined {
+    try {
+        return { value: JSON.parse(fs.readFileSync(file, "utf8")) };
+    } catch {
+        return undefined; // absent or unreadable: parse the YAML again
+    }
+}
+
+function writeCachedJson(file: string, value: unknown): void {
+    const temp = `${file}.${process.pid}.tmp`;
+    try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(temp, JSON.stringify(value));
+        fs.renameSync(temp, file);
+    } catch {
+        fs.rmSync(temp, { force: true }); // a cache that cannot be written costs only speed
+    }
 }
 
 /** Lists the stacks that have a Pulumi.<stack>.yaml in `projectDir`. */
