@@ -977,13 +977,8 @@ export function validateSecureApiArgs(args: SecureApiArgs): Problems {
             "must be an S3 object key ending in .pem (letters, digits, . _ - /; at most 255)",
             "use e.g. truststore.pem",
         );
-        for (const problem of truststoreProblems(m.truststorePem)) {
-            p.add(
-                "mtls.truststorePem",
-                `${m.truststoreFileName} (${Buffer.byteLength(m.truststorePem, "utf8")} bytes)`,
-                problem,
-                "export the trusted CA certificates only, in PEM",
-            );
+        for (const { problem, fix } of truststoreProblems(m.truststorePem)) {
+            p.add("mtls.truststorePem", `${m.truststoreFileName} (${Buffer.byteLength(m.truststorePem, "utf8")} bytes)`, problem, fix);
         }
         if (args.cdnOnly === true) {
             p.add(

@@ -675,13 +675,8 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             );
         } else {
             // The same checks as SecureApi's, here so that a bad truststore fails before any resource exists.
-            for (const problem of truststoreProblems(pem)) {
-                problems.add(
-                    k("apiMtlsTruststoreFile"),
-                    mtlsFile,
-                    `the truststore ${problem}`,
-                    "export the trusted CA chain (at most 4 certificates deep), certificates only, in PEM",
-                );
+            for (const { problem, fix } of truststoreProblems(pem)) {
+                problems.add(k("apiMtlsTruststoreFile"), mtlsFile, `the truststore ${problem}`, fix);
             }
         }
     }

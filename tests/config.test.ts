@@ -521,9 +521,15 @@ describe("config: API settings", () => {
 
     it("rejects a truststore chain deeper than API Gateway's 4 certificates, before any resource", () => {
         assert.deepStrictEqual(problemsOf(mtls, withTruststore("chain-5.pem")), [
-            'platform:apiMtlsTruststoreFile = "certs/truststore.pem": the truststore holds a certificate chain of 5 certificates (Chain Test Intermediate CA 4 <- Chain Test Intermediate CA 3 <- Chain Test Intermediate CA 2 <- Chain Test Intermediate CA 1 <- Chain Test Root CA); API Gateway accepts a chain of at most 4. Fix: export the trusted CA chain (at most 4 certificates deep), certificates only, in PEM',
+            'platform:apiMtlsTruststoreFile = "certs/truststore.pem": the truststore holds a certificate chain of 5 certificates (Chain Test Intermediate CA 4 <- Chain Test Intermediate CA 3 <- Chain Test Intermediate CA 2 <- Chain Test Intermediate CA 1 <- Chain Test Root CA); API Gateway accepts a chain of at most 4. Fix: export the trusted CA chain at most 4 certificates deep, certificates only, in PEM',
         ]);
         assert.deepStrictEqual(problemsOf(mtls, withTruststore("chain-4.pem")), []);
+    });
+
+    it("rejects a truststore CA whose key API Gateway does not accept (RSA under 2048 bits), before any resource", () => {
+        assert.deepStrictEqual(problemsOf(mtls, withTruststore("rsa-1024.pem")), [
+            'platform:apiMtlsTruststoreFile = "certs/truststore.pem": the truststore certificate 1 of 1 (Weak RSA-1024 CA) has a 1024-bit RSA key; API Gateway accepts RSA-2048 or stronger. Fix: replace "Weak RSA-1024 CA" with a CA certificate that has an RSA-2048+ or ECDSA P-256+ key and a SHA-256 or stronger signature',
+        ]);
     });
 
     it("rejects a project whose default Cognito domain prefix would contain a reserved word", () => {

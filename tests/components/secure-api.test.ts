@@ -28,6 +28,7 @@ import {
     FIXTURE_ACCOUNT,
     FIXTURE_REGION,
     PRIVATE_SUBNETS,
+    SHA1_SIGNED_PEM,
     TRUSTSTORE_PEM,
     ZONE_ID,
     catalogApiService,
@@ -1279,6 +1280,13 @@ describe("SecureApi", function () {
                 ),
             ],
             [
+                "a truststore CA signed with SHA-1",
+                () => fullWith({ mtls: { truststorePem: SHA1_SIGNED_PEM, truststoreFileName: "truststore.pem" } }),
+                one(
+                    `SecureApiArgs.mtls.truststorePem = "truststore.pem (${Buffer.byteLength(SHA1_SIGNED_PEM)} bytes)": certificate 1 of 1 (SHA-1 Signed CA) is signed with sha1WithRSAEncryption (SHA-1); API Gateway accepts SHA-256 or stronger. Fix: replace "SHA-1 Signed CA" with a CA certificate that has an RSA-2048+ or ECDSA P-256+ key and a SHA-256 or stronger signature`,
+                ),
+            ],
+            [
                 "a truststore object key that is not a .pem file",
                 () => fullWith({ mtls: { truststorePem: TRUSTSTORE_PEM, truststoreFileName: "truststore.txt" } }),
                 one(
@@ -1508,7 +1516,7 @@ describe("SecureApi", function () {
                 "a truststore chain deeper than 4 certificates",
                 () => fullWith({ mtls: { truststorePem: CHAIN_5_PEM, truststoreFileName: "truststore.pem" } }),
                 one(
-                    `SecureApiArgs.mtls.truststorePem = "truststore.pem (${Buffer.byteLength(CHAIN_5_PEM)} bytes)": holds a certificate chain of 5 certificates (Chain Test Intermediate CA 4 <- Chain Test Intermediate CA 3 <- Chain Test Intermediate CA 2 <- Chain Test Intermediate CA 1 <- Chain Test Root CA); API Gateway accepts a chain of at most 4. Fix: export the trusted CA certificates only, in PEM`,
+                    `SecureApiArgs.mtls.truststorePem = "truststore.pem (${Buffer.byteLength(CHAIN_5_PEM)} bytes)": holds a certificate chain of 5 certificates (Chain Test Intermediate CA 4 <- Chain Test Intermediate CA 3 <- Chain Test Intermediate CA 2 <- Chain Test Intermediate CA 1 <- Chain Test Root CA); API Gateway accepts a chain of at most 4. Fix: export the trusted CA chain at most 4 certificates deep, certificates only, in PEM`,
                 ),
             ],
             [
