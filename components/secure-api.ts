@@ -1344,18 +1344,15 @@ export class SecureApi extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const authorizer = new aws.apigateway.Authorizer(
-            `${name}-authorizer`,
-            {
-                restApi: api.id,
-                name: "cognito",
-                type: "COGNITO_USER_POOLS",
-                providerArns: [userPool.arn],
-                identitySource: "method.request.header.Authorization",
-                authorizerResultTtlInSeconds: d.authorizerResultTtlSeconds,
-            },
-            { parent: this },
-        );
+        const authorizerArgs: aws.apigateway.AuthorizerArgs = {
+            restApi: api.id,
+            name: "cognito",
+            type: "COGNITO_USER_POOLS",
+            providerArns: [userPool.arn],
+            identitySource: "method.request.header.Authorization",
+            authorizerResultTtlInSeconds: d.authorizerResultTtlSeconds,
+        };
+        const authorizer = new aws.apigateway.Authorizer(`${name}-authorizer`, authorizerArgs, { parent: this });
         const vpcLink = new aws.apigatewayv2.VpcLink(`${name}-vpc-link`, { subnetIds: args.vpcLinkSubnetIds, securityGroupIds: [args.vpcLinkSecurityGroupId] }, { parent: this });
 
         // ---------------------------------------------------------------------------------------
@@ -1370,7 +1367,11 @@ export class SecureApi extends pulumi.ComponentResource {
             return parent?.id ?? api.rootResourceId;
         };
         const deploymentDeps: pulumi.Resource[] = [];
-        const definition: Record<string, unknown>[] = [];
+        // What the deployment snapshots, hashed into its trigger: the exact arguments of every
+        // method, integration, response, model, validator and authorizer (ids included, so a
+        // replaced resource redeploys too). Built from the same objects the resources receive, so no
+        // setting can change without a redeployment.
+        const definition: { readonly path: string; readonly args: Record<string, unknown> }[] = [{ path: "(authorizer)", args: { authorizer: authorizerArgs } }];
         const routesByService = new Map<string, PlannedRoute[]>();
 
         for (const service of args.services) {
@@ -1409,56 +1410,32 @@ export class SecureApi extends pulumi.ComponentResource {
                 const backend = privateIntegrationPath(route);
                 const uri = pulumi.interpolate`https://${service.host}${backend.uriPath}`;
                 for (const variant of variants) {
-                    const method = new aws.apigateway.Method(
-                        `${name}-method-${variant.verb}${route.path}`,
-                        {
-                            restApi: api.id,
-                            resourceId: resource.id,
-                            httpMethod: variant.verb,
-                            ...(variant.public
-                                ? { authorization: "NONE" }
-                                : { authorization: "COGNITO_USER_POOLS", authorizerId: authorizer.id, authorizationScopes: serviceScopes }),
-                            apiKeyRequired: variant.apiKeyRequired,
-                            ...(Object.keys(variant.parameters).length > 0 ? { requestParameters: variant.parameters } : {}),
-                        },
-                        { parent: this },
-                    );
-                    const integration = new aws.apigateway.Integration(
-                        `${name}-integration-${variant.verb}${route.path}`,
-                        {
-                            restApi: api.id,
-                            resourceId: resource.id,
-                            httpMethod: method.httpMethod,
-                            type: "HTTP_PROXY",
-                            integrationHttpMethod: variant.verb,
-                            connectionType: "VPC_LINK",
-                            connectionId: vpcLink.id,
-                            integrationTarget: args.loadBalancerArn,
-                            uri,
-                            timeoutMilliseconds: timeout,
-                            requestParameters: backend.requestParameters,
-                            ...(variant.cacheKeys.length > 0 ? { cacheKeyParameters: variant.cacheKeys } : {}),
-                        },
-                        { parent: this },
-                    );
-                    deploymentDeps.push(method, integration);
-                    definition.push({
-                        path: route.path,
-                        method: variant.verb,
-                        authorization: variant.public ? "NONE" : "COGNITO_USER_POOLS",
-                        scopes: variant.public ? [] : serviceScopes,
+                    const methodArgs: aws.apigateway.MethodArgs = {
+                        restApi: api.id,
+                        resourceId: resource.id,
+                        httpMethod: variant.verb,
+                        ...(variant.public ? { authorization: "NONE" } : { authorization: "COGNITO_USER_POOLS", authorizerId: authorizer.id, authorizationScopes: serviceScopes }),
                         apiKeyRequired: variant.apiKeyRequired,
-                        requestParameters: variant.parameters,
-                        integration: {
-                            type: "HTTP_PROXY",
-                            uri,
-                            target: args.loadBalancerArn,
-                            connectionId: vpcLink.id,
-                            timeout,
-                            requestParameters: backend.requestParameters,
-                            cacheKeys: variant.cacheKeys,
-                        },
-                    });
+                        ...(Object.keys(variant.parameters).length > 0 ? { requestParameters: variant.parameters } : {}),
+                    };
+                    const method = new aws.apigateway.Method(`${name}-method-${variant.verb}${route.path}`, methodArgs, { parent: this });
+                    const integrationArgs: aws.apigateway.IntegrationArgs = {
+                        restApi: api.id,
+                        resourceId: resource.id,
+                        httpMethod: method.httpMethod,
+                        type: "HTTP_PROXY",
+                        integrationHttpMethod: variant.verb,
+                        connectionType: "VPC_LINK",
+                        connectionId: vpcLink.id,
+                        integrationTarget: args.loadBalancerArn,
+                        uri,
+                        timeoutMilliseconds: timeout,
+                        requestParameters: backend.requestParameters,
+                        ...(variant.cacheKeys.length > 0 ? { cacheKeyParameters: variant.cacheKeys } : {}),
+                    };
+                    const integration = new aws.apigateway.Integration(`${name}-integration-${variant.verb}${route.path}`, integrationArgs, { parent: this });
+                    deploymentDeps.push(method, integration);
+                    definition.push({ path: `${variant.verb} ${route.path}`, args: { method: methodArgs, integration: integrationArgs } });
                 }
             }
         }
@@ -1479,23 +1456,22 @@ export class SecureApi extends pulumi.ComponentResource {
                 { restApi: api.id, parentId: eventsResource.id, pathPart: "{detailType}" },
                 { parent: this },
             );
-            const model = new aws.apigateway.Model(
-                `${name}-event-model`,
-                {
-                    restApi: api.id,
-                    // Model names are alphanumeric: autonaming's "-suffix" would be rejected.
-                    name: "EventRequest",
-                    contentType: "application/json",
-                    description: "Body of POST /events/{detailType}",
-                    schema: JSON.stringify(EVENT_REQUEST_SCHEMA),
-                },
-                { parent: this },
-            );
-            const validator = new aws.apigateway.RequestValidator(
-                `${name}-event-validator`,
-                { restApi: api.id, name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true },
-                { parent: this },
-            );
+            const modelArgs: aws.apigateway.ModelArgs = {
+                restApi: api.id,
+                // Model names are alphanumeric: autonaming's "-suffix" would be rejected.
+                name: "EventRequest",
+                contentType: "application/json",
+                description: "Body of POST /events/{detailType}",
+                schema: JSON.stringify(EVENT_REQUEST_SCHEMA),
+            };
+            const model = new aws.apigateway.Model(`${name}-event-model`, modelArgs, { parent: this });
+            const validatorArgs: aws.apigateway.RequestValidatorArgs = {
+                restApi: api.id,
+                name: "body-and-parameters",
+                validateRequestBody: true,
+                validateRequestParameters: true,
+            };
+            const validator = new aws.apigateway.RequestValidator(`${name}-event-validator`, validatorArgs, { parent: this });
             const role = new aws.iam.Role(
                 `${name}-events-role`,
                 {
@@ -1512,101 +1488,96 @@ export class SecureApi extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            const method = new aws.apigateway.Method(
-                `${name}-method-POST/${ASYNC_BASE}/{detailType}`,
-                {
-                    restApi: api.id,
-                    resourceId: detailResource.id,
-                    httpMethod: "POST",
-                    authorization: "COGNITO_USER_POOLS",
-                    authorizerId: authorizer.id,
-                    authorizationScopes: [scope],
-                    apiKeyRequired: keyed.asyncEvents,
-                    requestParameters: { "method.request.path.detailType": true },
-                    requestValidatorId: validator.id,
-                    requestModels: { "application/json": model.name },
-                },
-                { parent: this },
-            );
+            const methodArgs: aws.apigateway.MethodArgs = {
+                restApi: api.id,
+                resourceId: detailResource.id,
+                httpMethod: "POST",
+                authorization: "COGNITO_USER_POOLS",
+                authorizerId: authorizer.id,
+                authorizationScopes: [scope],
+                apiKeyRequired: keyed.asyncEvents,
+                requestParameters: { "method.request.path.detailType": true },
+                requestValidatorId: validator.id,
+                requestModels: { "application/json": model.name },
+            };
+            const method = new aws.apigateway.Method(`${name}-method-POST/${ASYNC_BASE}/{detailType}`, methodArgs, { parent: this });
             const uri = `arn:${partition}:apigateway:${region}:events:action/PutEvents`;
             const template = pulumi.output(a.busName).apply((bus) => putEventsRequestTemplate(a.source, bus));
+            const integrationArgs: aws.apigateway.IntegrationArgs = {
+                restApi: api.id,
+                resourceId: detailResource.id,
+                httpMethod: method.httpMethod,
+                type: "AWS",
+                integrationHttpMethod: "POST",
+                uri,
+                credentials: role.arn,
+                passthroughBehavior: "NEVER",
+                requestParameters: {
+                    "integration.request.header.X-Amz-Target": "'AWSEvents.PutEvents'",
+                    "integration.request.header.Content-Type": "'application/x-amz-json-1.1'",
+                },
+                requestTemplates: { "application/json": template },
+                timeoutMilliseconds: timeout,
+            };
             const integration = new aws.apigateway.Integration(
                 `${name}-integration-POST/${ASYNC_BASE}/{detailType}`,
-                {
-                    restApi: api.id,
-                    resourceId: detailResource.id,
-                    httpMethod: method.httpMethod,
-                    type: "AWS",
-                    integrationHttpMethod: "POST",
-                    uri,
-                    credentials: role.arn,
-                    passthroughBehavior: "NEVER",
-                    requestParameters: {
-                        "integration.request.header.X-Amz-Target": "'AWSEvents.PutEvents'",
-                        "integration.request.header.Content-Type": "'application/x-amz-json-1.1'",
-                    },
-                    requestTemplates: { "application/json": template },
-                    timeoutMilliseconds: timeout,
-                },
+                integrationArgs,
                 // The role must be able to put events before the first request arrives.
                 { parent: this, dependsOn: [rolePolicy] },
             );
-            const accepted = new aws.apigateway.MethodResponse(
-                `${name}-response-202/${ASYNC_BASE}/{detailType}`,
-                { restApi: api.id, resourceId: detailResource.id, httpMethod: method.httpMethod, statusCode: "202", responseModels: { "application/json": "Empty" } },
-                { parent: this },
-            );
-            const failed = new aws.apigateway.MethodResponse(
-                `${name}-response-502/${ASYNC_BASE}/{detailType}`,
-                { restApi: api.id, resourceId: detailResource.id, httpMethod: method.httpMethod, statusCode: "502", responseModels: { "application/json": "Empty" } },
-                { parent: this },
-            );
-            const acceptedMapping = new aws.apigateway.IntegrationResponse(
-                `${name}-integration-response-202/${ASYNC_BASE}/{detailType}`,
-                {
-                    restApi: api.id,
-                    resourceId: detailResource.id,
-                    httpMethod: method.httpMethod,
-                    statusCode: accepted.statusCode,
-                    responseTemplates: { "application/json": PUT_EVENTS_RESPONSE_TEMPLATE },
-                },
-                { parent: this, dependsOn: [integration] },
-            );
-            const failedMapping = new aws.apigateway.IntegrationResponse(
-                `${name}-integration-response-502/${ASYNC_BASE}/{detailType}`,
-                {
-                    restApi: api.id,
-                    resourceId: detailResource.id,
-                    httpMethod: method.httpMethod,
-                    statusCode: failed.statusCode,
-                    // EventBridge errors (throttling, access denied) are not the client's fault, and their details stay internal.
-                    selectionPattern: "[45]\\d{2}",
-                    responseTemplates: { "application/json": '{"message": "The event could not be published"}' },
-                },
-                { parent: this, dependsOn: [integration] },
-            );
+            const responseArgs = (statusCode: string): aws.apigateway.MethodResponseArgs => ({
+                restApi: api.id,
+                resourceId: detailResource.id,
+                httpMethod: method.httpMethod,
+                statusCode,
+                responseModels: { "application/json": "Empty" },
+            });
+            const acceptedArgs = responseArgs("202");
+            const failedArgs = responseArgs("502");
+            const accepted = new aws.apigateway.MethodResponse(`${name}-response-202/${ASYNC_BASE}/{detailType}`, acceptedArgs, { parent: this });
+            const failed = new aws.apigateway.MethodResponse(`${name}-response-502/${ASYNC_BASE}/{detailType}`, failedArgs, { parent: this });
+            const acceptedMappingArgs: aws.apigateway.IntegrationResponseArgs = {
+                restApi: api.id,
+                resourceId: detailResource.id,
+                httpMethod: method.httpMethod,
+                statusCode: accepted.statusCode,
+                responseTemplates: { "application/json": PUT_EVENTS_RESPONSE_TEMPLATE },
+            };
+            const failedMappingArgs: aws.apigateway.IntegrationResponseArgs = {
+                restApi: api.id,
+                resourceId: detailResource.id,
+                httpMethod: method.httpMethod,
+                statusCode: failed.statusCode,
+                // EventBridge errors (throttling, access denied) are not the client's fault, and their details stay internal.
+                selectionPattern: "[45]\\d{2}",
+                responseTemplates: { "application/json": '{"message": "The event could not be published"}' },
+            };
+            const acceptedMapping = new aws.apigateway.IntegrationResponse(`${name}-integration-response-202/${ASYNC_BASE}/{detailType}`, acceptedMappingArgs, {
+                parent: this,
+                dependsOn: [integration],
+            });
+            const failedMapping = new aws.apigateway.IntegrationResponse(`${name}-integration-response-502/${ASYNC_BASE}/{detailType}`, failedMappingArgs, {
+                parent: this,
+                dependsOn: [integration],
+            });
             deploymentDeps.push(method, integration, accepted, failed, acceptedMapping, failedMapping, model, validator);
             definition.push({
-                path: `/${ASYNC_BASE}/{detailType}`,
-                method: "POST",
-                authorization: "COGNITO_USER_POOLS",
-                scopes: [scope],
-                apiKeyRequired: keyed.asyncEvents,
-                model: EVENT_REQUEST_SCHEMA,
-                validator: { body: true, parameters: true },
-                integration: { type: "AWS", uri, role: role.arn, template, responses: [PUT_EVENTS_RESPONSE_TEMPLATE, "[45]\\d{2}"] },
+                path: `POST /${ASYNC_BASE}/{detailType}`,
+                args: {
+                    model: modelArgs,
+                    validator: validatorArgs,
+                    method: methodArgs,
+                    integration: integrationArgs,
+                    methodResponses: [acceptedArgs, failedArgs],
+                    integrationResponses: [acceptedMappingArgs, failedMappingArgs],
+                },
             });
         }
 
         // ---------------------------------------------------------------------------------------
         // Deployment and stage.
         // ---------------------------------------------------------------------------------------
-        const redeployment = pulumi
-            .output({
-                routes: definition,
-                authorizer: { type: "COGNITO_USER_POOLS", providerArns: [userPool.arn], identitySource: "method.request.header.Authorization", ttl: d.authorizerResultTtlSeconds },
-            })
-            .apply((resolved) => createHash("sha256").update(JSON.stringify(resolved)).digest("hex"));
+        const redeployment = pulumi.output(definition).apply((resolved) => createHash("sha256").update(JSON.stringify(resolved)).digest("hex"));
         const deployment = new aws.apigateway.Deployment(
             `${name}-deployment`,
             { restApi: api.id, description: `Deployment of ${apiName}`, triggers: { redeployment } },

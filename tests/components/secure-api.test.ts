@@ -560,6 +560,22 @@ describe("SecureApi", function () {
             assert.strictEqual(new Set(hashes).size, 4, "each definition change redeploys");
         });
 
+        it("changes the deployment trigger when any method or integration argument changes, the async route's included", async function () {
+            const hashOf = (b: Built) => (b.resources.one(T.deployment).inputs.triggers as Record<string, string>).redeployment;
+            const shorterTimeout = await build(secureApiArgs({ integrationTimeoutMs: 10_000 }));
+            assert.notStrictEqual(hashOf(shorterTimeout), hashOf(baseline), "integration timeout of every route");
+            // Only the async route: its integration's timeout is not in any service route.
+            const asyncOnly = (timeoutMs: number) => build(secureApiArgs({ services: [], integrationTimeoutMs: timeoutMs }));
+            const [asyncDefault, asyncShorter, asyncAgain] = [await asyncOnly(29_000), await asyncOnly(10_000), await asyncOnly(29_000)];
+            assert.deepStrictEqual(
+                asyncShorter.resources.one(T.integration, "api-integration-POST/events/{detailType}").inputs.timeoutMilliseconds,
+                10_000,
+                "the changed argument reached the integration",
+            );
+            assert.notStrictEqual(hashOf(asyncShorter), hashOf(asyncDefault), "async integration timeout");
+            assert.strictEqual(hashOf(asyncAgain), hashOf(asyncDefault), "same definition, same deployment");
+        });
+
         it("creates the stage with JSON access logs to the KMS-encrypted log group, X-Ray tracing and no cache", function () {
             const stage = baseline.resources.one(T.stage);
             const accessLogs = baseline.resources.one(T.logGroup, "api-access-logs");
