@@ -13,10 +13,12 @@
  * (advisory) instead of judging a placeholder, and the CLI names them on stderr.
  *
  * Exit status: 0 no mandatory violation, 1 mandatory violations, 2 bad input (unreadable or
- * non-export file, unreadable or invalid policy config, unknown option, --json not writable),
+ * non-export file, unreadable or invalid policy config, unknown or repeated option, --json not
+ * writable: its directory is checked before the run, a failed write after it is still exit 2),
  * 3 internal error (a bug in the pack or this script; the stack trace is printed).
  */
 import * as fs from "fs";
+import * as path from "path";
 import type { EvaluatedResource, PolicyConfigFile, PolicyReport } from "../policies/evaluate";
 import { EncryptedSecret, fromStackExport, StackExportError } from "../policies/lib/stack-export";
 
@@ -54,6 +56,9 @@ function parseArgs(argv: string[]): Options | "help" {
         if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) {
             throw new InputError(`${flag} needs a value: ${flag} <path>.`);
         }
+        if (values[flag] !== undefined) {
+            throw new InputError(`${flag} is given twice: pass it once.`);
+        }
         values[flag] = value;
     }
     if (!values["--file"]) {
@@ -61,7 +66,18 @@ function parseArgs(argv: string[]): Options | "help" {
             "--file is required: pass a `pulumi stack export` document, e.g. `pulumi stack export --file stack.json` then `npm run policy:check -- --file stack.json`.",
         );
     }
-    return { file: values["--file"], policyConfig: values["--policy-config"], json: values["--json"] };
+    const json = values["--json"];
+    // Checked before the run, so a report with violations is never lost to a bad output path.
+    if (json !== undefined) {
+        const dir = path.dirname(json);
+        if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+            throw new InputError(`--json ${json}: directory ${dir} does not exist. Create it or write the report elsewhere.`);
+        }
+        if (fs.existsSync(json) && fs.statSync(json).isDirectory()) {
+            throw new InputError(`--json ${json} is a directory: name a file, e.g. ${path.join(json, "violations.json")}.`);
+        }
+    }
+    return { file: values["--file"], policyConfig: values["--policy-config"], json };
 }
 
 /** Reads a JSON file named by `flag`; InputError when it cannot be read or parsed. */
@@ -153,6 +169,9 @@ async function main(argv: string[]): Promise<number> {
         console.error(
             `note: ${secrets.length} encrypted secret value(s) in --file cannot be read (${secrets.slice(0, 3).join("; ")}${secrets.length > 3 ? "; ..." : ""}): policies see them as unknown and report "can't run policy" where they need one. Export with \`pulumi stack export --show-secrets\` to check them.`,
         );
+    }
+    if (resources.length === 0) {
+        console.error(`note: --file ${options.file} holds no resources (an empty stack): no resource policy had anything to check.`);
     }
     console.log(`Policy pack platform-guardrails on ${options.file}${options.policyConfig ? ` with ${options.policyConfig}` : ""}`);
     console.log(evaluate.formatReport(report));

@@ -117,6 +117,8 @@ describe("policy-check CLI", function () {
             resource.outputs[key] = ciphertext;
         }
         fs.writeFileSync(out("encrypted.json"), JSON.stringify(encrypted));
+        fs.writeFileSync(out("empty.json"), JSON.stringify({ ...doc, deployment: { ...doc.deployment, resources: [] } }));
+        fs.mkdirSync(out("a-directory"));
 
         const invocations: Record<string, [string[], boolean?, string[]?]> = {
             compliantProd: [["--file", `${FIXTURES}/compliant-stack.json`, "--policy-config", PROD, "--json", out("compliant.json")]],
@@ -137,6 +139,9 @@ describe("policy-check CLI", function () {
             unknownPolicy: [["--file", `${FIXTURES}/compliant-stack.json`, "--policy-config", `${FIXTURES}/config-unknown-policy.json`]],
             noFile: [["--policy-config", PROD]],
             unknownOption: [["--file", `${FIXTURES}/compliant-stack.json`, "--stack", "prod"]],
+            givenTwice: [["--file", `${FIXTURES}/violating-stack.json`, "--file", `${FIXTURES}/compliant-stack.json`]],
+            jsonIsDirectory: [["--file", `${FIXTURES}/compliant-stack.json`, "--json", out("a-directory")]],
+            empty: [["--file", out("empty.json")]],
             help: [["--help"], true],
         };
         const results = await Promise.all(Object.entries(invocations).map(async ([name, [args, viaNpm, nodeArgs]]) => [name, await run(args, viaNpm, nodeArgs)] as const));
@@ -266,12 +271,23 @@ describe("policy-check CLI", function () {
         ]);
     });
 
-    it("exits 2 when the --json report cannot be written, after printing the report", () => {
-        const r = runs["jsonNotWritable"];
-        const file = out("no-such-dir/report.json");
-        assert.strictEqual(r.code, 2, r.stdout + r.stderr);
-        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["54 policies, 50 resources: 0 mandatory and 0 advisory violation(s)."]);
-        assert.strictEqual(lines(r.stderr).filter((l) => !l.startsWith("note: "))[0], `error: cannot write --json ${file}: ENOENT: no such file or directory, open '${file}'`);
+    it("exits 2 before running any policy when the --json report could not be written", () => {
+        for (const [name, message] of [
+            ["jsonNotWritable", `error: --json ${out("no-such-dir/report.json")}: directory ${out("no-such-dir")} does not exist. Create it or write the report elsewhere.`],
+            ["jsonIsDirectory", `error: --json ${out("a-directory")} is a directory: name a file, e.g. ${out("a-directory/violations.json")}.`],
+        ]) {
+            const r = runs[name];
+            assert.strictEqual(r.code, 2, r.stdout + r.stderr);
+            assert.strictEqual(r.stdout, "", "no report: nothing ran");
+            assert.deepStrictEqual(lines(r.stderr).slice(0, 2), [message, USAGE_FIRST_LINE]);
+        }
+    });
+
+    it("checks an export with no resources, saying that nothing was there to check", () => {
+        const r = runs["empty"];
+        assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+        assert.deepStrictEqual(lines(r.stdout).slice(-1), ["54 policies, 0 resources: 0 mandatory and 0 advisory violation(s)."]);
+        assert.deepStrictEqual(lines(r.stderr), [`note: --file ${out("empty.json")} holds no resources (an empty stack): no resource policy had anything to check.`]);
     });
 
     it("exits 3 on an internal error (a bug, not bad input), with the stack trace", () => {
@@ -320,6 +336,7 @@ describe("policy-check CLI", function () {
             "error: --file is required: pass a `pulumi stack export` document, e.g. `pulumi stack export --file stack.json` then `npm run policy:check -- --file stack.json`.",
         ],
         ["an unknown option", "unknownOption", 'error: unknown option "--stack": the options are --file, --policy-config, --json and --help.'],
+        ["an option given twice (a second --file would otherwise win silently)", "givenTwice", "error: --file is given twice: pass it once."],
     ];
     for (const [what, name, firstLine] of badInput) {
         it(`exits 2 on ${what}, saying what is wrong and how to fix it`, () => {
