@@ -24,12 +24,13 @@ export const REPO_DIR = path.resolve(__dirname, "..");
 
 export const EXIT = { ok: 0, mandatoryViolations: 1, badInput: 2, internalError: 3 } as const;
 
-export const USAGE = `usage: npm run plan [-- [--stack <name>] [--json <file>] [--diagram <file>]]
+export const USAGE = `usage: npm run plan [-- [--stack <name>] [--json <file>] [--diagram <file>] [--policy-config <file>] [--project-dir <dir>] [--quiet]]
 
 Offline plan of a stack: validates Pulumi.<stack>.yaml, runs the program on Pulumi's mock engine,
 prints the resource tree, counts by type and the policy report, and ends with one summary line:
   plan <stack>: <n> resources (<m> components), <x> mandatory and <y> advisory violations
-(resources: every registered resource except the stack itself; components: component resources).
+(resources: every registered resource except the stack itself, which --json also lists;
+components: component resources). Relative paths are taken from the directory you ran it in.
 No AWS credentials, no Pulumi CLI, no network.
 
   --stack <name>           stack to plan (Pulumi.<name>.yaml); default: dev
@@ -65,8 +66,16 @@ export interface PlanOptions {
 const VALUE_OPTIONS = ["--stack", "--json", "--diagram", "--policy-config", "--project-dir"] as const;
 const FLAG_OPTIONS = ["--quiet", "--help", "-h"] as const;
 
+/**
+ * The directory relative paths are taken from: the one `npm run plan` was started in (npm runs
+ * scripts in the package root and passes the caller's directory as INIT_CWD), else the process's.
+ */
+export function invocationDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+    return env.npm_lifecycle_event === "plan" && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
+
 /** Parses the command line. Throws InputError on an unknown option or a missing value. */
-export function parseArgs(argv: readonly string[], cwd: string = process.cwd()): PlanOptions | "help" {
+export function parseArgs(argv: readonly string[], cwd: string = invocationDir()): PlanOptions | "help" {
     const values = new Map<string, string>();
     let quiet = false;
     for (let i = 0; i < argv.length; i++) {
@@ -82,7 +91,8 @@ export function parseArgs(argv: readonly string[], cwd: string = process.cwd()):
         const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
         const inline = flag === arg ? undefined : arg.slice(eq + 1);
         if (!(VALUE_OPTIONS as readonly string[]).includes(flag)) {
-            const hint = arg.startsWith("-") ? "" : ` (to plan a stack, pass --stack ${arg})`;
+            // Through npm, options before "--" are npm's own: `npm run plan --stack prod` leaves just "prod".
+            const hint = arg.startsWith("-") ? "" : ` (to plan a stack: npm run plan -- --stack ${arg}, or node scripts/plan.js --stack ${arg})`;
             throw new InputError(
                 `unknown ${arg.startsWith("-") ? "option" : "argument"} "${arg}"${hint}: the options are ${[...VALUE_OPTIONS, ...FLAG_OPTIONS.slice(0, 2)].join(", ")}.`,
             );

@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { RecordedResource } from "../engine/mocks";
 import { recordStack } from "./support/stacks";
+import { invocationDir, parseArgs } from "../plan/cli";
 import { extractDiagram } from "../plan/diagram";
 import { STACK_TYPE } from "../plan/model";
 import { PlanJson } from "../plan/report";
@@ -410,8 +411,19 @@ describe("offline plan: npm run plan", () => {
                 assert.match(o.stderr, /usage: npm run plan/);
             }
             assert.match(option.stderr, /^error: unknown option "--stak": the options are --stack, --json, --diagram, --policy-config, --project-dir, --quiet, --help\./m);
-            assert.match(stray.stderr, /^error: unknown argument "prod" \(to plan a stack, pass --stack prod\)/m);
+            assert.match(stray.stderr, /^error: unknown argument "prod" \(to plan a stack: npm run plan -- --stack prod, or node scripts\/plan\.js --stack prod\)/m);
             assert.match(missing.stderr, /^error: --stack needs a value: --stack <name>\./m);
+        });
+
+        it("takes relative paths from the directory npm run plan was started in (INIT_CWD), else the process's", () => {
+            const repo = path.join(os.tmpdir(), "repo");
+            const sub = path.join(repo, "plan");
+            assert.strictEqual(invocationDir({ npm_lifecycle_event: "plan", INIT_CWD: sub }, repo), sub);
+            assert.strictEqual(invocationDir({ npm_lifecycle_event: "test", INIT_CWD: sub }, repo), repo, "another npm script spawning the plan keeps its cwd");
+            assert.strictEqual(invocationDir({}, repo), repo);
+            const options = parseArgs(["--json", "out.json", "--diagram=../d.mmd"], sub);
+            assert.ok(options !== "help");
+            assert.deepStrictEqual([options.json, options.diagram], [path.join(sub, "out.json"), path.join(repo, "d.mmd")]);
         });
 
         it("a Markdown --diagram target without markers is refused, not overwritten", async () => {
