@@ -36,6 +36,7 @@ export function loadPlatformConfig(projectDir: string = process.cwd()): Platform
         project,
         region: new pulumi.Config("aws").get("region"),
         otherKeys: Object.keys(pulumi.runtime.allConfig()).filter((key) => !key.startsWith(`${project}:`)),
+        stackFile: `Pulumi.${pulumi.getStack()}.yaml`,
         readFile: (file) => {
             const full = path.resolve(projectDir, file);
             return fs.existsSync(full) && fs.statSync(full).isFile() ? fs.readFileSync(full, "utf8") : undefined;

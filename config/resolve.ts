@@ -28,6 +28,7 @@ import {
 } from "../lib/naming";
 import { KEYS, KEY_NAMES, KeyName, KeySpec, declaredDefault, fullKey, isNotSetMarker } from "./keys";
 import { NOT_SHOWN, Problems, show } from "./problems";
+import { closestName } from "./suggest";
 import { EntryReader, parseRaw } from "./reader";
 import { truststoreProblems } from "../lib/truststore";
 import {
@@ -114,6 +115,11 @@ export interface ResolveContext {
      * @default none checked
      */
     readonly otherKeys?: readonly string[];
+    /**
+     * The stack file the values come from, named in fixes (e.g. `Pulumi.prod.yaml`).
+     * @default "Pulumi.<stack>.yaml"
+     */
+    readonly stackFile?: string;
 }
 
 /** Config namespaces besides the project's that something reads: the providers and the engine. */
@@ -156,6 +162,7 @@ export function isExplicit(raw: RawConfig, name: KeyName): boolean {
 export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): PlatformConfig {
     const problems = new Problems();
     const k = (name: string) => fullKey(ctx.project, name);
+    const stackFile = ctx.stackFile ?? "Pulumi.<stack>.yaml";
 
     for (const full of ctx.otherKeys ?? []) {
         const namespace = full.split(":")[0];
@@ -173,7 +180,13 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     for (const name of Object.keys(raw)) {
         if (!(KEY_NAMES as string[]).includes(name)) {
             // Not echoed: a misspelt key may hold a secret, which the CLI hands over decrypted.
-            problems.add(k(name), NOT_SHOWN, `unknown key; known keys are listed in Pulumi.yaml`, `remove ${k(name)} or correct its spelling`);
+            const guess = closestName(name, KEY_NAMES);
+            problems.add(
+                k(name),
+                NOT_SHOWN,
+                `unknown key${guess === undefined ? "" : ` (did you mean ${k(guess)}?)`}; known keys are listed in Pulumi.yaml`,
+                guess === undefined ? `remove ${k(name)} or correct its spelling` : `rename it to ${k(guess)}, or remove it`,
+            );
         }
     }
 
@@ -186,7 +199,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         region === undefined
             ? "an AWS Region code such as eu-west-1 is required"
             : "must be a Region of the aws partition such as eu-west-1 (China cn-* and GovCloud us-gov-* Regions are not supported: the platform writes arn:aws ARNs and amazonaws.com endpoints)",
-        "set aws:region in Pulumi.<stack>.yaml",
+        `set aws:region in ${stackFile}`,
     );
 
     // Environment first: it selects the profile.
@@ -194,7 +207,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     let environment: Environment = "dev";
     let envKnown = false;
     if (envRaw === undefined) {
-        problems.add(k("environment"), envRaw, `required; one of ${ENVIRONMENTS.join(", ")}`, `set ${k("environment")} in Pulumi.<stack>.yaml`);
+        problems.add(k("environment"), envRaw, `required; one of ${ENVIRONMENTS.join(", ")}`, `set ${k("environment")} in ${stackFile}`);
     } else if (!(ENVIRONMENTS as readonly string[]).includes(envRaw)) {
         problems.add(k("environment"), envRaw, `must be one of ${ENVIRONMENTS.join(", ")}`, `set ${k("environment")} to dev, staging or prod`);
     } else {
@@ -212,14 +225,14 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             if (parsed.ok) {
                 values.set(name, parsed.value);
             } else {
-                problems.add(k(name), text, `must be ${parsed.expected}`, `correct ${k(name)} in Pulumi.<stack>.yaml`);
+                problems.add(k(name), text, `must be ${parsed.expected}`, `correct ${k(name)} in ${stackFile}`);
             }
         } else if (spec.profile !== undefined) {
             values.set(name, spec.profile[environment]);
         } else if (spec.default !== undefined) {
             values.set(name, spec.default);
         } else if (spec.required && name !== "environment") {
-            problems.add(k(name), undefined, `required: ${spec.description}`, `set ${k(name)} in Pulumi.<stack>.yaml`);
+            problems.add(k(name), undefined, `required: ${spec.description}`, `set ${k(name)} in ${stackFile}`);
         }
     }
     const str = (name: KeyName, fallback = ""): string => (typeof values.get(name) === "string" ? (values.get(name) as string) : fallback);
@@ -312,7 +325,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         k("availabilityZoneCount"),
         values.get("availabilityZoneCount"),
         "must be 2-6: an ALB and a DB subnet group need subnets in at least 2 Availability Zones",
-        `set ${k("availabilityZoneCount")} to 2 or more`,
+        `set ${k("availabilityZoneCount")} to a value from 2 to 6 (3 for prod)`,
     );
     const natStrategy = oneOf<NatStrategy>("natStrategy", NAT_STRATEGIES, "Single");
     const masks = (["publicSubnetMask", "privateSubnetMask", "isolatedSubnetMask"] as const).map((name) => ({ name, mask: num(name, 24) }));
@@ -380,6 +393,15 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
 
     // --- services ---
     const services = entries("services").map((entry, i) => readService(new EntryReader(entry, `${k("services")}[${i}]`, problems), problems, environment));
+    // The internal ALB, its listener rules and the API's routes exist for the services: a stack
+    // without one would fail inside InternalAlbService instead of here, under its key.
+    problems.check(
+        services.length > 0,
+        k("services"),
+        values.get("services") ?? [],
+        "must list at least one service: the internal ALB and the API route requests to services",
+        "add a service entry (name, image, hostPatterns or pathPatterns; see Pulumi.dev.yaml)",
+    );
     validateServices(services, problems, k("services"), multiAz);
     if (services.length > 0 && natStrategy === "None") {
         problems.add(
@@ -1511,10 +1533,22 @@ function readService(r: EntryReader, problems: Problems, env: Environment): Serv
 }
 
 function validateServices(services: readonly ServiceConfig[], problems: Problems, key: string, multiAz: Problems): void {
-    duplicates(services.map((s) => s.name)).forEach((name) => problems.add(key, name, "service names must be unique", "rename one of the services"));
-    duplicates(services.map((s) => String(s.priority))).forEach((prio) =>
-        problems.add(key, Number(prio), "listener rule priorities must be unique", "give each service its own priority"),
-    );
+    // Each repeat is reported at its own entry, naming the entry that has the value first.
+    services.forEach((svc, i) => {
+        const first = services.findIndex((other) => other.name === svc.name);
+        if (first < i) {
+            problems.add(`${key}[${i}].name`, svc.name, `service names must be unique: already used by ${key}[${first}]`, "rename one of the services");
+        }
+        const firstPriority = services.findIndex((other) => other.priority === svc.priority);
+        if (firstPriority < i) {
+            problems.add(
+                `${key}[${i}].priority`,
+                svc.priority,
+                `listener rule priorities must be unique: already used by ${key}[${firstPriority}] (${services[firstPriority].name})`,
+                "give each service its own priority; leave gaps (10, 20, 30) for later services",
+            );
+        }
+    });
     duplicates(services.filter((s) => s.api).map((s) => s.api?.basePath ?? "")).forEach((bp) =>
         problems.add(key, bp, "api.basePath must be unique across services", "give each exposed service its own base path"),
     );

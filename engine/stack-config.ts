@@ -104,6 +104,35 @@ function writeCachedJson(file: string, value: unknown): void {
     }
 }
 
+/** Top-level keys of a Pulumi stack file (the CLI's ProjectStack): anything else is a typo. */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"] as const;
+
+/**
+ * The parsed stack file as a mapping with an optional `config:` mapping, or a StackFileError that
+ * says what the file is instead. An empty file is a stack without config.
+ */
+function stackDocument(parsed: unknown, file: string): { readonly config?: Record<string, unknown> } {
+    const shape = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : `a ${typeof v} (${show(v)})`);
+    if (parsed === null || parsed === undefined) {
+        return {};
+    }
+    if (typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new StackFileError(`${file} must be a YAML mapping with a config: section (config:\n  aws:region: eu-west-1\n  ...), not ${shape(parsed)}.`);
+    }
+    const doc = parsed as Record<string, unknown>;
+    const unknown = Object.keys(doc).filter((key) => !(STACK_FILE_KEYS as readonly string[]).includes(key));
+    if (unknown.length > 0) {
+        throw new StackFileError(
+            `${file}: unknown top-level key${unknown.length === 1 ? "" : "s"} ${unknown.map((key) => `"${key}"`).join(", ")}: a stack file holds ${STACK_FILE_KEYS.join(", ")}; settings go under config: (e.g. config:\n  platform:environment: dev).`,
+        );
+    }
+    const config = doc.config;
+    if (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config))) {
+        throw new StackFileError(`${file}: config must be a mapping of keys to values (config:\n  aws:region: eu-west-1), not ${shape(config)}.`);
+    }
+    return { config: (config ?? undefined) as Record<string, unknown> | undefined };
+}
+
 /** Lists the stacks that have a Pulumi.<stack>.yaml in `projectDir`. */
 export function listStacks(projectDir: string): string[] {
     return fs
@@ -198,21 +227,26 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
             `unknown stack "${stack}": ${path.basename(stackFile)} does not exist. Known stacks: ${known.join(", ") || "none"}. Create the stack file or pass --stack with one of them.`,
         );
     }
-    let stackDoc: { config?: Record<string, unknown> } | null;
+    let parsed: unknown;
     try {
-        stackDoc = parseYaml(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null;
+        parsed = parseYaml(fs.readFileSync(stackFile, "utf8"));
     } catch (err) {
         throw new StackFileError(`${path.basename(stackFile)} is not valid YAML: ${(err as Error).message}`);
     }
+    const stackDoc = stackDocument(parsed, path.basename(stackFile));
 
     const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const stackValues = new Map<string, unknown>();
 
-    for (const [key, value] of Object.entries(stackDoc?.config ?? {})) {
+    const secretPlatformKeys: string[] = [];
+    for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
         const full = qualify(key);
         const redacted = redactSecure(value);
+        if (redacted.secret && full.startsWith(`${project.name}:`)) {
+            secretPlatformKeys.push(full);
+        }
         config[full] = toEngineString(redacted.value);
         stackValues.set(full, value);
         if (redacted.secret) {
@@ -251,6 +285,12 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
               ]
             : []),
         ...wrongType.map((w) => `${w}: fix the value in ${path.basename(stackFile)} (types are declared in Pulumi.yaml)`),
+        // The CLI accepts these, but the program reads platform keys as plain values: a secret
+        // would reach resource inputs and the state unencrypted (README: Configuration).
+        ...secretPlatformKeys.map(
+            (key) =>
+                `Stack '${stack}' sets '${key}' as a secret (secure:): platform keys are plain values, and a secret would reach resource inputs and the state unencrypted: set it without --secret (pulumi config set ${key} <value>), and keep real secrets in Secrets Manager (services[].secretArns)`,
+        ),
     ];
     if (found.length > 0) {
         throw new StackFileError(found.join("\n"));

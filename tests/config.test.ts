@@ -25,7 +25,21 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
     ["unknown environment", { environment: "qa" }, 'platform:environment = "qa": must be one of dev, staging, prod'],
     ["missing environment", { environment: undefined }, "platform:environment = (not set): required; one of dev, staging, prod"],
     // The value of an unknown key is not echoed: a misspelt key may hold a (decrypted) secret.
-    ["unknown key (typo)", { vpcCidrr: "10.0.0.0/16" }, "platform:vpcCidrr = (value not shown): unknown key"],
+    [
+        "unknown key (typo)",
+        { vpcCidrr: "10.0.0.0/16" },
+        "platform:vpcCidrr = (value not shown): unknown key (did you mean platform:vpcCidr?); known keys are listed in Pulumi.yaml. Fix: rename it to platform:vpcCidr, or remove it",
+    ],
+    [
+        "unknown key (typo with a transposition)",
+        { cahceEnabled: false },
+        "platform:cahceEnabled = (value not shown): unknown key (did you mean platform:cacheEnabled?); known keys are listed in Pulumi.yaml. Fix: rename it to platform:cacheEnabled, or remove it",
+    ],
+    [
+        "unknown key like no known one",
+        { clusterFlavour: "large" },
+        "platform:clusterFlavour = (value not shown): unknown key; known keys are listed in Pulumi.yaml. Fix: remove platform:clusterFlavour or correct its spelling",
+    ],
     ["malformed CIDR", { vpcCidr: "10.0.0.300/16" }, 'platform:vpcCidr = "10.0.0.300/16": must be an IPv4 network in CIDR notation'],
     ["CIDR with host bits", { vpcCidr: "10.0.0.1/16" }, 'platform:vpcCidr = "10.0.0.1/16": must be an IPv4 network in CIDR notation with no host bits set'],
     ["VPC prefix too small", { vpcCidr: "10.0.0.0/8" }, 'platform:vpcCidr = "10.0.0.0/8": prefix length must be /16 to /24'],
@@ -47,7 +61,21 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
     ["alarm e-mail malformed", { alarmEmails: ["oncall.example.com"] }, 'platform:alarmEmails[0] = "oncall.example.com": must be an e-mail address'],
     ["log retention not allowed by CloudWatch", { logRetentionDays: 42 }, "platform:logRetentionDays = 42: must be a CloudWatch Logs retention value"],
     ["service name not DNS-safe", { services: svc({ name: "Orders_API" }) }, 'platform:services[0].name = "Orders_API": must be DNS-safe'],
-    ["duplicated service names", { services: [VALID_SERVICE, { ...VALID_SERVICE, priority: 20 }] }, 'platform:services = "orders": service names must be unique'],
+    [
+        "duplicated service names",
+        { services: [VALID_SERVICE, { ...VALID_SERVICE, priority: 20 }] },
+        'platform:services[1].name = "orders": service names must be unique: already used by platform:services[0]. Fix: rename one of the services',
+    ],
+    [
+        "no service at all",
+        { services: [] },
+        "platform:services = []: must list at least one service: the internal ALB and the API route requests to services. Fix: add a service entry (name, image, hostPatterns or pathPatterns; see Pulumi.dev.yaml)",
+    ],
+    [
+        "too many AZs",
+        { availabilityZoneCount: 9 },
+        "platform:availabilityZoneCount = 9: must be 2-6: an ALB and a DB subnet group need subnets in at least 2 Availability Zones. Fix: set platform:availabilityZoneCount to a value from 2 to 6 (3 for prod)",
+    ],
     [
         "target group name over 32 characters",
         { services: svc({ name: "order-processing-service" }) },
@@ -67,7 +95,7 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
     [
         "duplicate listener priorities",
         { services: [VALID_SERVICE, { ...VALID_SERVICE, name: "catalog", api: { basePath: "catalog", scopes: ["catalog.read"] } }] },
-        "platform:services = 10: listener rule priorities must be unique",
+        "platform:services[1].priority = 10: listener rule priorities must be unique: already used by platform:services[0] (orders). Fix: give each service its own priority; leave gaps (10, 20, 30) for later services",
     ],
     ["priority out of range", { services: svc({ priority: 50001 }) }, "platform:services[0].priority = 50001: must be 1-50000"],
     ["min > max scaling", { services: svc({ minCount: 5, maxCount: 3 }) }, "platform:services[0].minCount = 5: must not exceed maxCount (3)"],

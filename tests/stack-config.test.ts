@@ -128,10 +128,36 @@ describe("stack config: loaded as the Pulumi CLI hands it to the program", () =>
     });
 
     it("never decrypts secure values, at any depth: the placeholder, and the key is secret", () => {
-        const c = load("config:\n  owner:\n    secure: v1:AAAA\n  region: x\n  demo:tree:\n    a: [1, {secure: v1:BBBB}]\n");
-        assert.strictEqual(c.config["demo:owner"], SECRET_PLACEHOLDER);
-        assert.strictEqual(c.config["demo:tree"], JSON.stringify({ a: [1, SECRET_PLACEHOLDER] }));
-        assert.deepStrictEqual(c.secretKeys.sort(), ["demo:owner", "demo:tree"]);
+        const c = load("config:\n  owner: o\n  region: x\n  db:password:\n    secure: v1:AAAA\n  db:tree:\n    a: [1, {secure: v1:BBBB}]\n");
+        assert.strictEqual(c.config["db:password"], SECRET_PLACEHOLDER);
+        assert.strictEqual(c.config["db:tree"], JSON.stringify({ a: [1, SECRET_PLACEHOLDER] }));
+        assert.deepStrictEqual(c.secretKeys.sort(), ["db:password", "db:tree"]);
+    });
+
+    it("refuses the project's own keys set as secrets, at any depth: the program reads them as plain values", () => {
+        const message = loadError("config:\n  owner:\n    secure: v1:AAAA\n  region: x\n  demo:tree:\n    a: [1, {secure: v1:BBBB}]\n");
+        assert.deepStrictEqual(message.split("\n"), [
+            "Stack 'dev' sets 'demo:owner' as a secret (secure:): platform keys are plain values, and a secret would reach resource inputs and the state unencrypted: set it without --secret (pulumi config set demo:owner <value>), and keep real secrets in Secrets Manager (services[].secretArns)",
+            "Stack 'dev' sets 'demo:tree' as a secret (secure:): platform keys are plain values, and a secret would reach resource inputs and the state unencrypted: set it without --secret (pulumi config set demo:tree <value>), and keep real secrets in Secrets Manager (services[].secretArns)",
+        ]);
+    });
+
+    it("refuses a stack file that is not a mapping with a config: mapping, or has an unknown top-level key; an empty file has no config", () => {
+        const cases: [yaml: string, message: string][] = [
+            ["hello world\n", 'Pulumi.dev.yaml must be a YAML mapping with a config: section (config:\n  aws:region: eu-west-1\n  ...), not a string ("hello world").'],
+            ["- a\n- b\n", "Pulumi.dev.yaml must be a YAML mapping with a config: section (config:\n  aws:region: eu-west-1\n  ...), not a list."],
+            ["config: [a]\n", "Pulumi.dev.yaml: config must be a mapping of keys to values (config:\n  aws:region: eu-west-1), not a list."],
+            ["config: text\n", 'Pulumi.dev.yaml: config must be a mapping of keys to values (config:\n  aws:region: eu-west-1), not a string ("text").'],
+            [
+                "configg:\n  owner: o\n",
+                'Pulumi.dev.yaml: unknown top-level key "configg": a stack file holds config, secretsprovider, encryptedkey, encryptionsalt, environment; settings go under config: (e.g. config:\n  platform:environment: dev).',
+            ],
+        ];
+        for (const [yaml, message] of cases) {
+            assert.strictEqual(loadError(yaml), message, yaml);
+        }
+        assert.match(loadError(""), /^Stack 'dev' is missing configuration values 'owner' and 'region'/);
+        assert.deepStrictEqual(load("secretsprovider: passphrase\nencryptionsalt: v1:abc\nconfig:\n  owner: o\n  region: r\n").config["demo:owner"], "o");
     });
 
     it("matchesDeclaredType mirrors the CLI's ValidateConfigValue", () => {
@@ -214,7 +240,7 @@ describe("stack config: the real stacks under the CLI's rules", () => {
         try {
             await assert.rejects(
                 runStack("noregion", { projectDir: dir }),
-                /aws:region = \(not set\): an AWS Region code such as eu-west-1 is required\. Fix: set aws:region in Pulumi\.<stack>\.yaml/,
+                /aws:region = \(not set\): an AWS Region code such as eu-west-1 is required\. Fix: set aws:region in Pulumi\.noregion\.yaml/,
             );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
