@@ -387,7 +387,27 @@ export const ELB_LOG_DELIVERY_PRINCIPAL = "logdelivery.elasticloadbalancing.amaz
 /** Environment variables the component sets in every container. */
 export const RESERVED_ENVIRONMENT = ["SERVICE_NAME", "APP_KMS_KEY_ARN"] as const;
 
-const SSL_POLICY = /^ELBSecurityPolicy-TLS13-/;
+/**
+ * The ELB security policies the listener may use: TLS 1.3 with TLS 1.2 as the floor (the -1-2-,
+ * -1-2-Res- and -1-3- variants, FIPS and post-quantum included). `ELBSecurityPolicy-TLS13-1-0-*`
+ * and `-1-1-*` carry the TLS13 prefix but still accept TLS 1.0/1.1, so a prefix check is not
+ * enough. The policy pack's `lb-listener-tls-policy` default allow-list is the same (a test keeps
+ * the two equal; the pack cannot import program code, since it is published on its own).
+ */
+export const ALB_TLS_POLICIES: readonly string[] = [
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+];
 const HOST_PATTERN = /^[A-Za-z0-9*?.-]{1,128}$/;
 const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+*?&]{0,127}$/;
 const HEALTH_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
@@ -501,10 +521,10 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
 
     const tlsPolicy = args.tlsPolicy ?? d.tlsPolicy;
     problems.check(
-        SSL_POLICY.test(tlsPolicy),
+        ALB_TLS_POLICIES.includes(tlsPolicy),
         k("tlsPolicy"),
         tlsPolicy,
-        "must be a TLS 1.3 ELB security policy (ELBSecurityPolicy-TLS13-*); older policies accept TLS 1.0/1.1 or legacy ciphers",
+        "must be a TLS 1.3 ELB security policy with TLS 1.2 as the minimum (ELBSecurityPolicy-TLS13-1-2-*, -1-2-Res-*, -1-3-*); older policies, and TLS13-1-0/1-1, accept TLS 1.0/1.1 or legacy ciphers",
         `use ${d.tlsPolicy}`,
     );
     const desync = args.desyncMitigationMode ?? d.desyncMitigationMode;

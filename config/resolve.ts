@@ -376,6 +376,15 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         "must be a lowercase DNS domain such as platform.internal",
         `correct ${k("privateZoneName")}`,
     );
+    // Split horizon: inside the VPC a private zone answers for its whole name, so one named like
+    // the public zone would hide the public records (the API domain, the CDN aliases) from tasks.
+    problems.check(
+        privateZoneName === "" || privateZoneName !== publicZoneName,
+        k("privateZoneName"),
+        privateZoneName,
+        `must differ from ${k("publicZoneName")}: a private zone of the same name shadows the public zone inside the VPC, so tasks could not resolve the API and CDN names`,
+        `use a name of its own, e.g. platform.internal or internal.${publicZoneName}`,
+    );
     const albCertificateDomain = optStr("albCertificateDomain") ?? `*.internal.${publicZoneName}`;
     if (values.has("albCertificateDomain")) {
         problems.check(

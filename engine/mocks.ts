@@ -69,6 +69,15 @@ async function resolveDeep(value: unknown): Promise<unknown> {
 }
 
 /** Deterministic short hash, so plans are reproducible run to run. */
+/**
+ * The id the mock's route53.getZone returns. A private and a public zone may share a name (split
+ * horizon), so the id depends on both: a lookup of the wrong kind yields a different zone, and
+ * tests can tell which one a record was put in.
+ */
+export function mockHostedZoneId(name: string, privateZone: boolean): string {
+    return `Z${shortHash(`${name}|${privateZone ? "private" : "public"}`, 12).toUpperCase()}`;
+}
+
 export function shortHash(text: string, length = 7): string {
     return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
@@ -289,14 +298,9 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
             }
             case "aws:route53/getZone:getZone": {
                 const name = text(inputs.name, "");
-                return {
-                    zoneId: `Z${shortHash(name, 12).toUpperCase()}`,
-                    id: `Z${shortHash(name, 12).toUpperCase()}`,
-                    name,
-                    privateZone: inputs.privateZone ?? false,
-                    arn: `arn:aws:route53:::hostedzone/Z${shortHash(name, 12).toUpperCase()}`,
-                    nameServers: ["ns-1.awsdns-01.org"],
-                };
+                const privateZone = inputs.privateZone === true;
+                const zoneId = mockHostedZoneId(name, privateZone);
+                return { zoneId, id: zoneId, name, privateZone, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: ["ns-1.awsdns-01.org"] };
             }
             case "aws:cloudfront/getCachePolicy:getCachePolicy":
             case "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy":

@@ -36,6 +36,11 @@ const INVALID: [title: string, overrides: Record<string, unknown>, expected: str
         "platform:cahceEnabled = (value not shown): unknown key (did you mean platform:cacheEnabled?); known keys are listed in Pulumi.yaml. Fix: rename it to platform:cacheEnabled, or remove it",
     ],
     [
+        "private zone named like the public zone",
+        { privateZoneName: "example.com" },
+        'platform:privateZoneName = "example.com": must differ from platform:publicZoneName: a private zone of the same name shadows the public zone inside the VPC, so tasks could not resolve the API and CDN names. Fix: use a name of its own, e.g. platform.internal or internal.example.com',
+    ],
+    [
         "unknown key like no known one",
         { clusterFlavour: "large" },
         "platform:clusterFlavour = (value not shown): unknown key; known keys are listed in Pulumi.yaml. Fix: remove platform:clusterFlavour or correct its spelling",

@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import { ACCESS_LOG_FORMAT } from "../components/secure-api";
-import { CLOUDFRONT_MANAGED_POLICY_IDS, MOCK_ACCOUNT_ID, RecordedResource } from "../engine/mocks";
+import { CLOUDFRONT_MANAGED_POLICY_IDS, MOCK_ACCOUNT_ID, RecordedResource, mockHostedZoneId } from "../engine/mocks";
 import { PROJECT_DIR } from "../engine/run-stack";
 import { loadStackConfig } from "../engine/stack-config";
 import { AlbRule, firstMatchingRule } from "../lib/alb-rules";
@@ -930,7 +930,9 @@ describe("platform: EdgeCdn in front of the API", () => {
     it("prod: A and AAAA alias records for the CDN alias in the public zone (the API's), targeting the distribution in Z2FDTNDATAQYW2", async () => {
         const r = await stack("prod");
         const publicZone = r.all.find((res) => res.type === "aws:route53/record:Record" && res.inputs.name === "api.example.com")?.inputs.zoneId;
-        assert.ok(typeof publicZone === "string" && publicZone.length > 0, "the API's alias record names the public zone");
+        // The zone looked up with privateZone: false (alias records cannot live in a private zone).
+        assert.strictEqual(publicZone, mockHostedZoneId("example.com", false), "the API's alias record is in the public zone");
+        assert.notStrictEqual(publicZone, mockHostedZoneId("example.com", true));
         const records = r.ofType("aws:route53/record:Record").filter((rec) => EDGE.test(rec.parent ?? "") && rec.name.startsWith("edge-alias-"));
         const target = [{ name: distributionOf(r).state.domainName, zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }];
         assert.deepStrictEqual(

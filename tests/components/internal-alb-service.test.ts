@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import {
+    ALB_TLS_POLICIES,
     ELB_ACCOUNT_REGIONS,
     ELB_LOG_DELIVERY_PRINCIPAL,
     InternalAlbService,
@@ -10,6 +11,7 @@ import {
 } from "../../components/internal-alb-service";
 import { ValidationError, formatProblem } from "../../config/problems";
 import { ELB_ACCOUNT_BY_REGION } from "../../engine/mocks";
+import { DEFAULT_ALLOWED_SSL_POLICIES } from "../../policies/rules/encryption-in-transit";
 import { PolicyStatement, kmsViaService } from "../../lib/iam";
 import {
     CACHE_SG,
@@ -742,6 +744,14 @@ describe("InternalAlbService", function () {
     describe("validation", function () {
         const services = (...list: InternalAlbServiceArgs["services"]) => internalAlbServiceArgs({ services: list });
 
+        it("allows exactly the TLS policies the policy pack allows by default, each one TLS 1.2+ and TLS 1.3", function () {
+            assert.deepStrictEqual([...ALB_TLS_POLICIES].sort(), [...DEFAULT_ALLOWED_SSL_POLICIES].sort());
+            for (const policy of ALB_TLS_POLICIES) {
+                assert.match(policy, /^ELBSecurityPolicy-TLS13-1-[23]-/);
+                assert.deepStrictEqual(problemsOf(internalAlbServiceArgs({ tlsPolicy: policy })), [], policy);
+            }
+        });
+
         /** Each case: a mutation of the baseline and the exact problem lines it must produce. */
         const CASES: [title: string, args: () => InternalAlbServiceArgs, expected: string[], name?: string][] = [
             [
@@ -864,7 +874,14 @@ describe("InternalAlbService", function () {
                 "TLS policy without TLS 1.3",
                 () => internalAlbServiceArgs({ tlsPolicy: "ELBSecurityPolicy-2016-08" }),
                 [
-                    'InternalAlbServiceArgs.tlsPolicy = "ELBSecurityPolicy-2016-08": must be a TLS 1.3 ELB security policy (ELBSecurityPolicy-TLS13-*); older policies accept TLS 1.0/1.1 or legacy ciphers. Fix: use ELBSecurityPolicy-TLS13-1-2-2021-06',
+                    'InternalAlbServiceArgs.tlsPolicy = "ELBSecurityPolicy-2016-08": must be a TLS 1.3 ELB security policy with TLS 1.2 as the minimum (ELBSecurityPolicy-TLS13-1-2-*, -1-2-Res-*, -1-3-*); older policies, and TLS13-1-0/1-1, accept TLS 1.0/1.1 or legacy ciphers. Fix: use ELBSecurityPolicy-TLS13-1-2-2021-06',
+                ],
+            ],
+            [
+                "TLS 1.3 policy that still accepts TLS 1.0",
+                () => internalAlbServiceArgs({ tlsPolicy: "ELBSecurityPolicy-TLS13-1-0-2021-06" }),
+                [
+                    'InternalAlbServiceArgs.tlsPolicy = "ELBSecurityPolicy-TLS13-1-0-2021-06": must be a TLS 1.3 ELB security policy with TLS 1.2 as the minimum (ELBSecurityPolicy-TLS13-1-2-*, -1-2-Res-*, -1-3-*); older policies, and TLS13-1-0/1-1, accept TLS 1.0/1.1 or legacy ciphers. Fix: use ELBSecurityPolicy-TLS13-1-2-2021-06',
                 ],
             ],
             [
