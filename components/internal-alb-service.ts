@@ -254,7 +254,8 @@ export interface InternalAlbServiceArgs {
     /** Certificate domain of the ALB, e.g. `*.internal.example.com`; within `publicZoneName`. */
     readonly certificateDomain: string;
     /**
-     * TLS security policy of the HTTPS listener (an `ELBSecurityPolicy-TLS13-*` policy).
+     * TLS security policy of the HTTPS listener: one of `ALB_TLS_POLICIES` (TLS 1.3, with TLS 1.2
+     * as the minimum; `ELBSecurityPolicy-TLS13-1-0/1-1-*` still accept TLS 1.0/1.1 and are refused).
      * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
      */
     readonly tlsPolicy?: string;

@@ -317,7 +317,10 @@ export interface SecureApiArgs {
      */
     readonly customDomain?: SecureApiCustomDomain;
     /**
-     * Mutual TLS on the custom domain (requires `customDomain` and `storageKmsKeyArn`).
+     * Mutual TLS on the custom domain (requires `customDomain` and `storageKmsKeyArn`). The
+     * truststore is checked before anything is created, as API Gateway would: PEM certificates
+     * only, at most 1 MB, chains at most 4 deep, RSA-2048+ or ECDSA P-256+ keys, SHA-256+
+     * signatures, every certificate currently valid (`lib/truststore.ts`).
      * @default no mTLS
      */
     readonly mtls?: SecureApiMtls;

@@ -94,7 +94,11 @@ export const KEYS = {
 
     // --- DNS --------------------------------------------------------------------------------
     publicZoneName: { type: "string", required: true, description: "Public Route 53 hosted zone (e.g. example.com) used for ACM DNS validation and public aliases." },
-    privateZoneName: { type: "string", default: "platform.internal", description: "Private hosted zone attached to the VPC; services reach data and cache through it." },
+    privateZoneName: {
+        type: "string",
+        default: "platform.internal",
+        description: "Private hosted zone attached to the VPC; services reach data and cache through it. Must differ from publicZoneName.",
+    },
     albCertificateDomain: { type: "string", description: "Certificate name of the internal ALB. Default: *.internal.<publicZoneName>." },
     dbWriterDnsTtl: { type: "integer", default: 5, description: "TTL (s) of the database writer record; the writer moves on failover (1-30)." },
     dbReaderDnsTtl: { type: "integer", default: 30, description: "TTL (s) of the database reader record (1-300)." },
