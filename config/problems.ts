@@ -77,6 +77,11 @@ export class Problems {
         return ok;
     }
 
+    /** Whether a problem was recorded under `key` (e.g. so a check does not judge a fallback value). */
+    has(key: string): boolean {
+        return this.items.some((p) => p.key === key);
+    }
+
     get list(): readonly Problem[] {
         return this.items;
     }

@@ -412,7 +412,9 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         "add a service entry (name, image, hostPatterns or pathPatterns; see Pulumi.dev.yaml)",
     );
     validateServices(services, problems, k("services"), multiAz);
-    if (services.length > 0 && natStrategy === "None") {
+    // An unknown natStrategy is already reported; the checks below would judge its fallback instead.
+    const natStrategyValid = !problems.has(k("natStrategy"));
+    if (natStrategyValid && services.length > 0 && natStrategy === "None") {
         problems.add(
             k("natStrategy"),
             natStrategy,
@@ -420,7 +422,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
             `set ${k("natStrategy")} to Single (dev) or OnePerAz`,
         );
     }
-    if (natStrategy === "Single") {
+    if (natStrategyValid && natStrategy === "Single") {
         multiAz.add(
             k("natStrategy"),
             natStrategy,

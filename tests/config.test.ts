@@ -500,6 +500,12 @@ describe("config: validation", () => {
         assert.deepStrictEqual(keys, ["platform:cacheNodeType", "platform:cacheNodeCount", "platform:cacheSnapshotRetentionDays"]);
     });
 
+    it("an unknown NAT strategy is one problem: the Multi-AZ rule does not judge the fallback it was replaced with", () => {
+        assert.deepStrictEqual(problemsOf({ natStrategy: "PerSubnet" }), [
+            'platform:natStrategy = "PerSubnet": must be one of None, Single, OnePerAz. Fix: set platform:natStrategy to one of None, Single, OnePerAz',
+        ]);
+    });
+
     it("requires an AWS Region", () => {
         const problems = problemsOf({}, { ...CONTEXT, region: undefined });
         assert.deepStrictEqual(problems, ["aws:region = (not set): an AWS Region code such as eu-west-1 is required. Fix: set aws:region in Pulumi.<stack>.yaml"]);
