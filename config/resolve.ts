@@ -1005,6 +1005,38 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
         );
     }
 
+    // --- prod floors: the profile's prod values are minimums, not only defaults ---
+    // Explicit config wins over a profile default, but not over these: prod's data must survive a
+    // bad `pulumi up` or a deleted stack, and its cache and backups must outlive an AZ or a bad day.
+    // (The policy pack enforces the same at preview; here they fail before any resource exists.)
+    if (envKnown && environment === "prod") {
+        const prodFloor = (name: KeyName, ok: boolean, value: unknown, allowed: string, fix: string) =>
+            problems.check(ok, k(name), value, `${allowed} in prod`, fix);
+        prodFloor(
+            "protectStatefulResources",
+            bool("protectStatefulResources"),
+            bool("protectStatefulResources"),
+            "must be true",
+            `remove ${k("protectStatefulResources")} (prod's profile turns it on); unprotect a resource for a planned deletion with \`pulumi state unprotect\``,
+        );
+        prodFloor("deletionProtection", bool("deletionProtection"), bool("deletionProtection"), "must be true", `remove ${k("deletionProtection")} (prod's profile turns it on)`);
+        if (dataKind === "sql") {
+            const backupDays = num("auroraBackupRetentionDays");
+            prodFloor("auroraBackupRetentionDays", backupDays >= 7, backupDays, "must be >= 7 days", `set ${k("auroraBackupRetentionDays")} to 7-35 (prod's profile: 14)`);
+        }
+        if (cacheEnabled) {
+            prodFloor("cacheNodeCount", nodeCount >= 3, nodeCount, "must be >= 3 (a primary and two replicas)", `set ${k("cacheNodeCount")} to 3-6`);
+            const snapshotDays = num("cacheSnapshotRetentionDays");
+            prodFloor(
+                "cacheSnapshotRetentionDays",
+                snapshotDays >= 1,
+                snapshotDays,
+                "must be >= 1 day (daily snapshots on)",
+                `set ${k("cacheSnapshotRetentionDays")} to 1-35 (prod's profile: 7)`,
+            );
+        }
+    }
+
     // An unknown environment makes every profile-derived value meaningless: stop here.
     problems.throwIfAny(`Invalid configuration for stack environment ${show(envRaw)}`);
     if (!envKnown) {

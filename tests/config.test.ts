@@ -500,6 +500,24 @@ describe("config: validation", () => {
         assert.deepStrictEqual(keys, ["platform:cacheNodeType", "platform:cacheNodeCount", "platform:cacheSnapshotRetentionDays"]);
     });
 
+    it("prod's profile values for protection, backups and cache size are floors an explicit setting cannot lower", () => {
+        assert.deepStrictEqual(
+            problemsOf({ protectStatefulResources: false, deletionProtection: false, auroraBackupRetentionDays: 1, cacheNodeCount: 2, cacheSnapshotRetentionDays: 0 }),
+            [
+                "platform:protectStatefulResources = false: must be true in prod. Fix: remove platform:protectStatefulResources (prod's profile turns it on); unprotect a resource for a planned deletion with `pulumi state unprotect`",
+                "platform:deletionProtection = false: must be true in prod. Fix: remove platform:deletionProtection (prod's profile turns it on)",
+                "platform:auroraBackupRetentionDays = 1: must be >= 7 days in prod. Fix: set platform:auroraBackupRetentionDays to 7-35 (prod's profile: 14)",
+                "platform:cacheNodeCount = 2: must be >= 3 (a primary and two replicas) in prod. Fix: set platform:cacheNodeCount to 3-6",
+                "platform:cacheSnapshotRetentionDays = 0: must be >= 1 day (daily snapshots on) in prod. Fix: set platform:cacheSnapshotRetentionDays to 1-35 (prod's profile: 7)",
+            ],
+        );
+        // The same values are staging's or dev's to choose (dev is disposable; staging is smaller).
+        const lowered = { auroraBackupRetentionDays: 1, cacheNodeCount: 2, cacheSnapshotRetentionDays: 0, deletionProtection: false, protectStatefulResources: false };
+        assert.deepStrictEqual(problemsOf({ ...lowered, environment: "staging" }), []);
+        // At the floor exactly is fine.
+        assert.deepStrictEqual(problemsOf({ auroraBackupRetentionDays: 7, cacheNodeCount: 3, cacheSnapshotRetentionDays: 1 }), []);
+    });
+
     it("an unknown NAT strategy is one problem: the Multi-AZ rule does not judge the fallback it was replaced with", () => {
         assert.deepStrictEqual(problemsOf({ natStrategy: "PerSubnet" }), [
             'platform:natStrategy = "PerSubnet": must be one of None, Single, OnePerAz. Fix: set platform:natStrategy to one of None, Single, OnePerAz',
