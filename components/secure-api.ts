@@ -235,6 +235,8 @@ export interface SecureApiAuth {
     readonly resourceServerIdentifier?: string;
     /**
      * Callback URLs of the user (authorization-code + PKCE) client: https, or http://localhost.
+     * The client may request openid, email and every service scope, not the async route's (see
+     * `userClientScopes`).
      * @default [] (no user client is created)
      */
     readonly callbackUrls?: readonly string[];
@@ -619,6 +621,16 @@ export function resourceServerScopes(args: Pick<SecureApiArgs, "services" | "asy
         all.add(args.asyncEvents.scope ?? SECURE_API_DEFAULTS.asyncScope);
     }
     return [...all].sort();
+}
+
+/**
+ * Scope names (sorted) the user client may request: every service scope, and not the async
+ * route's unless a service declares it too. The async route lets a caller put any event on the bus
+ * (e.g. a payment settlement), so it belongs to the machine producers a usage plan names, never to
+ * every user who can sign in.
+ */
+export function userClientScopes(args: Pick<SecureApiArgs, "services">): string[] {
+    return [...new Set(args.services.flatMap((s) => s.scopes))].sort();
 }
 
 /** What the usage plans cover: the services whose protected methods, and whether the async route, require an API key. */
@@ -1319,7 +1331,11 @@ export class SecureApi extends pulumi.ComponentResource {
                     generateSecret: false,
                     allowedOauthFlowsUserPoolClient: true,
                     allowedOauthFlows: ["code"],
-                    allowedOauthScopes: resourceServer.scopeIdentifiers.apply((ids) => ["openid", "email", ...ids]),
+                    // Known names, but through the resource server's output so the client waits for its scopes.
+                    allowedOauthScopes: resourceServer.scopeIdentifiers.apply((ids) => {
+                        const mine = new Set(userClientScopes(args).map(fullScope));
+                        return ["openid", "email", ...ids.filter((id) => mine.has(id))];
+                    }),
                     callbackUrls: [...callbackUrls],
                     logoutUrls: [...(auth.logoutUrls ?? [])],
                     explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],

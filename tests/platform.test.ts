@@ -1166,19 +1166,30 @@ describe("platform: SecureApi as each stack's config composes it", () => {
         }
     });
 
-    it("one client-credentials client per plan consumer with its plan's scopes only (partners: fulfillment; payments: events); dev also the user client", async () => {
+    it("one client-credentials client per plan consumer with its plan's scopes only (partners: fulfillment; payments: events), and the web app's user client with the services' scopes but never events.write", async () => {
         const clients = (r: Recorded) =>
             mine(r, "aws:cognito/userPoolClient:UserPoolClient")
-                .map((c) => [c.name, c.inputs.allowedOauthFlows, c.inputs.generateSecret, c.inputs.allowedOauthScopes])
+                .map((c) => [c.name, c.inputs.allowedOauthFlows, c.inputs.generateSecret, c.inputs.allowedOauthScopes, c.inputs.callbackUrls])
                 .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
         assert.deepStrictEqual(clients(await stack("prod")), [
-            ["api-client-acme", ["client_credentials"], true, ["api/fulfillment.read"]],
-            ["api-client-globex", ["client_credentials"], true, ["api/fulfillment.read"]],
-            ["api-client-paymentco", ["client_credentials"], true, ["api/events.write"]],
+            ["api-client-acme", ["client_credentials"], true, ["api/fulfillment.read"], undefined],
+            ["api-client-globex", ["client_credentials"], true, ["api/fulfillment.read"], undefined],
+            ["api-client-paymentco", ["client_credentials"], true, ["api/events.write"], undefined],
+            [
+                "api-user-client",
+                ["code"],
+                false,
+                ["openid", "email", "api/catalog.read", "api/fulfillment.read", "api/orders.read", "api/orders.write"],
+                ["https://www.example.com/callback"],
+            ],
+        ]);
+        assert.deepStrictEqual(clients(await stack("staging")), [
+            ["api-client-paymentco", ["client_credentials"], true, ["api/events.write"], undefined],
+            ["api-user-client", ["code"], false, ["openid", "email", "api/catalog.read", "api/orders.read", "api/orders.write"], ["https://staging.example.com/callback"]],
         ]);
         assert.deepStrictEqual(clients(await stack("dev")), [
-            ["api-client-paymentco", ["client_credentials"], true, ["api/events.write"]],
-            ["api-user-client", ["code"], false, ["openid", "email", "api/catalog.read", "api/events.write", "api/orders.read", "api/orders.write"]],
+            ["api-client-paymentco", ["client_credentials"], true, ["api/events.write"], undefined],
+            ["api-user-client", ["code"], false, ["openid", "email", "api/catalog.read", "api/orders.read", "api/orders.write"], ["http://localhost:3000/callback"]],
         ]);
     });
 

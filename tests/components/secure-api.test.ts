@@ -12,6 +12,7 @@ import {
     consumerScopes,
     planServiceRoutes,
     privateIntegrationPath,
+    userClientScopes,
     validateSecureApiArgs,
 } from "../../components/secure-api";
 import { ValidationError, formatProblem } from "../../config/problems";
@@ -467,7 +468,6 @@ describe("SecureApi", function () {
             preventUserExistenceErrors: "ENABLED",
             enableTokenRevocation: true,
         };
-        const allScopes = ["api/catalog.read", "api/events.write", "api/orders.read", "api/orders.write"];
 
         it("creates no app client without usage plans or callback URLs: no shared machine credentials", function () {
             assert.deepStrictEqual(baseline.resources.ofType(T.client), []);
@@ -518,13 +518,14 @@ describe("SecureApi", function () {
             ]);
         });
 
-        it("creates a public user client for the authorization-code flow (PKCE, no secret) with the callback URLs", function () {
+        it("creates a public user client for the authorization-code flow (PKCE, no secret) with the callback URLs and the services' scopes, not the async route's", function () {
+            assert.deepStrictEqual(userClientScopes(secureApiArgs()), ["catalog.read", "orders.read", "orders.write"]);
             assert.deepStrictEqual(full.resources.one(T.client, "api-user-client").inputs, {
                 userPoolId: idOf(full.resources.one(T.userPool)),
                 generateSecret: false,
                 allowedOauthFlowsUserPoolClient: true,
                 allowedOauthFlows: ["code"],
-                allowedOauthScopes: ["openid", "email", ...allScopes],
+                allowedOauthScopes: ["openid", "email", "api/catalog.read", "api/orders.read", "api/orders.write"],
                 callbackUrls: ["https://app.example.com/callback"],
                 logoutUrls: ["https://app.example.com/"],
                 explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
