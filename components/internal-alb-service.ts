@@ -469,6 +469,28 @@ export function isWildcardAction(action: string): boolean {
  * Validates InternalAlbService arguments against ALB, ECS and Fargate rules. Pure; collects every
  * problem. Only plain values are checked (ids, ARNs and images may be Outputs).
  */
+/**
+ * The declared statements, or a ValidationError (failing the deployment before the role policy is
+ * written) when one allows a wildcard action.
+ */
+function checkedStatements(declared: PolicyStatement[], name: string, serviceIndex: number): PolicyStatement[] {
+    const problems = new Problems();
+    wildcardActionProblems(problems, declared, (j) => `InternalAlbServiceArgs.services[${serviceIndex}].policyStatements[${j}].Action`);
+    problems.throwIfAny(`InternalAlbService ${name}`);
+    return declared;
+}
+
+/** Records a problem for each task-role statement that allows a wildcard action (least privilege). */
+function wildcardActionProblems(problems: Problems, statements: readonly unknown[], key: (index: number) => string): void {
+    statements.forEach((st, j) => {
+        const statement = st as Partial<PolicyStatement>;
+        if (statement && statement.Effect === "Allow" && Array.isArray(statement.Action)) {
+            const wild = statement.Action.filter((a): a is string => typeof a === "string" && isWildcardAction(a));
+            problems.check(wild.length === 0, key(j), wild, "must not grant wildcard actions (least privilege)", "list the exact actions the service calls");
+        }
+    });
+}
+
 export function validateInternalAlbServiceArgs(name: string, args: InternalAlbServiceArgs): Problems {
     const problems = new Problems();
     const k = (field: string) => `InternalAlbServiceArgs.${field}`;
@@ -807,21 +829,10 @@ export function validateInternalAlbServiceArgs(name: string, args: InternalAlbSe
         }
 
         // Task role statements, when they are plain data: no wildcard actions (least privilege).
+        // Statements given as an Output are checked when they resolve (see the task role below).
         const statements = svc.policyStatements;
         if (Array.isArray(statements)) {
-            (statements as unknown[]).forEach((st, j) => {
-                const statement = st as Partial<PolicyStatement>;
-                if (statement && statement.Effect === "Allow" && Array.isArray(statement.Action)) {
-                    const wild = statement.Action.filter((a): a is string => typeof a === "string" && isWildcardAction(a));
-                    problems.check(
-                        wild.length === 0,
-                        sk(`policyStatements[${j}].Action`),
-                        wild,
-                        "must not grant wildcard actions (least privilege)",
-                        "list the exact actions the service calls",
-                    );
-                }
-            });
+            wildcardActionProblems(problems, statements, (j) => sk(`policyStatements[${j}].Action`));
         }
 
         (svc.connectsTo ?? []).forEach((c, j) => {
@@ -1241,8 +1252,10 @@ export class InternalAlbService extends pulumi.ComponentResource {
 
         // Task role: exactly the declared grants plus envelope encryption under the service's context.
         const taskRole = new aws.iam.Role(`${prefix}-task-role`, { assumeRolePolicy: shared.taskTrust, description: `ECS task role of ${svc.name} (${name})` }, opts);
+        const serviceIndex = args.services.indexOf(svc);
         const taskStatements = pulumi.all([pulumi.output(svc.policyStatements ?? []), args.appKeyArn]).apply(([declared, appKeyArn]): PolicyStatement[] => [
-            ...declared,
+            // Statements that were an Output at validation time get the same check once known.
+            ...checkedStatements(declared, name, serviceIndex),
             {
                 Sid: "EnvelopeEncryption",
                 Effect: "Allow",

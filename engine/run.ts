@@ -34,6 +34,10 @@ export interface RunResult<T> {
  * Installs a fresh mock engine, runs `build` inside a Pulumi stack, waits until every resource
  * registration has completed and disconnects. Runs can follow one another in one process.
  * Errors thrown by `build` (e.g. a config ValidationError) reject the returned promise unchanged.
+ * Errors raised while the engine resolves resource inputs (an `apply` callback that throws) reach
+ * the SDK only as unhandled promise rejections, which the Pulumi CLI's language host turns into a
+ * failed program; here they reject the returned promise too (the first one; the SDK wraps it as
+ * `error serializing property "<name>": <message>`), so no such failure passes a test or the plan.
  */
 export async function runOnMocks<T>(build: () => T | Promise<T>, options: RunOptions = {}): Promise<RunResult<T>> {
     const engineOptions: MockEngineOptions = {
@@ -48,6 +52,11 @@ export async function runOnMocks<T>(build: () => T | Promise<T>, options: RunOpt
     let value: T | undefined;
     let failure: unknown;
     let outputs: Record<string, unknown>;
+    const asyncFailures: unknown[] = [];
+    const onUnhandled = (reason: unknown) => {
+        asyncFailures.push(reason);
+    };
+    process.on("unhandledRejection", onUnhandled);
     try {
         const stackOutputs = await pulumi.runtime.runInPulumiStack(async () => {
             try {
@@ -61,6 +70,12 @@ export async function runOnMocks<T>(build: () => T | Promise<T>, options: RunOpt
         outputs = stackOutputs ?? {};
     } finally {
         await pulumi.runtime.disconnect();
+        // Rejections are reported after the microtask queue drains: let them arrive, then stop listening.
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", onUnhandled);
+    }
+    if (failure === undefined && asyncFailures.length > 0) {
+        failure = asyncFailures[0];
     }
     if (failure !== undefined) {
         // Rethrown unchanged (see above): build() may throw any value, not only an Error.

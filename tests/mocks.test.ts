@@ -2,8 +2,11 @@
  * The mock engine answers exactly the invokes the program uses, and fails loudly on any other: an
  * unmocked lookup must not quietly return junk that a test then accepts.
  */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { MOCK_ACCOUNT_ID, PlatformMocks } from "../engine/mocks";
+import { runOnMocks } from "../engine/run";
 
 const mocks = new PlatformMocks({ project: "platform", stack: "test", region: "eu-west-1" });
 
@@ -31,6 +34,36 @@ describe("mock engine: invokes", () => {
         assert.throws(
             () => mocks.call({ token: "aws:cloudfront/getCachePolicy:getCachePolicy", inputs: { name: "Managed-NoSuchPolicy" } }),
             /aws:cloudfront\/getCachePolicy:getCachePolicy: no managed policy named Managed-NoSuchPolicy in the mock/,
+        );
+    });
+});
+
+describe("mock engine: runs", () => {
+    it("rejects the run when an apply throws while the engine resolves a resource input, as the CLI fails the program", async () => {
+        const created: string[] = [];
+        await assert.rejects(
+            runOnMocks(
+                () => {
+                    const policy = pulumi.output("ok").apply((): string => {
+                        throw new Error("boom while building the policy");
+                    });
+                    new aws.iam.RolePolicy("p", { role: "r", policy });
+                    new aws.sqs.Queue("q", {});
+                },
+                { onResource: (r) => created.push(r.name) },
+            ),
+            (err: unknown) => {
+                assert.ok(err instanceof Error);
+                assert.strictEqual(err.message, 'error serializing property "policy": boom while building the policy');
+                return true;
+            },
+        );
+        assert.deepStrictEqual(created, ["platform-test", "q"], "the resource whose input failed is not registered; the stack and the others are");
+        // The listener is removed with the run: a later, healthy run resolves.
+        const next = await runOnMocks(() => new aws.sqs.Queue("q2", {}));
+        assert.deepStrictEqual(
+            next.resources.map((r) => r.name),
+            ["platform-test", "q2"],
         );
     });
 });

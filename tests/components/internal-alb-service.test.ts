@@ -978,6 +978,29 @@ describe("InternalAlbService", function () {
             );
             assert.ok(!created.some((t) => t.startsWith("aws:")), `no AWS resource was registered (got ${created.join(", ")})`);
         });
+
+        it("checks task-role statements given as an Output when they resolve: a wildcard fails the run before the role policy is written", async function () {
+            const wildcard = [{ Effect: "Allow" as const, Action: ["sqs:ReceiveMessage", "s3:*"], Resource: ["arn:aws:s3:::b/*"] }];
+            const written: string[] = [];
+            await assert.rejects(
+                record(() => new InternalAlbService("app", services(ordersService(), paymentsService({ policyStatements: eventually(wildcard) }))), {
+                    onResource: (r) => written.push(r.name),
+                }),
+                (err: unknown) => {
+                    // The SDK wraps what an apply throws with the property it was resolving.
+                    assert.ok(err instanceof Error, String(err));
+                    assert.strictEqual(
+                        err.message,
+                        [
+                            'error serializing property "policy": InternalAlbService app: 1 problem found:',
+                            '  1. InternalAlbServiceArgs.services[1].policyStatements[0].Action = ["s3:*"]: must not grant wildcard actions (least privilege). Fix: list the exact actions the service calls',
+                        ].join("\n"),
+                    );
+                    return true;
+                },
+            );
+            assert.ok(!written.includes("app-payments-task-policy"), "the payments task policy was not registered");
+        });
     });
 });
 
