@@ -1010,8 +1010,7 @@ export function resolvePlatformConfig(raw: RawConfig, ctx: ResolveContext): Plat
     // bad `pulumi up` or a deleted stack, and its cache and backups must outlive an AZ or a bad day.
     // (The policy pack enforces the same at preview; here they fail before any resource exists.)
     if (envKnown && environment === "prod") {
-        const prodFloor = (name: KeyName, ok: boolean, value: unknown, allowed: string, fix: string) =>
-            problems.check(ok, k(name), value, `${allowed} in prod`, fix);
+        const prodFloor = (name: KeyName, ok: boolean, value: unknown, allowed: string, fix: string) => problems.check(ok, k(name), value, `${allowed} in prod`, fix);
         prodFloor(
             "protectStatefulResources",
             bool("protectStatefulResources"),
