@@ -616,7 +616,7 @@ function depth(path: string): number {
 
 /** Scope names of the resource server: every service scope plus the async route's, sorted and unique. */
 export function resourceServerScopes(args: Pick<SecureApiArgs, "services" | "asyncEvents">): string[] {
-    const all = new Set<string>(args.services.flatMap((s) => s.scopes));
+    const all = new Set<string>(userClientScopes(args));
     if (args.asyncEvents) {
         all.add(args.asyncEvents.scope ?? SECURE_API_DEFAULTS.asyncScope);
     }

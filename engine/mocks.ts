@@ -68,7 +68,6 @@ async function resolveDeep(value: unknown): Promise<unknown> {
     return value;
 }
 
-/** Deterministic short hash, so plans are reproducible run to run. */
 /**
  * The id the mock's route53.getZone returns. A private and a public zone may share a name (split
  * horizon), so the id depends on both: a lookup of the wrong kind yields a different zone, and
@@ -78,6 +77,7 @@ export function mockHostedZoneId(name: string, privateZone: boolean): string {
     return `Z${shortHash(`${name}|${privateZone ? "private" : "public"}`, 12).toUpperCase()}`;
 }
 
+/** Deterministic short hash, so plans are reproducible run to run. */
 export function shortHash(text: string, length = 7): string {
     return createHash("sha256").update(text).digest("hex").slice(0, length);
 }

@@ -240,13 +240,9 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
     const secretKeys: string[] = [];
     const stackValues = new Map<string, unknown>();
 
-    const secretPlatformKeys: string[] = [];
     for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
         const full = qualify(key);
         const redacted = redactSecure(value);
-        if (redacted.secret && full.startsWith(`${project.name}:`)) {
-            secretPlatformKeys.push(full);
-        }
         config[full] = toEngineString(redacted.value);
         stackValues.set(full, value);
         if (redacted.secret) {
@@ -287,10 +283,12 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
         ...wrongType.map((w) => `${w}: fix the value in ${path.basename(stackFile)} (types are declared in Pulumi.yaml)`),
         // The CLI accepts these, but the program reads platform keys as plain values: a secret
         // would reach resource inputs and the state unencrypted (README: Configuration).
-        ...secretPlatformKeys.map(
-            (key) =>
-                `Stack '${stack}' sets '${key}' as a secret (secure:): platform keys are plain values, and a secret would reach resource inputs and the state unencrypted: set it without --secret (pulumi config set ${key} <value>), and keep real secrets in Secrets Manager (services[].secretArns)`,
-        ),
+        ...secretKeys
+            .filter((key) => key.startsWith(`${project.name}:`))
+            .map(
+                (key) =>
+                    `Stack '${stack}' sets '${key}' as a secret (secure:): platform keys are plain values, and a secret would reach resource inputs and the state unencrypted: set it without --secret (pulumi config set ${key} <value>), and keep real secrets in Secrets Manager (services[].secretArns)`,
+            ),
     ];
     if (found.length > 0) {
         throw new StackFileError(found.join("\n"));
